@@ -1,0 +1,44 @@
+# Two commands for a fresh machine with Python 3.11+, git and make:
+#   make serve   build the virtual environment on first use, serve the site
+#   make test    same set-up, then every check CI runs
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test lint build lock clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -e '.[docs,test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict chapter2
+
+test: lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --site-dir site
+
+# Re-pin every dependency after editing pyproject.toml: resolves in a scratch
+# environment and writes the exact versions that `make` then installs.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check '.[docs,test]'
+	echo "# Exact versions installed by make; regenerate with make lock." > constraints.txt
+	.lock-venv/bin/python -m pip freeze --exclude chapter2 >> constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) site .mypy_cache .ruff_cache .hypothesis build *.egg-info

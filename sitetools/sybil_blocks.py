@@ -1,0 +1,115 @@
+"""A Sybil parser under which every Python block on a page runs.
+
+Sybil's stock Markdown parser collects a fence only when its info string is
+exactly ``python``: ``python title="x.py"``, ``py`` and ``pycon`` are skipped
+without a word, and a block whose body is a ``--8<--`` include is executed as
+the include line itself. This parser closes both gaps:
+
+* any fence whose language is ``python``, ``python3``, ``py`` or ``pycon``
+  is collected, whatever attributes follow the language;
+* include lines are resolved first (see :mod:`sitetools.snippets`), so the
+  package code the reader sees is the code that runs;
+* a block that starts with ``>>>`` is a doctest and its output is compared,
+  anything else is executed as a script.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sybil import Document, Example, Lexeme, Region
+from sybil.evaluators.doctest import DocTestEvaluator
+from sybil.evaluators.python import PythonEvaluator
+from sybil.parsers.abstract.doctest import DocTestStringParser
+from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
+
+from sitetools.snippets import ROOT, Include, expand
+
+PYTHON_FENCE_INFO = re.compile(
+    r"\{?[ \t]*\.?(?P<language>python3?|py|pycon)(?=[ \t}]|$)[^\n]*$\n", re.MULTILINE
+)
+
+
+def module_for(path: Path) -> str | None:
+    """The importable module name of a file inside the repository, if any."""
+    try:
+        relative = path.relative_to(ROOT).with_suffix("")
+    except ValueError:
+        return None
+    parts = relative.parts
+    if parts and parts[0] == "chapter2":
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+    return None
+
+
+class IncludedCodeEvaluator:
+    """Run included package code in a copy of its module's globals.
+
+    A section of ``chapter2/cart.py`` is not a whole module: it uses names the
+    module imported above it. Running it in a copy of that module's namespace
+    gives it those names; what it defines is then exported to the page, so the
+    page's later examples use the very code the reader was shown.
+    """
+
+    def __init__(self, includes: list[Include], local_code: str) -> None:
+        self.includes = includes
+        self.local_code = local_code
+
+    def __call__(self, example: Example) -> None:
+        __tracebackhide__ = True
+        for include in self.includes:
+            module_name = module_for(include.path)
+            scope: dict[str, Any]
+            if module_name is None:
+                scope = example.namespace
+            else:
+                scope = dict(vars(importlib.import_module(module_name)))
+            before = dict(scope)
+            code = compile(include.text, str(include.path), "exec", dont_inherit=True)
+            exec(code, scope)
+            if scope is not example.namespace:
+                for name, value in scope.items():
+                    if name != "__builtins__" and before.get(name) is not value:
+                        example.namespace[name] = value
+        if self.local_code.strip():
+            code = compile(self.local_code, example.path, "exec", dont_inherit=True)
+            exec(code, example.namespace)
+        example.namespace.pop("__builtins__", None)
+
+
+class PythonBlockParser:
+    """Collect every Python fence on a Markdown page (see module docstring)."""
+
+    def __init__(self, doctest_optionflags: int = 0) -> None:
+        self.lexer = RawFencedCodeBlockLexer(info_pattern=PYTHON_FENCE_INFO)
+        self.doctests = DocTestStringParser(DocTestEvaluator(doctest_optionflags))
+        self.script = PythonEvaluator()
+
+    def __call__(self, document: Document) -> Iterable[Region]:
+        for region in self.lexer(document):
+            source: Lexeme = region.lexemes["source"]
+            text, includes = expand(str(source))
+            if text.lstrip().startswith(">>>"):
+                if includes:
+                    # Doctest output must be visible on the page, not pulled in.
+                    raise ValueError(
+                        f"{document.path}: a doctest block cannot include a snippet"
+                    )
+                for doctest_region in self.doctests(str(source), document.path):
+                    doctest_region.adjust(region, source)
+                    yield doctest_region
+            elif includes:
+                local = "\n".join(
+                    line for line in str(source).splitlines() if "--8<--" not in line
+                )
+                region.parsed = source
+                region.evaluator = IncludedCodeEvaluator(includes, local)
+                yield region
+            else:
+                region.parsed = source
+                region.evaluator = self.script
+                yield region

@@ -1,0 +1,161 @@
+"""The strict build, and what it produces.
+
+One build per session (the ``built_site`` fixture) keeps this fast; the
+broken-link checks build small scratch copies of the docs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sitetools.snippets import includes_in
+from tests.sitebuild import (
+    ROOT,
+    BuildResult,
+    build,
+    code_lines,
+    config,
+    copy_project,
+    html_path,
+    nav_pages,
+)
+
+DOCS = ROOT / "docs"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    result = build(ROOT, tmp_path_factory.mktemp("site"))
+    assert result.returncode == 0, result.log
+    return result
+
+
+def built_pages(site: Path) -> Iterator[Path]:
+    yield from sorted(site.rglob("*.html"))
+
+
+class ResourceCollector(HTMLParser):
+    """Collects every URL the browser would load without a click."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in {"script", "img", "iframe", "audio", "video", "source", "embed"}:
+            self.loaded += [
+                v for k, v in values.items() if k in {"src", "srcset"} and v
+            ]
+        if tag == "link" and values.get("href"):
+            rel = (values.get("rel") or "").split()
+            if {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(
+                rel
+            ):
+                self.loaded.append(values["href"] or "")
+        if tag == "object" and values.get("data"):
+            self.loaded.append(values["data"] or "")
+        if values.get("style"):
+            self.loaded += re.findall(r"url\(([^)]+)\)", values["style"] or "")
+
+
+def is_external(url: str) -> bool:
+    return bool(re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE))
+
+
+def test_strict_build_succeeds(built_site: BuildResult) -> None:
+    assert "WARNING" not in built_site.log, built_site.log
+
+
+def test_every_nav_page_is_built(built_site: BuildResult) -> None:
+    pages = nav_pages(config()["nav"])
+    assert pages, "mkdocs.yml has no nav"
+    for page in pages:
+        assert (DOCS / page).is_file(), f"nav names missing page {page}"
+        assert html_path(built_site.site, page).is_file(), f"{page} was not built"
+
+
+def test_nothing_is_loaded_from_outside_the_site(built_site: BuildResult) -> None:
+    offenders: dict[str, list[str]] = {}
+    for page in built_pages(built_site.site):
+        collector = ResourceCollector()
+        collector.feed(page.read_text(encoding="utf-8"))
+        external = [url for url in collector.loaded if is_external(url)]
+        if external:
+            offenders[str(page.relative_to(built_site.site))] = external
+    for stylesheet in built_site.site.rglob("*.css"):
+        text = stylesheet.read_text(encoding="utf-8")
+        external = [
+            u for u in re.findall(r"url\(['\"]?([^'\")]+)", text) if is_external(u)
+        ]
+        external += re.findall(r"@import\s+['\"]?(?:url\()?['\"]?(//|https?:)", text)
+        if external:
+            offenders[str(stylesheet.relative_to(built_site.site))] = external
+    assert not offenders, offenders
+
+
+def test_no_web_fonts_are_configured() -> None:
+    theme = config()["theme"]
+    assert isinstance(theme, dict)
+    assert theme.get("font") is False
+
+
+@pytest.mark.parametrize("page", nav_pages(config()["nav"]))
+def test_included_snippets_appear_verbatim(built_site: BuildResult, page: str) -> None:
+    markdown = (DOCS / page).read_text(encoding="utf-8")
+    shown = code_lines(html_path(built_site.site, page).read_text(encoding="utf-8"))
+    for include in includes_in(markdown):
+        for line in include.text.splitlines():
+            if line.strip():
+                assert line.strip() in shown, (
+                    f"{page}: line from {include.path.name}"
+                    f"{':' + include.section if include.section else ''}"
+                    f" not shown: {line!r}"
+                )
+
+
+def test_readme_quotes_the_published_address() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    site_url = str(config()["site_url"])
+    assert site_url in readme, f"README.md must link {site_url}"
+
+
+BROKEN_PAGES = {
+    "missing page": "See [the missing page](no-such-page.md).\n",
+    "missing anchor": "See [a heading that is not there](index.md#no-such-heading).\n",
+    "unrecognised link": "See [a folder](reference/).\n",
+    "missing snippet": '```python\n--8<-- "chapter2/no_such_module.py"\n```\n',
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BROKEN_PAGES))
+def test_strict_build_rejects_broken_links(tmp_path: Path, breakage: str) -> None:
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "index.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n" + BROKEN_PAGES[breakage],
+        encoding="utf-8",
+    )
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0, f"strict build accepted a {breakage}"
+
+
+def test_strict_build_rejects_a_missing_nav_page(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    mkdocs_yml = project / "mkdocs.yml"
+    text = mkdocs_yml.read_text(encoding="utf-8")
+    mkdocs_yml.write_text(
+        text.replace(
+            "      - Why a model: index.md\n",
+            "      - Why a model: index.md\n      - Gone: gone.md\n",
+        ),
+        encoding="utf-8",
+    )
+    assert "gone.md" in mkdocs_yml.read_text(encoding="utf-8")
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0, "strict build accepted a nav entry with no page"
