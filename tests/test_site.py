@@ -28,13 +28,6 @@ from tests.sitebuild import (
 DOCS = ROOT / "docs"
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    result = build(ROOT, tmp_path_factory.mktemp("site"))
-    assert result.returncode == 0, result.log
-    return result
-
-
 def built_pages(site: Path) -> Iterator[Path]:
     yield from sorted(site.rglob("*.html"))
 

@@ -1,0 +1,81 @@
+"""Generated figures: built from the model, inline, and what the site shows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from chapter2.machine import Transition, TransitionTable
+from sitetools.figures import FIGURES, FigureError, as_html, diagram, render
+from tests.sitebuild import ROOT
+
+
+@dataclass(frozen=True)
+class Closed: ...
+
+
+@dataclass(frozen=True)
+class Open: ...
+
+
+@dataclass(frozen=True)
+class Push: ...
+
+
+def door(label: str = "push") -> TransitionTable:
+    return TransitionTable(
+        "door",
+        initial=Closed,
+        transitions=[
+            Transition(Closed, Push, (Open,), label),
+            Transition(Open, Push, (Closed,), label),
+        ],
+    )
+
+
+def test_diagram_shows_every_state_and_label() -> None:
+    figure = diagram("door", door(), "The door", "A door")
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", figure.svg)
+    assert {"Closed", "Open", "push"} <= set(texts)
+
+
+def test_diagram_changes_when_the_table_changes() -> None:
+    before = diagram("door", door("push"), "t", "c").svg
+    after = diagram("door", door("pull"), "t", "c").svg
+    assert before != after
+    assert "pull" in after
+
+
+def test_inline_svg_fits_any_palette_and_page() -> None:
+    svg = diagram("door", door(), "The door", "A door").svg
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg
+    assert '"black"' not in svg and 'fill="white"' not in svg
+    assert 'role="img"' in svg and '<title id="door-title">The door</title>' in svg
+    ids = re.findall(r'\bid="([^"]+)"', svg)
+    assert ids and all(i.startswith("door-") for i in ids)
+    assert "\n\n" not in svg, "a blank line would end the raw HTML block"
+
+
+def test_unknown_figure_names_the_known_ones() -> None:
+    with pytest.raises(FigureError, match="unknown figure 'nope'"):
+        render("nope")
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_every_figure_is_used_by_a_page(name: str) -> None:
+    marker = f"<!-- figure: {name} -->"
+    pages = [p for p in (ROOT / "docs").rglob("*.md") if marker in p.read_text()]
+    assert pages, f"figure {name} is registered but no page shows it"
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_built_site_shows_the_figure_the_model_produces(
+    name: str, built_site: object
+) -> None:
+    site = built_site.site  # type: ignore[attr-defined]
+    expected = as_html(render(name))
+    assert any(expected in page.read_text() for page in site.rglob("*.html")), (
+        f"no built page contains the current rendering of figure {name}"
+    )
