@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import weakref
 from collections import deque
-from collections.abc import Coroutine, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from chapter2.future import CoroutineFuture, Future, label_of
@@ -72,7 +72,11 @@ class PollBudgetExceeded(RuntimeError):
 
 @dataclass(frozen=True)
 class PollRecord:
-    """One row of the trace: what a single call to ``poll`` did."""
+    """One row of the trace: what a single call to ``poll`` did.
+
+    ``result`` is ``Ready(...)``, ``Pending``, or ``raised SomeError`` when
+    the poll raised (the error then propagates out of :meth:`Executor.run`).
+    """
 
     poll: int
     task: str
@@ -82,17 +86,41 @@ class PollRecord:
     result: str
 
 
-@dataclass(eq=False)
 class Task(Generic[T]):
-    """A spawned future and its bookkeeping (``tokio::task`` internals)."""
+    """A spawned future and its bookkeeping (the task header inside Tokio).
 
-    name: str
-    future: Future[T]
-    result: Ready[T] | None = None
-    polls: int = 0
-    queued: bool = False
-    woken_by: list[str] = field(default_factory=list)
-    wakers: weakref.WeakSet[Waker] = field(default_factory=weakref.WeakSet)
+    The task has one waker at a time, as a Rust task's wakers are clones of
+    one ``Arc``: the executor keeps only a weak reference to it, so while a
+    leaf future holds the waker every poll hands out that same waker, and
+    once nobody holds it the executor can tell (see :meth:`waker_held`).
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_schedule",
+        "_waker",
+        "future",
+        "name",
+        "polls",
+        "queued",
+        "result",
+        "woken_by",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        future: Future[T],
+        schedule: Callable[[Task[Any], str], None],
+    ) -> None:
+        self.name = name
+        self.future = future
+        self.result: Ready[T] | None = None
+        self.polls = 0
+        self.queued = False
+        self.woken_by: list[str] = []
+        self._schedule = schedule
+        self._waker: weakref.ref[Waker] | None = None
 
     @property
     def done(self) -> bool:
@@ -100,6 +128,22 @@ class Task(Generic[T]):
 
     def state(self) -> str:
         return label_of(self.future)
+
+    def wake(self, by: str) -> None:
+        """What this task's :class:`~chapter2.task.Waker` calls."""
+        self._schedule(self, by)
+
+    def waker(self) -> Waker:
+        """The task's waker: the one a leaf still holds, or a fresh one."""
+        waker = self._waker() if self._waker is not None else None
+        if waker is None:
+            waker = Waker(self.name, self.wake)
+            self._waker = weakref.ref(waker)
+        return waker
+
+    def waker_held(self) -> bool:
+        """Does anything outside the executor still hold this task's waker?"""
+        return self._waker is not None and self._waker() is not None
 
 
 class JoinHandle(Generic[T]):
@@ -148,8 +192,10 @@ class Executor:
         self.trace: list[PollRecord] = []
         self.polls = 0
         self._tasks: list[Task[Any]] = []
+        self._unfinished = 0
         self._run_queue: deque[Task[Any]] = deque()
         self._names: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
 
     def spawn(
         self,
@@ -171,8 +217,11 @@ class Executor:
                 f"spawn() needs a future (with poll(cx)) or a coroutine, "
                 f"got {type(future).__name__}"
             )
-        task: Task[T] = Task(self._unique(name or _default_name(future)), polled)
+        task: Task[T] = Task(
+            self._unique(name or _default_name(future)), polled, self._schedule
+        )
         self._tasks.append(task)
+        self._unfinished += 1
         self._schedule(task, "spawn")
         return JoinHandle(task)
 
@@ -183,8 +232,9 @@ class Executor:
         wake, and :class:`PollBudgetExceeded` past ``max_polls`` polls.
         """
         idle_turns = 0
-        while not all(task.done for task in self._tasks):
-            if not self._run_queue:
+        run_queue = self._run_queue
+        while self._unfinished:
+            if not run_queue:
                 if not self._turn_drivers():
                     raise self._stalled()
                 idle_turns += 1
@@ -192,7 +242,9 @@ class Executor:
                     raise self._stalled()
                 continue
             idle_turns = 0
-            self._poll(self._run_queue.popleft())
+            task = run_queue.popleft()
+            if not task.done:  # a task can finish while still queued
+                self._poll(task)
         self._tasks = [task for task in self._tasks if not task.done]
 
     def block_on(
@@ -208,25 +260,26 @@ class Executor:
         return format_trace(self.trace)
 
     def _unique(self, name: str) -> str:
-        candidate, number = name, 1
+        # Remember the last suffix per name: spawning n tasks with one name
+        # stays linear.
+        candidate, number = name, self._next_suffix.get(name, 1)
+        if number > 1:
+            candidate = f"{name}#{number}"
         while candidate in self._names:
             number += 1
             candidate = f"{name}#{number}"
+        self._next_suffix[name] = number
         self._names.add(candidate)
         return candidate
 
     def _schedule(self, task: Task[Any], by: str) -> None:
         if task.done:
             return  # waking a finished task is a no-op, as in Tokio
-        task.woken_by.append(by)
+        if self.record:
+            task.woken_by.append(by)
         if not task.queued:
             task.queued = True
             self._run_queue.append(task)
-
-    def _waker_for(self, task: Task[Any]) -> Waker:
-        waker = Waker(task.name, lambda by: self._schedule(task, by))
-        task.wakers.add(waker)
-        return waker
 
     def _poll(self, task: Task[Any]) -> None:
         if self.polls >= self.max_polls:
@@ -235,20 +288,33 @@ class Executor:
                 f"(state {task.state()}) was about to be polled again"
             )
         task.queued = False
-        woken_by = ", ".join(dict.fromkeys(task.woken_by))
-        task.woken_by.clear()
-        before = task.state() if self.record else ""
+        if self.record:
+            woken_by = ", ".join(dict.fromkeys(task.woken_by))
+            task.woken_by.clear()
+            before = task.state()
         self.polls += 1
         task.polls += 1
         try:
-            result = task.future.poll(Context(self._waker_for(task)))
+            result = task.future.poll(Context(task.waker()))
         except Exception as error:
-            error.add_note(f"while polling task {task.name!r} in state {before}")
+            if self.record:
+                self.trace.append(
+                    PollRecord(
+                        self.polls,
+                        task.name,
+                        woken_by,
+                        before,
+                        task.state(),
+                        f"raised {type(error).__name__}",
+                    )
+                )
+            state = before if self.record else task.state()
+            error.add_note(f"while polling task {task.name!r} in state {state}")
             raise
         match result:
             case Ready():
                 task.result = result
-                task.queued = False
+                self._unfinished -= 1
             case Pending():
                 pass
             case _:
@@ -262,15 +328,13 @@ class Executor:
                     self.polls, task.name, woken_by, before, task.state(), repr(result)
                 )
             )
-        if task.done:
-            self._run_queue = deque(t for t in self._run_queue if t is not task)
 
     def _turn_drivers(self) -> bool:
         return any([driver.turn() for driver in self.drivers])
 
     def _stalled(self) -> Stalled:
         stuck = [
-            (task.name, task.state(), len(task.wakers) > 0)
+            (task.name, task.state(), task.waker_held())
             for task in self._tasks
             if not task.done
         ]

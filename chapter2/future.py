@@ -85,6 +85,9 @@ class FutureBase(Generic[T]):
     This is the loop rustc writes for each ``.await``.
     """
 
+    # No per-instance dict unless a subclass wants one: leaf futures are many.
+    __slots__ = ()
+
     def poll(self, cx: Context) -> Poll[T]:
         raise NotImplementedError
 
@@ -176,7 +179,8 @@ class CoroutineFuture(Generic[T]):
             return Ready(result)
         finally:
             _current_context.reset(token)
-        if not isinstance(yielded, Future):
+        # The FutureBase check is the fast path; the Protocol check is slow.
+        if not isinstance(yielded, FutureBase) and not isinstance(yielded, Future):
             self.coroutine.close()
             self.finished = True
             raise ForeignAwait(

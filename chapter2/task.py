@@ -80,8 +80,23 @@ class Waker:
         """``Waker::will_wake``: would ``other`` wake the same task?"""
         return self._schedule == other._schedule
 
+    @staticmethod
+    def noop() -> Waker:
+        """``Waker::noop``: a waker whose ``wake`` does nothing.
+
+        For polling a future by hand, outside any executor, as in a test.
+        """
+        return _NOOP
+
     def __repr__(self) -> str:
         return f"Waker(task={self.task_name!r})"
+
+
+def _ignore(_by: str) -> None:
+    pass
+
+
+_NOOP = Waker("noop", _ignore)
 
 
 class Context:

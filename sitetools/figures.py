@@ -123,3 +123,20 @@ def as_html(figure: Figure) -> str:
         f"<figcaption>{figure.caption}</figcaption>\n"
         "</figure>"
     )
+
+
+def _cart_total_states() -> Figure:
+    # Imported here so this registration stays one self-contained block.
+    from chapter2.cart import CART_TOTAL
+
+    return diagram(
+        "cart-total-states",
+        CART_TOTAL,
+        "State diagram of the CartTotal future",
+        "The states of <code>CartTotal</code> and the moves <code>poll</code> "
+        "may make, drawn from <code>CART_TOTAL</code>, the table every move is "
+        "checked against. A loop is a poll that returns <code>Pending</code>.",
+    )
+
+
+FIGURES["cart-total-states"] = _cart_total_states
