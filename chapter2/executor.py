@@ -22,6 +22,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
+from types import CoroutineType
 from typing import Any, Generic, Protocol, TypeVar
 
 from chapter2.future import CoroutineFuture, Future, label_of
@@ -118,7 +119,8 @@ class Task(Generic[T]):
         self.result: Ready[T] | None = None
         self.polls = 0
         self.queued = False
-        self.woken_by: list[str] = []
+        # Who woke the task since its last poll; kept only when tracing.
+        self.woken_by: list[str] | None = None
         self._schedule = schedule
         self._waker: weakref.ref[Waker] | None = None
 
@@ -133,11 +135,14 @@ class Task(Generic[T]):
         """What this task's :class:`~chapter2.task.Waker` calls."""
         self._schedule(self, by)
 
+    # The task itself is its waker's callback: no bound method per waker.
+    __call__ = wake
+
     def waker(self) -> Waker:
         """The task's waker: the one a leaf still holds, or a fresh one."""
         waker = self._waker() if self._waker is not None else None
         if waker is None:
-            waker = Waker(self.name, self.wake)
+            waker = Waker(self.name, self)
             self._waker = weakref.ref(waker)
         return waker
 
@@ -196,6 +201,8 @@ class Executor:
         self._run_queue: deque[Task[Any]] = deque()
         self._names: set[str] = set()
         self._next_suffix: dict[str, int] = {}
+        # One bound method shared by every task, not one per task.
+        self._wake_task = self._schedule
 
     def spawn(
         self,
@@ -208,7 +215,8 @@ class Executor:
         ``async def`` (wrapped in :class:`~chapter2.future.CoroutineFuture`).
         """
         polled: Future[T]
-        if isinstance(future, Coroutine):
+        # The exact-type test is a fast path for the usual coroutine object.
+        if type(future) is CoroutineType or isinstance(future, Coroutine):
             polled = CoroutineFuture(future)
         elif isinstance(future, Future):
             polled = future
@@ -218,7 +226,7 @@ class Executor:
                 f"got {type(future).__name__}"
             )
         task: Task[T] = Task(
-            self._unique(name or _default_name(future)), polled, self._schedule
+            self._unique(name or _default_name(future)), polled, self._wake_task
         )
         self._tasks.append(task)
         self._unfinished += 1
@@ -243,7 +251,7 @@ class Executor:
                 continue
             idle_turns = 0
             task = run_queue.popleft()
-            if not task.done:  # a task can finish while still queued
+            if task.result is None:  # a task can finish while still queued
                 self._poll(task)
         self._tasks = [task for task in self._tasks if not task.done]
 
@@ -273,9 +281,11 @@ class Executor:
         return candidate
 
     def _schedule(self, task: Task[Any], by: str) -> None:
-        if task.done:
+        if task.result is not None:
             return  # waking a finished task is a no-op, as in Tokio
         if self.record:
+            if task.woken_by is None:
+                task.woken_by = []
             task.woken_by.append(by)
         if not task.queued:
             task.queued = True
@@ -289,8 +299,8 @@ class Executor:
             )
         task.queued = False
         if self.record:
-            woken_by = ", ".join(dict.fromkeys(task.woken_by))
-            task.woken_by.clear()
+            woken_by = ", ".join(dict.fromkeys(task.woken_by or ()))
+            task.woken_by = None
             before = task.state()
         self.polls += 1
         task.polls += 1

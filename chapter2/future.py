@@ -104,6 +104,7 @@ class FutureBase(Generic[T]):
                 case Ready(value):
                     return value
                 case Pending():
+                    del result  # nothing in the suspended frame but the future
                     yield self
 
     def _await_under_asyncio(self) -> Generator[Any, None, T]:
@@ -150,6 +151,8 @@ class CoroutineFuture(Generic[T]):
     frame remembers where it stopped); this wrapper only gives it the
     ``poll`` interface and a readable state label.
     """
+
+    __slots__ = ("coroutine", "finished", "name", "waiting_on")
 
     def __init__(self, coroutine: Coroutine[Any, Any, T]) -> None:
         self.coroutine = coroutine
