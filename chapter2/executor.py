@@ -197,10 +197,12 @@ class Executor:
         self.trace: list[PollRecord] = []
         self.polls = 0
         self._tasks: list[Task[Any]] = []
-        self._unfinished = 0
         self._run_queue: deque[Task[Any]] = deque()
+        # Counted, not recomputed, so that each poll costs the same however
+        # many tasks there are (10,000 waiting tasks on the waiting page).
+        self._unfinished = 0
         self._names: set[str] = set()
-        self._next_suffix: dict[str, int] = {}
+        self._last_number: dict[str, int] = {}
         # One bound method shared by every task, not one per task.
         self._wake_task = self._schedule
 
@@ -240,9 +242,8 @@ class Executor:
         wake, and :class:`PollBudgetExceeded` past ``max_polls`` polls.
         """
         idle_turns = 0
-        run_queue = self._run_queue
         while self._unfinished:
-            if not run_queue:
+            if not self._run_queue:
                 if not self._turn_drivers():
                     raise self._stalled()
                 idle_turns += 1
@@ -250,8 +251,8 @@ class Executor:
                     raise self._stalled()
                 continue
             idle_turns = 0
-            task = run_queue.popleft()
-            if task.result is None:  # a task can finish while still queued
+            task = self._run_queue.popleft()
+            if not task.done:  # it may have woken itself in its final poll
                 self._poll(task)
         self._tasks = [task for task in self._tasks if not task.done]
 
@@ -268,20 +269,19 @@ class Executor:
         return format_trace(self.trace)
 
     def _unique(self, name: str) -> str:
-        # Remember the last suffix per name: spawning n tasks with one name
-        # stays linear.
-        candidate, number = name, self._next_suffix.get(name, 1)
-        if number > 1:
-            candidate = f"{name}#{number}"
+        # Start from the last number given to this name, so that spawning
+        # many tasks with one name does not retry every earlier number.
+        number = self._last_number.get(name, 1)
+        candidate = name if number == 1 else f"{name}#{number}"
         while candidate in self._names:
             number += 1
             candidate = f"{name}#{number}"
-        self._next_suffix[name] = number
         self._names.add(candidate)
+        self._last_number[name] = number
         return candidate
 
     def _schedule(self, task: Task[Any], by: str) -> None:
-        if task.result is not None:
+        if task.done:
             return  # waking a finished task is a no-op, as in Tokio
         if self.record:
             if task.woken_by is None:
@@ -324,6 +324,7 @@ class Executor:
         match result:
             case Ready():
                 task.result = result
+                task.queued = False
                 self._unfinished -= 1
             case Pending():
                 pass

@@ -182,8 +182,9 @@ class CoroutineFuture(Generic[T]):
             return Ready(result)
         finally:
             _current_context.reset(token)
-        # The FutureBase check is the fast path; the Protocol check is slow.
-        if not isinstance(yielded, FutureBase) and not isinstance(yielded, Future):
+        # FutureBase first: a runtime Protocol check is slow, and a page
+        # runs 10,000 tasks.
+        if not isinstance(yielded, FutureBase | Future):
             self.coroutine.close()
             self.finished = True
             raise ForeignAwait(
