@@ -139,13 +139,13 @@ class CartTotal(FutureBase[int]):
                 case Done():
                     raise PolledAfterCompletion("`async fn` resumed after completion")
 
-    # --8<-- [end:poll]
-
     def _move(self, event: object, new_state: CartState) -> None:
         """Take one step, refusing any the table :data:`CART_TOTAL` does not list."""
         row = CART_TOTAL.lookup(self.state, event)
         CART_TOTAL.check_target(row, new_state)
         self.state = new_state
+
+    # --8<-- [end:poll]
 
     # --8<-- [start:label]
     def state_label(self) -> str:

@@ -91,6 +91,7 @@ class FutureBase(Generic[T]):
     def poll(self, cx: Context) -> Poll[T]:
         raise NotImplementedError
 
+    # --8<-- [start:await_loop]
     def __await__(self) -> Generator[Any, None, T]:
         while True:
             cx = _current_context.get()
@@ -107,6 +108,9 @@ class FutureBase(Generic[T]):
                     del result  # nothing in the suspended frame but the future
                     yield self
 
+    # --8<-- [end:await_loop]
+
+    # --8<-- [start:await_under_asyncio]
     def _await_under_asyncio(self) -> Generator[Any, None, T]:
         """Drive this future from an ``asyncio`` task: the waker resolves a future.
 
@@ -132,6 +136,8 @@ class FutureBase(Generic[T]):
                     return value
                 case Pending():
                     yield from woken
+
+    # --8<-- [end:await_under_asyncio]
 
 
 def _waker_dropped(woken: asyncio.Future[None], state: str) -> None:
@@ -167,6 +173,7 @@ class CoroutineFuture(Generic[T]):
             return "Start"
         return f"awaiting {label_of(self.waiting_on)}"
 
+    # --8<-- [start:coroutine_poll]
     def poll(self, cx: Context) -> Poll[T]:
         if self.finished:
             raise PolledAfterCompletion(
@@ -193,3 +200,5 @@ class CoroutineFuture(Generic[T]):
             )
         self.waiting_on = yielded
         return Pending()
+
+    # --8<-- [end:coroutine_poll]
