@@ -383,17 +383,22 @@ def show(event: Event) -> str:
 
 # --8<-- [start:transcript]
 def transcript(atm: ATM, events: Iterable[Event]) -> list[str]:
-    """One line per event: state before, event, state after, screen."""
+    """One line per event: the state it led to and the screen, or the refusal."""
     lines = []
     for event in events:
-        before = type(atm.state).__name__
         try:
             screen = atm.handle(event)
-        except InvalidTransition:
-            lines.append(f"{before:<18} {show(event):<17} refused, nothing changed")
-            continue
-        after = type(atm.state).__name__
-        lines.append(f"{before:<18} {show(event):<17} -> {after:<18} {screen}")
+        except InvalidTransition as refused:
+            event_name = type(refused.event).__name__
+            state_name = type(refused.state).__name__
+            lines.append(
+                f"{show(event):<17} refused: {event_name} makes no sense in state "
+                f"{state_name}"
+            )
+        else:
+            lines.append(
+                f"{show(event):<17} -> {type(atm.state).__name__:<18} {screen}"
+            )
     return lines
 
 
