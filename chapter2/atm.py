@@ -2,11 +2,10 @@
 
 Every ATM session moves through the same few states. Each state is a small
 frozen dataclass that holds exactly what the next step needs, and the legal
-moves live in :data:`ATM_TABLE`, which dispatch, error messages and the
-diagram on the site all read. The same key press means different things in
-different states, and a key press that means nothing in the current state is
-refused with :class:`~chapter2.machine.InvalidTransition` before anything
-changes.
+moves live in ``ATM_TABLE``, which dispatch, error messages and the diagram
+on the site all read. The same key press means different things in different
+states, and a key press that means nothing in the current state is refused
+with ``InvalidTransition`` before anything changes.
 
 Models a Rust ``enum State`` whose variants carry their data, driven by one
 ``match (state, event)``; ``docs/listings/atm.rs`` is that Rust.
@@ -133,6 +132,8 @@ State = Idle | CardInserted | Authenticated | WithdrawalSelected | Dispensing
 # --8<-- [start:events]
 @dataclass(frozen=True)
 class InsertCard:
+    """A card pushed into the slot."""
+
     card: Card
 
 
@@ -148,19 +149,23 @@ class Digit:
 
 
 @dataclass(frozen=True)
-class Enter: ...
+class Enter:
+    """The Enter key: confirm the PIN or the amount typed."""
 
 
 @dataclass(frozen=True)
-class Withdraw: ...
+class Withdraw:
+    """The menu choice to withdraw cash."""
 
 
 @dataclass(frozen=True)
-class Cancel: ...
+class Cancel:
+    """The Cancel key: end the session and get the card back."""
 
 
 @dataclass(frozen=True)
-class TakeCash: ...
+class TakeCash:
+    """The customer takes the notes from the tray."""
 
 
 Event = InsertCard | Digit | Enter | Withdraw | Cancel | TakeCash
@@ -205,16 +210,22 @@ ATM_TABLE = TransitionTable(
 # check has passed: a refused or failing step cannot move money or cards.
 @dataclass(frozen=True)
 class ReturnCard:
+    """Effect: push the card back out of the slot."""
+
     card: Card
 
 
 @dataclass(frozen=True)
 class RetainCard:
+    """Effect: keep the card inside the machine."""
+
     card: Card
 
 
 @dataclass(frozen=True)
 class Dispense:
+    """Effect: debit the account and count the notes out of the machine."""
+
     account: str
     amount: int
 
@@ -264,7 +275,7 @@ class ATM:
     def handle(self, event: Event) -> str:
         """Apply one event and return what the screen shows.
 
-        Raises :class:`~chapter2.machine.InvalidTransition` if the table has no
+        Raises ``InvalidTransition`` if the table has no
         row for this event in this state; nothing has changed then.
         """
         row = ATM_TABLE.lookup(self.state, event)

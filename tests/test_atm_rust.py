@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from chapter2.atm import DEMO_EVENTS, demo_atm, transcript
+from chapter2.atm import ATM_TABLE, DEMO_EVENTS, demo_atm, transcript
 from tests.sitebuild import ROOT
 
 LISTING = ROOT / "docs" / "listings" / "atm.rs"
+EVENT_TYPES = {row.event for row in ATM_TABLE.transitions}
+UNLISTED_PAIRS = len(ATM_TABLE.states()) * len(EVENT_TYPES) - len(ATM_TABLE.transitions)
 
 pytestmark = [
     pytest.mark.rust,
@@ -41,3 +44,36 @@ def test_the_rust_atm_prints_the_python_models_walk_through(tmp_path: Path) -> N
         f"cards returned {len(atm.returned)}"
     )
     assert ran.stdout.splitlines() == expected
+
+
+def test_without_its_last_arm_rustc_names_the_twenty_refused_pairs(
+    tmp_path: Path,
+) -> None:
+    """The page says rustc rejects the match without its catch-all arm and
+    lists the same twenty pairs the Python table refuses."""
+    source = LISTING.read_text(encoding="utf-8")
+    start = source.index("            // Every other pairing makes no sense")
+    end = source.index("        };\n        self.state = next;")
+    trimmed = tmp_path / "atm_no_catch_all.rs"
+    trimmed.write_text(source[:start] + source[end:], encoding="utf-8")
+    compiled = subprocess.run(
+        [
+            "rustc",
+            "--edition",
+            "2021",
+            "--emit=metadata",
+            "-o",
+            str(tmp_path / "m"),
+            trimmed,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert compiled.returncode != 0
+    first = next(line for line in compiled.stderr.splitlines() if "E0004" in line)
+    named = re.findall(r"`\(State::\w+[^`]*\)`", first)
+    more = re.search(r"and (\d+) more not covered", first)
+    assert named and more, first
+    assert len(named) + int(more[1]) == UNLISTED_PAIRS == 20, first
