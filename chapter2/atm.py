@@ -66,15 +66,19 @@ class Bank:
         self._accounts = dict(accounts)
 
     def knows(self, account: str) -> bool:
+        """Whether ``account`` exists at this bank."""
         return account in self._accounts
 
     def pin_matches(self, account: str, digits: str) -> bool:
+        """Whether ``digits`` is the PIN of ``account``; the PIN stays here."""
         return self._accounts[account].pin == digits
 
     def balance(self, account: str) -> int:
+        """The money in ``account`` now."""
         return self._accounts[account].balance
 
     def debit(self, account: str, amount: int) -> None:
+        """Take ``amount`` out of ``account``; refuses to overdraw it."""
         held = self._accounts[account]
         if not 0 < amount <= held.balance:
             raise ValueError(
@@ -198,6 +202,7 @@ ATM_TABLE = TransitionTable("atm", initial=Idle, transitions=[
 ])
 # --8<-- [end:table]
 # fmt: on
+"""Every legal move of the ATM: what dispatch, errors and the diagram read."""
 
 
 # What a step does to the world outside the state, applied only after every
@@ -367,6 +372,7 @@ class ATM:
     # --8<-- [end:refusal]
 
     def apply(self, effect: Effect) -> None:
+        """Carry out one effect that ``decide`` asked for."""
         match effect:
             case ReturnCard(card):
                 self.returned.append(card)
@@ -440,3 +446,4 @@ DEMO_EVENTS: tuple[Event, ...] = (
     TakeCash(),
 )
 # --8<-- [end:demo]
+"""The session the page walks through, and ``docs/listings/atm.rs`` replays."""
