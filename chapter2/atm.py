@@ -29,6 +29,11 @@ PIN_TRIES = 3
 """Wrong PINs in a row after which the machine keeps the card."""
 
 
+def is_whole(value: object) -> bool:
+    """Money and keys are whole numbers (and ``True`` is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 # --8<-- [start:bank]
 @dataclass(frozen=True)
 class Card:
@@ -49,10 +54,13 @@ class Account:
     balance: int
 
     def __post_init__(self) -> None:
-        if len(self.pin) != 4 or not self.pin.isdigit():
-            raise ValueError(f"a PIN is 4 digits, got {self.pin!r}")
-        if self.balance < 0:
-            raise ValueError(f"a balance cannot be negative, got {self.balance}")
+        pin = self.pin
+        if not (
+            isinstance(pin, str) and len(pin) == 4 and pin.isascii() and pin.isdigit()
+        ):
+            raise ValueError(f"a PIN is 4 digits, got {pin!r}")
+        if not is_whole(self.balance) or self.balance < 0:
+            raise ValueError(f"a balance is a whole amount >= 0, got {self.balance!r}")
 
 
 class Bank:
@@ -148,7 +156,7 @@ class Digit:
     key: int
 
     def __post_init__(self) -> None:
-        if self.key not in range(10):
+        if not is_whole(self.key) or self.key not in range(10):
             raise ValueError(f"a digit key is 0-9, got {self.key!r}")
 
 
@@ -260,10 +268,12 @@ class ATM:
     retained: list[Card] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.note <= 0:
-            raise ValueError(f"the smallest note must be positive, got {self.note}")
-        if self.cash < 0:
-            raise ValueError(f"cash in the machine cannot be negative, got {self.cash}")
+        if not is_whole(self.note) or self.note <= 0:
+            raise ValueError(f"the smallest note must be positive, got {self.note!r}")
+        if not is_whole(self.cash) or self.cash < 0:
+            raise ValueError(
+                f"cash in the machine is a whole amount >= 0, got {self.cash!r}"
+            )
         if self.cash % self.note:
             raise ValueError(
                 f"cash in the machine must be whole notes of {self.note}, "

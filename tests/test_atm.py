@@ -293,7 +293,14 @@ def test_the_whole_balance_and_the_whole_machine_can_be_paid() -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: make_atm(cash=-20), "cash in the machine cannot be negative, got -20"),
+        (
+            lambda: make_atm(cash=-20),
+            "cash in the machine is a whole amount >= 0, got -20",
+        ),
+        (
+            lambda: make_atm(cash=10.5),
+            "cash in the machine is a whole amount >= 0, got 10.5",
+        ),
         (lambda: make_atm(cash=130), "must be whole notes of 20, got 130"),
         (
             lambda: ATM(Bank({}), cash=0, note=0),
@@ -301,9 +308,14 @@ def test_the_whole_balance_and_the_whole_machine_can_be_paid() -> None:
         ),
         (lambda: Account(pin="12a4", balance=0), "a PIN is 4 digits, got '12a4'"),
         (lambda: Account(pin="123", balance=0), "a PIN is 4 digits, got '123'"),
-        (lambda: Account(pin="1234", balance=-1), "cannot be negative, got -1"),
+        (lambda: Account(pin="1234", balance=-1), "a whole amount >= 0, got -1"),
+        (lambda: Account(pin="1234", balance=2.5), "a whole amount >= 0, got 2.5"),
+        (lambda: Account(pin=1234, balance=0), "a PIN is 4 digits, got 1234"),
+        (lambda: Account(pin="١٢٣٤", balance=0), "a PIN is 4 digits, got '١٢٣٤'"),
         (lambda: Digit(10), "a digit key is 0-9, got 10"),
         (lambda: Digit(-1), "a digit key is 0-9, got -1"),
+        (lambda: Digit("5"), "a digit key is 0-9, got '5'"),
+        (lambda: Digit(True), "a digit key is 0-9, got True"),
         (lambda: Card(""), "a card must name an account"),
     ],
 )
