@@ -1,0 +1,298 @@
+"""A single-threaded executor: the loop that calls ``poll``.
+
+It models what ``tokio::runtime::Runtime::block_on`` and a current-thread
+runtime do, minus everything that is not about polling: tasks wait in a run
+queue, the executor polls whichever is at the front, and a task leaves the
+queue until its :class:`~chapter2.task.Waker` is woken. Nothing else ever
+polls a task again. That is the whole contract, and the two things that go
+wrong with it are made visible:
+
+* every poll is recorded in :attr:`Executor.trace` (which task, what woke
+  it, its state before and after, and the result), so the order things ran in
+  is never a mystery; and
+* when tasks remain but none is queued and no :class:`Driver` (a timer, say)
+  can wake one, :meth:`Executor.run` raises :class:`Stalled`, naming each
+  stuck task and its state, instead of waiting forever as a real program
+  would.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import deque
+from collections.abc import Coroutine, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from chapter2.future import CoroutineFuture, Future, label_of
+from chapter2.task import Context, Pending, Ready, Waker
+
+T = TypeVar("T")
+
+
+class Driver(Protocol):
+    """Something outside the tasks that can wake them: a timer wheel, an I/O
+    reactor. Tokio's runtime turns its drivers when no task is ready.
+    """
+
+    def turn(self) -> bool:
+        """Fire whatever is due, waiting (or advancing a virtual clock) if
+        needed; return ``False`` when there is nothing left that could ever
+        wake a task.
+        """
+        ...
+
+
+class Stalled(RuntimeError):
+    """Tasks remain, none can run, and nothing is left that could wake them.
+
+    In Rust this program would simply hang. ``stuck`` lists each task with
+    the state it is stuck in.
+    """
+
+    def __init__(self, stuck: Sequence[tuple[str, str, bool]]) -> None:
+        self.stuck = [(name, state) for name, state, _ in stuck]
+        lines = [f"executor stalled: {len(stuck)} task(s) can never be polled again"]
+        for name, state, waker_held in stuck:
+            if waker_held:
+                why = "its waker is held, but nothing left running can wake it"
+            else:
+                why = "no one holds its waker, so nothing can ever wake it"
+            lines.append(f"  task {name!r} is stuck in state {state}: {why}")
+        super().__init__("\n".join(lines))
+
+
+class PollBudgetExceeded(RuntimeError):
+    """The executor polled more times than its budget allows.
+
+    A task that wakes itself on every poll never stalls, but never finishes
+    either; the budget turns that busy loop into an error too.
+    """
+
+
+@dataclass(frozen=True)
+class PollRecord:
+    """One row of the trace: what a single call to ``poll`` did."""
+
+    poll: int
+    task: str
+    woken_by: str
+    before: str
+    after: str
+    result: str
+
+
+@dataclass(eq=False)
+class Task(Generic[T]):
+    """A spawned future and its bookkeeping (``tokio::task`` internals)."""
+
+    name: str
+    future: Future[T]
+    result: Ready[T] | None = None
+    polls: int = 0
+    queued: bool = False
+    woken_by: list[str] = field(default_factory=list)
+    wakers: weakref.WeakSet[Waker] = field(default_factory=weakref.WeakSet)
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    def state(self) -> str:
+        return label_of(self.future)
+
+
+class JoinHandle(Generic[T]):
+    """``tokio::task::JoinHandle``: read a spawned task's output once it is done."""
+
+    def __init__(self, task: Task[T]) -> None:
+        self._task = task
+
+    @property
+    def name(self) -> str:
+        return self._task.name
+
+    def is_finished(self) -> bool:
+        return self._task.done
+
+    def result(self) -> T:
+        """The task's output; an error if it has not finished."""
+        if self._task.result is None:
+            raise RuntimeError(
+                f"task {self._task.name!r} has not finished "
+                f"(state {self._task.state()})"
+            )
+        return self._task.result.value
+
+
+class Executor:
+    """Polls tasks when, and only when, they have been woken.
+
+    ``drivers`` are turned when no task is ready (see :class:`Driver`).
+    ``max_polls`` bounds the total number of polls, so that even a task that
+    keeps waking itself cannot run forever.
+    """
+
+    def __init__(
+        self,
+        *,
+        drivers: Iterable[Driver] = (),
+        max_polls: int = 1_000_000,
+        record: bool = True,
+    ) -> None:
+        if max_polls < 1:
+            raise ValueError(f"max_polls must be at least 1, got {max_polls}")
+        self.drivers = list(drivers)
+        self.max_polls = max_polls
+        self.record = record
+        self.trace: list[PollRecord] = []
+        self.polls = 0
+        self._tasks: list[Task[Any]] = []
+        self._run_queue: deque[Task[Any]] = deque()
+        self._names: set[str] = set()
+
+    def spawn(
+        self,
+        future: Future[T] | Coroutine[Any, Any, T],
+        name: str | None = None,
+    ) -> JoinHandle[T]:
+        """Add a task; it is polled for the first time when :meth:`run` reaches it.
+
+        ``future`` is a hand-written future or a coroutine object from an
+        ``async def`` (wrapped in :class:`~chapter2.future.CoroutineFuture`).
+        """
+        polled: Future[T]
+        if isinstance(future, Coroutine):
+            polled = CoroutineFuture(future)
+        elif isinstance(future, Future):
+            polled = future
+        else:
+            raise TypeError(
+                f"spawn() needs a future (with poll(cx)) or a coroutine, "
+                f"got {type(future).__name__}"
+            )
+        task: Task[T] = Task(self._unique(name or _default_name(future)), polled)
+        self._tasks.append(task)
+        self._schedule(task, "spawn")
+        return JoinHandle(task)
+
+    def run(self) -> None:
+        """Poll tasks until every one has finished.
+
+        Raises :class:`Stalled` if unfinished tasks remain that nothing can
+        wake, and :class:`PollBudgetExceeded` past ``max_polls`` polls.
+        """
+        idle_turns = 0
+        while not all(task.done for task in self._tasks):
+            if not self._run_queue:
+                if not self._turn_drivers():
+                    raise self._stalled()
+                idle_turns += 1
+                if idle_turns > 10_000:
+                    raise self._stalled()
+                continue
+            idle_turns = 0
+            self._poll(self._run_queue.popleft())
+        self._tasks = [task for task in self._tasks if not task.done]
+
+    def block_on(
+        self, future: Future[T] | Coroutine[Any, Any, T], name: str | None = None
+    ) -> T:
+        """Spawn ``future``, run everything to completion, return its output."""
+        handle = self.spawn(future, name)
+        self.run()
+        return handle.result()
+
+    def trace_table(self) -> str:
+        """The trace as an aligned text table, one row per poll."""
+        return format_trace(self.trace)
+
+    def _unique(self, name: str) -> str:
+        candidate, number = name, 1
+        while candidate in self._names:
+            number += 1
+            candidate = f"{name}#{number}"
+        self._names.add(candidate)
+        return candidate
+
+    def _schedule(self, task: Task[Any], by: str) -> None:
+        if task.done:
+            return  # waking a finished task is a no-op, as in Tokio
+        task.woken_by.append(by)
+        if not task.queued:
+            task.queued = True
+            self._run_queue.append(task)
+
+    def _waker_for(self, task: Task[Any]) -> Waker:
+        waker = Waker(task.name, lambda by: self._schedule(task, by))
+        task.wakers.add(waker)
+        return waker
+
+    def _poll(self, task: Task[Any]) -> None:
+        if self.polls >= self.max_polls:
+            raise PollBudgetExceeded(
+                f"executor reached max_polls={self.max_polls}; task {task.name!r} "
+                f"(state {task.state()}) was about to be polled again"
+            )
+        task.queued = False
+        woken_by = ", ".join(dict.fromkeys(task.woken_by))
+        task.woken_by.clear()
+        before = task.state() if self.record else ""
+        self.polls += 1
+        task.polls += 1
+        try:
+            result = task.future.poll(Context(self._waker_for(task)))
+        except Exception as error:
+            error.add_note(f"while polling task {task.name!r} in state {before}")
+            raise
+        match result:
+            case Ready():
+                task.result = result
+                task.queued = False
+            case Pending():
+                pass
+            case _:
+                raise TypeError(
+                    f"task {task.name!r}: poll returned {result!r}, "
+                    "not Ready(...) or Pending()"
+                )
+        if self.record:
+            self.trace.append(
+                PollRecord(
+                    self.polls, task.name, woken_by, before, task.state(), repr(result)
+                )
+            )
+        if task.done:
+            self._run_queue = deque(t for t in self._run_queue if t is not task)
+
+    def _turn_drivers(self) -> bool:
+        return any([driver.turn() for driver in self.drivers])
+
+    def _stalled(self) -> Stalled:
+        stuck = [
+            (task.name, task.state(), len(task.wakers) > 0)
+            for task in self._tasks
+            if not task.done
+        ]
+        return Stalled(stuck)
+
+
+def _default_name(future: object) -> str:
+    name = getattr(future, "__qualname__", None)
+    return name if isinstance(name, str) else type(future).__name__
+
+
+HEADERS = ("poll", "task", "woken by", "state before", "state after", "result")
+
+
+def format_trace(trace: Iterable[PollRecord]) -> str:
+    """Format poll records as an aligned table (the form the pages print)."""
+    rows = [HEADERS] + [
+        (str(r.poll), r.task, r.woken_by, r.before, r.after, r.result) for r in trace
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    return "\n".join(line.rstrip() for line in lines)

@@ -1,0 +1,100 @@
+"""``std::task`` in miniature: ``Poll``, ``Context`` and ``Waker``.
+
+These are the three types every Rust future touches. ``poll`` returns a
+:data:`Poll`; it receives a :class:`Context`; the context carries the
+:class:`Waker` a future must keep if it returns :class:`Pending`, because
+calling :meth:`Waker.wake` is the only way the task gets polled again.
+
+>>> Ready(42)
+Ready(42)
+>>> Pending()
+Pending
+>>> Ready(42).is_ready(), Pending().is_ready()
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeAlias, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Ready(Generic[T]):
+    """``Poll::Ready(value)``: the future has finished with ``value``."""
+
+    value: T
+
+    def is_ready(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"Ready({self.value!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """``Poll::Pending``: not finished; the future has arranged to be woken."""
+
+    def is_ready(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "Pending"
+
+
+Poll: TypeAlias = Ready[T] | Pending
+"""``std::task::Poll<T>``: either :class:`Ready` or :class:`Pending`."""
+
+
+class Waker:
+    """``std::task::Waker``: a handle that asks the executor to poll a task again.
+
+    A leaf future that returns :class:`Pending` keeps a waker (in Rust it
+    clones ``cx.waker()``); whoever completes the wait calls :meth:`wake`.
+    Waking twice before the next poll still means one poll, and waking a task
+    that has finished does nothing, as with Tokio.
+
+    ``by`` is the model's only addition to Rust's API: a note saying who woke
+    the task, so the executor's trace can show it.
+    """
+
+    __slots__ = ("__weakref__", "_schedule", "task_name")
+
+    def __init__(self, task_name: str, schedule: Callable[[str], None]) -> None:
+        self.task_name = task_name
+        self._schedule = schedule
+
+    def wake(self, by: str = "a waker") -> None:
+        """``Waker::wake``: schedule the task to be polled again."""
+        self._schedule(by)
+
+    def wake_by_ref(self, by: str = "a waker") -> None:
+        """``Waker::wake_by_ref``: the same as :meth:`wake` in this model."""
+        self._schedule(by)
+
+    def will_wake(self, other: Waker) -> bool:
+        """``Waker::will_wake``: would ``other`` wake the same task?"""
+        return self._schedule == other._schedule
+
+    def __repr__(self) -> str:
+        return f"Waker(task={self.task_name!r})"
+
+
+class Context:
+    """``std::task::Context``: what ``poll`` is given; today, just the waker."""
+
+    __slots__ = ("_waker",)
+
+    def __init__(self, waker: Waker) -> None:
+        self._waker = waker
+
+    def waker(self) -> Waker:
+        """``Context::waker``: the waker of the task being polled."""
+        return self._waker
+
+    def __repr__(self) -> str:
+        return f"Context(waker={self._waker!r})"

@@ -1,0 +1,200 @@
+"""The executor's contract: poll only when woken, trace every poll, never hang."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from chapter2.executor import Executor, PollBudgetExceeded, Stalled
+from chapter2.future import (
+    CoroutineFuture,
+    ForeignAwait,
+    FutureBase,
+    PolledAfterCompletion,
+)
+from chapter2.task import Context, Pending, Poll, Ready, Waker
+
+
+class Flag(FutureBase[str]):
+    """A leaf future that is ready once ``set`` has been called."""
+
+    def __init__(self, name: str, *, keep_waker: bool = True) -> None:
+        self.name = name
+        self.value: str | None = None
+        self.waker: Waker | None = None
+        self.keep_waker = keep_waker
+
+    def state_label(self) -> str:
+        return f"flag {self.name}"
+
+    def set(self, value: str) -> None:
+        self.value = value
+        if self.waker is not None:
+            self.waker.wake(by=f"{self.name} setter")
+
+    def poll(self, cx: Context) -> Poll[str]:
+        if self.value is not None:
+            return Ready(self.value)
+        if self.keep_waker:
+            self.waker = cx.waker()
+        return Pending()
+
+
+class Setter:
+    """A driver that sets flags one per turn, like a timer firing."""
+
+    def __init__(self, *flags: Flag) -> None:
+        self.flags = list(flags)
+
+    def turn(self) -> bool:
+        if not self.flags:
+            return False
+        flag = self.flags.pop(0)
+        flag.set(flag.name.upper())
+        return True
+
+
+async def both(a: Flag, b: Flag) -> str:
+    first = await a
+    second = await b
+    return first + second
+
+
+def test_coroutine_is_polled_once_per_wake() -> None:
+    a, b = Flag("a"), Flag("b")
+    executor = Executor(drivers=[Setter(a, b)])
+    assert executor.block_on(both(a, b)) == "AB"
+    assert [(r.woken_by, r.before, r.after, r.result) for r in executor.trace] == [
+        ("spawn", "Start", "awaiting flag a", "Pending"),
+        ("a setter", "awaiting flag a", "awaiting flag b", "Pending"),
+        ("b setter", "awaiting flag b", "Done", "Ready('AB')"),
+    ]
+
+
+def test_trace_table_is_aligned() -> None:
+    a, b = Flag("a"), Flag("b")
+    a.set("x")
+    b.set("y")
+    executor = Executor()
+    executor.block_on(both(a, b), name="both")
+    assert executor.trace_table().splitlines() == [
+        "poll  task  woken by  state before  state after  result",
+        "1     both  spawn     Start         Done         Ready('xy')",
+    ]
+
+
+def test_forgotten_waker_stalls_with_the_task_and_state() -> None:
+    a = Flag("a", keep_waker=False)
+    executor = Executor()
+    executor.spawn(both(a, Flag("b")), name="forgetful")
+    with pytest.raises(Stalled) as raised:
+        executor.run()
+    assert raised.value.stuck == [("forgetful", "awaiting flag a")]
+    assert "no one holds its waker" in str(raised.value)
+
+
+def test_held_waker_that_nobody_fires_is_reported_differently() -> None:
+    executor = Executor()
+    flag = Flag("a")
+    executor.spawn(both(flag, Flag("b")), name="patient")
+    with pytest.raises(Stalled, match="its waker is held, but nothing left"):
+        executor.run()
+
+
+def test_double_wake_means_one_poll() -> None:
+    a = Flag("a")
+    executor = Executor()
+    handle = executor.spawn(both(a, Flag("b", keep_waker=False)), name="t")
+    with pytest.raises(Stalled):
+        executor.run()
+    assert a.waker is not None
+    a.waker.wake(by="one")
+    a.waker.wake(by="two")
+    with pytest.raises(Stalled):
+        executor.run()
+    assert executor.trace[-1].woken_by == "one, two"
+    assert len(executor.trace) == 2
+    assert not handle.is_finished()
+
+
+def test_busy_task_hits_the_poll_budget() -> None:
+    class Spin(FutureBase[None]):
+        def poll(self, cx: Context) -> Poll[None]:
+            cx.waker().wake(by="itself")
+            return Pending()
+
+    executor = Executor(max_polls=50)
+    with pytest.raises(PollBudgetExceeded, match="max_polls=50"):
+        executor.block_on(Spin(), name="spin")
+    assert executor.polls == 50
+
+
+def test_errors_name_the_task_and_state() -> None:
+    async def broken() -> None:
+        raise ValueError("boom")
+
+    executor = Executor()
+    with pytest.raises(ValueError, match="boom") as raised:
+        executor.block_on(broken(), name="broken")
+    assert "while polling task 'broken' in state Start" in raised.value.__notes__
+
+
+def test_spawn_refuses_what_it_cannot_poll() -> None:
+    with pytest.raises(TypeError, match="got int"):
+        Executor().spawn(42)  # type: ignore[arg-type]
+
+
+def test_bad_budget_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_polls must be at least 1, got 0"):
+        Executor(max_polls=0)
+
+
+def test_coroutine_polled_after_completion_raises() -> None:
+    async def one() -> int:
+        return 1
+
+    future = CoroutineFuture(one())
+    cx = Context(Waker("t", lambda by: None))
+    assert future.poll(cx) == Ready(1)
+    with pytest.raises(PolledAfterCompletion, match="polled after completion"):
+        future.poll(cx)
+
+
+def test_awaiting_asyncio_objects_is_refused() -> None:
+    async def uses_asyncio() -> None:
+        await asyncio.sleep(0)
+
+    with pytest.raises(ForeignAwait, match="not a chapter2 future"):
+        Executor().block_on(uses_asyncio(), name="asyncio-user")
+
+
+def test_same_coroutine_runs_under_asyncio() -> None:
+    a, b = Flag("a"), Flag("b")
+
+    async def main() -> str:
+        loop = asyncio.get_running_loop()
+        loop.call_soon(a.set, "p")
+        loop.call_later(0.001, b.set, "q")
+        return await both(a, b)
+
+    assert asyncio.run(main()) == "pq"
+
+
+def test_duplicate_names_are_made_unique() -> None:
+    executor = Executor()
+    first = executor.spawn(both(Flag("a"), Flag("b")), name="t")
+    second = executor.spawn(both(Flag("a"), Flag("b")), name="t")
+    assert (first.name, second.name) == ("t", "t#2")
+    with pytest.raises(Stalled):
+        executor.run()
+    with pytest.raises(RuntimeError, match="has not finished"):
+        first.result()
+
+
+def test_dropped_waker_under_asyncio_raises_instead_of_hanging() -> None:
+    from chapter2.future import WakerDropped
+
+    forgetful = Flag("a", keep_waker=False)
+    with pytest.raises(WakerDropped, match="flag a returned Pending without"):
+        asyncio.run(both(forgetful, Flag("b")))
