@@ -18,7 +18,7 @@ UNLISTED_PAIRS = len(ATM_TABLE.states()) * len(EVENT_TYPES) - len(ATM_TABLE.tran
 
 pytestmark = [
     pytest.mark.rust,
-    pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc is not on PATH"),
+    pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc not found on PATH"),
 ]
 
 
