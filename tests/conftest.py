@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.report import write_summary
 from tests.sitebuild import ROOT, BuildResult, build
 
 
@@ -13,3 +14,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     result = build(ROOT, tmp_path_factory.mktemp("site"))
     assert result.returncode == 0, result.log
     return result
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the browser tests measured and where screenshots went."""
+    write_summary(terminalreporter)
