@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
 from tests.sitebuild import ROOT, config
 
@@ -112,11 +112,12 @@ class SiteServer:
 
 @dataclass
 class Visit:
-    """One page in a fresh browser context, and what happened while it loaded."""
+    """One page in a fresh browser context, and everything it asked for."""
 
     page: Page
     server: SiteServer
     requested: list[str] = field(default_factory=list)
+    finished: list[Request] = field(default_factory=list)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -124,6 +125,20 @@ class Visit:
         response = self.page.goto(self.server.root + url, wait_until=wait_until)
         status = response.status if response else "no response"
         assert response is not None and response.ok, f"{url}: {status}"
+
+    def checkpoint(self) -> tuple[int, int]:
+        return len(self.blocked), len(self.errors)
+
+    def trouble_since(self, checkpoint: tuple[int, int] = (0, 0)) -> list[str]:
+        """Requests that tried to leave the site, and errors, since then."""
+        blocked, errors = checkpoint
+        return [
+            *(
+                f"tried to load from outside the site: {u}"
+                for u in self.blocked[blocked:]
+            ),
+            *self.errors[errors:],
+        ]
 
 
 @contextmanager
@@ -148,9 +163,11 @@ def visit(
         if message.type == "error":
             record.errors.append(f"console: {message.text} ({message.location})")
 
+    # On the context, so the search worker's requests pass through it too.
     context.route("**/*", route)
     page.on("console", console)
     page.on("pageerror", lambda error: record.errors.append(f"uncaught: {error}"))
+    page.on("requestfinished", lambda request: record.finished.append(request))
     try:
         yield record
     finally:

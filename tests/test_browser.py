@@ -1,32 +1,41 @@
 """The site as readers see it, in a real browser with no network.
 
 The built site is served on 127.0.0.1 (:mod:`tests.browsing`) and driven by
-Playwright in Debian's Chromium, one browser for the whole session. Every
-check iterates over what exists (the nav pages in mkdocs.yml, the figures,
-the tabs, the doctest blocks) and fails if it finds nothing where something
-must be. Screenshots of every page in both palettes, and at phone width, go
-to ``.cache/screenshots/``; the terminal summary says where, and lists each
+Playwright in Debian's Chromium, one browser for the whole session. Each page
+is opened once, in a fresh context (a first visit: no cache, nothing stored),
+and the per-page tests below take turns on it: pytest runs every test of one
+page before opening the next. Every request that leaves the server is aborted
+and fails the test that caused it; so does any console error.
+
+Checks iterate over what exists (the nav pages in mkdocs.yml, the figures,
+tabs and doctest blocks on them) and fail where something must be and is not.
+Screenshots of every page in both palettes and at phone width go to
+``.cache/screenshots/``; the terminal summary says where, and lists each
 page's first-load weight.
 """
 
 from __future__ import annotations
 
+import ast
 import doctest
 import json
 import re
 import shutil
+import traceback
+from bisect import bisect_left
 from collections.abc import Iterator
+from dataclasses import dataclass
 from doctest import ELLIPSIS
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
-from sybil import Sybil
+from sybil import Document, Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
-from sitetools.hooks import FIGURE_LINE
 from sitetools.snippets import expand
 from sitetools.sybil_blocks import PYTHON_FENCE_INFO, PythonBlockParser
 from tests.browsing import (
@@ -41,7 +50,7 @@ from tests.browsing import (
     visit,
 )
 from tests.report import note
-from tests.sitebuild import ROOT, BuildResult, config, nav_pages
+from tests.sitebuild import ROOT, BuildResult, config, html_path, nav_pages
 
 pytestmark = [
     pytest.mark.browser,
@@ -56,9 +65,15 @@ PAGE_WEIGHT_LIMIT = 500 * 1000  # bytes, search index excluded
 SEARCH_INDEX = "search/search_index.json"
 SERIOUS = {"serious", "critical"}
 MIN_CONTRAST = 4.5  # WCAG AA, normal text
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
+# A page's request for a figure, wherever it stands: the build hook replaces
+# only markers on a line of their own, so an indented one (inside a tab, say)
+# stays a comment, and the count below catches it.
+FIGURE_MARKER = re.compile(r"<!--\s*figure:\s*[\w-]+\s*-->")
 
 
-# --- session fixtures ---------------------------------------------------------
+# --- fixtures ----------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -89,11 +104,58 @@ def screenshots(request: pytest.FixtureRequest) -> Path:
     return SCREENSHOTS
 
 
+@dataclass
+class Opened:
+    """A page as a first-time reader opened it, shared by that page's tests."""
+
+    name: str
+    visit: Visit
+    # What happened while it loaded, before any test touched it.
+    load_requests: list[Any]
+    load_trouble: list[str]
+
+    @property
+    def page(self) -> Page:
+        return self.visit.page
+
+
+@pytest.fixture(scope="module")
+def opened(
+    request: pytest.FixtureRequest, browser: Browser, server: SiteServer
+) -> Iterator[Opened]:
+    """The page named by the test's parameter, loaded until the network is idle."""
+    name: str = request.param
+    with visit(
+        browser,
+        server,
+        viewport=DESKTOP,
+        color_scheme="light",
+        permissions=["clipboard-read", "clipboard-write"],
+    ) as v:
+        v.goto(page_url(name), wait_until="networkidle")
+        yield Opened(name, v, list(v.finished), v.trouble_since())
+
+
+@pytest.fixture
+def quiet(opened: Opened) -> Iterator[Opened]:
+    """The opened page; the test fails if what it does errors or leaves the site."""
+    checkpoint = opened.visit.checkpoint()
+    yield opened
+    trouble = opened.visit.trouble_since(checkpoint)
+    assert not trouble, f"{opened.name}: {trouble}"
+
+
+def on_pages(pages: list[str]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize("opened", pages, indirect=True)
+
+
 def slug(page: str) -> str:
     return page_url(page).strip("/").replace("/", "-").removesuffix(".html") or "index"
 
 
-# --- page helpers ---------------------------------------------------------------
+def built_html(site: Path, page: str) -> str:
+    return html_path(site, page).read_text(encoding="utf-8")
+
 
 # Contrast of text against what is really behind it: walks up to the first
 # opaque background, blending translucent layers on the way, as WCAG defines.
@@ -202,70 +264,62 @@ def reveal(handle: Any) -> None:
     handle.evaluate(REVEAL_JS)
 
 
-# --- loading: offline, clean, light ---------------------------------------------
+# --- loading: offline, clean, light ------------------------------------------
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
+@on_pages(ALL_PAGES)
 def test_first_load_is_offline_clean_and_light(
-    browser: Browser, server: SiteServer, request: pytest.FixtureRequest, page: str
+    opened: Opened, server: SiteServer, request: pytest.FixtureRequest
 ) -> None:
     """No request leaves the site, nothing errors, and the page stays small."""
-    finished: list[Any] = []
-    with visit(browser, server) as v:
-        v.page.on("requestfinished", lambda done: finished.append(done))
-        v.goto(page_url(page), wait_until="networkidle")
-        assert not v.blocked, f"{page} tried to load from outside the site: {v.blocked}"
-        assert not v.errors, f"{page}: {v.errors}"
-        assert finished, f"{page}: no request finished"
-        weight = 0
-        for finished_request in finished:
-            if finished_request.url.endswith(SEARCH_INDEX):
-                continue
-            served = server.file_for(finished_request.url)
-            assert served.is_file(), f"{page} loaded {finished_request.url}"
-            headers = finished_request.sizes()["responseHeadersSize"]
-            # Bodies are files sent as they are (no compression here), so the
-            # file size is what crossed the wire; GitHub Pages gzips, readers
-            # get less.
-            weight += headers + served.stat().st_size
-    if page in NAV_PAGES:
+    assert not opened.load_trouble, f"{opened.name}: {opened.load_trouble}"
+    assert opened.load_requests, f"{opened.name}: no request finished"
+    weight = 0
+    for finished in opened.load_requests:
+        if finished.url.endswith(SEARCH_INDEX):
+            continue
+        served = server.file_for(finished.url)
+        assert served.is_file(), f"{opened.name} loaded {finished.url}"
+        # Files are sent as they are (no compression here), so the file size
+        # is what crossed the wire; GitHub Pages gzips, so readers get less.
+        weight += finished.sizes()["responseHeadersSize"] + served.stat().st_size
+    if opened.name in NAV_PAGES:
         note(
             request.config,
             "first-load weight (all requests but the search index, uncompressed)",
-            f"{page:<28} {weight / 1000:7.1f} KB  ({len(finished)} requests)",
+            f"{opened.name:<28} {weight / 1000:7.1f} KB"
+            f"  ({len(opened.load_requests)} requests)",
         )
         assert weight <= PAGE_WEIGHT_LIMIT, (
-            f"{page} weighs {weight / 1000:.1f} KB on first load,"
+            f"{opened.name} weighs {weight / 1000:.1f} KB on first load,"
             f" over {PAGE_WEIGHT_LIMIT / 1000:.0f} KB"
         )
 
 
-# --- palettes: toggle, contrast, accessibility, screenshots -----------------------
+# --- palettes: toggle, contrast, accessibility, screenshots ------------------
 
 
-@pytest.mark.parametrize("page", ALL_PAGES)
+@on_pages(ALL_PAGES)
 def test_readable_and_accessible_in_both_palettes(
-    browser: Browser, server: SiteServer, screenshots: Path, page: str
+    quiet: Opened, screenshots: Path
 ) -> None:
     """The toggle switches palette; each palette reads well and passes axe."""
-    with visit(browser, server, color_scheme="light") as v:
-        v.goto(page_url(page))
-        v.page.add_style_tag(content=NO_TRANSITIONS)
-        problems: list[str] = []
-        for expected, toggle in (
-            ("default", "Switch to dark mode"),
-            ("slate", "Switch to light mode"),
-        ):
-            assert scheme(v.page) == expected, f"{page}: palette is {scheme(v.page)}"
-            problems += [f"{expected}: low contrast {c}" for c in low_contrast(v.page)]
-            problems += [f"{expected}: {x}" for x in serious_violations(v.page)]
-            v.page.screenshot(
-                path=screenshots / f"{slug(page)}-{expected}.png", full_page=True
-            )
-            v.page.get_by_title(toggle).first.click()
-        assert scheme(v.page) == "default", f"{page}: toggle did not switch back"
-        assert not v.errors, f"{page}: {v.errors}"
-        assert not problems, f"{page}:\n" + "\n".join(problems)
+    page = quiet.page
+    page.add_style_tag(content=NO_TRANSITIONS)
+    problems: list[str] = []
+    for expected, toggle in (
+        ("default", "Switch to dark mode"),
+        ("slate", "Switch to light mode"),
+    ):
+        assert scheme(page) == expected, f"{quiet.name}: palette is {scheme(page)}"
+        problems += [f"{expected}: low contrast {c}" for c in low_contrast(page)]
+        problems += [f"{expected}: {x}" for x in serious_violations(page)]
+        page.screenshot(
+            path=screenshots / f"{slug(quiet.name)}-{expected}.png", full_page=True
+        )
+        page.get_by_title(toggle).first.click()
+    assert scheme(page) == "default", f"{quiet.name}: toggle did not switch back"
+    assert not problems, f"{quiet.name}:\n" + "\n".join(problems)
 
 
 def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> None:
@@ -279,75 +333,72 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
     assert "image-alt" in found and "button-name" in found, found
 
 
-# --- phone width ----------------------------------------------------------------------
+# --- phone width -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", NAV_PAGES)
-def test_no_horizontal_scroll_at_phone_width(
-    browser: Browser, server: SiteServer, screenshots: Path, page: str
-) -> None:
+@on_pages(NAV_PAGES)
+def test_no_horizontal_scroll_at_phone_width(quiet: Opened, screenshots: Path) -> None:
     """At 375 px the page never scrolls sideways (code blocks scroll inside)."""
-    with visit(
-        browser,
-        server,
-        viewport={"width": 375, "height": 812},
-        is_mobile=True,
-        has_touch=True,
-    ) as v:
-        v.goto(page_url(page))
-        widths = v.page.evaluate(
+    page = quiet.page
+    page.set_viewport_size(PHONE)
+    try:
+        widths = page.evaluate(
             "({scroll: document.scrollingElement.scrollWidth,"
             " client: document.scrollingElement.clientWidth})"
         )
-        v.page.screenshot(path=screenshots / f"{slug(page)}-375px.png")
-        wide = v.page.evaluate(
+        page.screenshot(path=screenshots / f"{slug(quiet.name)}-375px.png")
+        wide = page.evaluate(
             """() => [...document.querySelectorAll('.md-content *')]
                 .filter((e) => e.getBoundingClientRect().right
                                > document.scrollingElement.clientWidth + 1)
                 .slice(0, 5).map((e) => e.tagName + '.' + e.className)"""
         )
+    finally:
+        page.set_viewport_size(DESKTOP)
     assert widths["scroll"] <= widths["client"], (
-        f"{page} scrolls sideways at 375 px: {widths}; too wide: {wide}"
+        f"{quiet.name} scrolls sideways at 375 px: {widths}; too wide: {wide}"
     )
 
 
-# --- generated figures -------------------------------------------------------------
+# --- generated figures -------------------------------------------------------
 
 
-def test_every_generated_figure_is_drawn(browser: Browser, server: SiteServer) -> None:
-    """Each figure a page asks for is an SVG of non-zero size a reader can see."""
-    markers = sum(
-        len(FIGURE_LINE.findall(path.read_text(encoding="utf-8")))
+def test_pages_with_figures_are_in_the_nav() -> None:
+    """So the per-page check below sees every figure a page asks for."""
+    asking = {
+        str(path.relative_to(DOCS))
         for path in DOCS.rglob("*.md")
-    )
-    drawn = 0
+        if FIGURE_MARKER.search(path.read_text(encoding="utf-8"))
+    }
+    assert asking <= set(NAV_PAGES), asking - set(NAV_PAGES)
+
+
+@on_pages(NAV_PAGES)
+def test_every_generated_figure_is_drawn(quiet: Opened) -> None:
+    """Each figure a page asks for is an SVG of non-zero size a reader can see."""
+    markdown = (DOCS / quiet.name).read_text(encoding="utf-8")
+    markers = len(FIGURE_MARKER.findall(markdown))
+    figures = quiet.page.locator("figure.chapter-figure").all()
     problems: list[str] = []
-    for page in NAV_PAGES:
-        with visit(browser, server) as v:
-            v.goto(page_url(page))
-            for figure in v.page.locator("figure.chapter-figure").all():
-                drawn += 1
-                reveal(figure.element_handle())
-                svg = figure.locator("svg").first
-                name = figure.get_attribute("id")
-                if svg.count() == 0:
-                    problems.append(f"{page}: {name} has no SVG")
-                    continue
-                box = svg.bounding_box()
-                if not svg.is_visible() or not box:
-                    problems.append(f"{page}: {name} is not visible")
-                elif box["width"] <= 0 or box["height"] <= 0:
-                    problems.append(f"{page}: {name} is drawn at size {box}")
-                elif svg.locator("text").count() == 0:
-                    problems.append(f"{page}: {name} has no text")
-    assert not problems, problems
-    assert drawn == markers, (
-        f"the pages ask for {markers} figures (<!-- figure: NAME --> lines)"
-        f" but the built pages show {drawn}"
+    for figure in figures:
+        reveal(figure.element_handle())
+        name = figure.get_attribute("id")
+        svg = figure.locator("svg").first
+        box = svg.bounding_box() if svg.count() else None
+        if box is None or not svg.is_visible():
+            problems.append(f"{name} is not drawn or not visible")
+        elif box["width"] <= 0 or box["height"] <= 0:
+            problems.append(f"{name} is drawn at size {box}")
+        elif svg.locator("text").count() == 0:
+            problems.append(f"{name} has no text")
+    assert not problems, f"{quiet.name}: {problems}"
+    assert len(figures) == markers, (
+        f"{quiet.name} asks for {markers} figures (<!-- figure: NAME -->)"
+        f" but shows {len(figures)}"
     )
 
 
-# --- linked Rust/Python tabs ---------------------------------------------------------
+# --- linked Rust/Python tabs -------------------------------------------------
 
 # For every tab set that offers both Rust and Python: which label is selected,
 # and whether the selected block is the one on screen.
@@ -362,37 +413,42 @@ TAB_STATE_JS = """
   return {names, chosen: names[chosen], shown: names[shown]};
 }).filter((set) => set.names.includes('Rust') && set.names.includes('Python'))
 """
+# The same in the built HTML, before any script runs: one set's labels.
+RUST_AND_PYTHON_TABS = re.compile(
+    r'<div class="tabbed-labels">(?=(?:(?!</div>).)*>Rust</label>)'
+    r"(?=(?:(?!</div>).)*>Python</label>)",
+    re.DOTALL,
+)
 
 
-def test_rust_and_python_tabs_switch_together(
-    browser: Browser, server: SiteServer
-) -> None:
+def test_some_page_has_rust_and_python_tabs(built_site: BuildResult) -> None:
+    """So that the check below has something to switch."""
+    assert any(
+        RUST_AND_PYTHON_TABS.search(built_html(built_site.site, page))
+        for page in NAV_PAGES
+    ), "no page has Rust/Python tabs"
+
+
+@on_pages(NAV_PAGES)
+def test_rust_and_python_tabs_switch_together(quiet: Opened) -> None:
     """One click on "Python" (or "Rust") switches every pair on the page."""
-    pages_with_tabs = []
-    for page in NAV_PAGES:
-        with visit(browser, server) as v:
-            v.goto(page_url(page))
-            sets = v.page.evaluate(TAB_STATE_JS)
-            if not sets:
-                continue
-            pages_with_tabs.append(page)
-            labels = v.page.locator(".tabbed-set > .tabbed-labels > label")
-            # Click in the last set, then in the first: every set follows.
-            for language, which in (("Python", -1), ("Rust", 0)):
-                chosen = labels.filter(has_text=re.compile(rf"^\s*{language}\s*$"))
-                chosen.nth(which).click()
-                states = v.page.evaluate(TAB_STATE_JS)
-                wrong = [
-                    s for s in states if (s["chosen"], s["shown"]) != (language,) * 2
-                ]
-                assert not wrong, (
-                    f"{page}: after clicking {language}, {len(wrong)} of"
-                    f" {len(states)} tab sets did not follow: {wrong}"
-                )
-    assert pages_with_tabs, "no page has Rust/Python tabs to switch"
+    page = quiet.page
+    if not page.evaluate(TAB_STATE_JS):
+        return  # nothing to switch on this page
+    labels = page.locator(".tabbed-set > .tabbed-labels > label")
+    # Click in the last set, then in the first: every set must follow.
+    for language, which in (("Python", -1), ("Rust", 0)):
+        chosen = labels.filter(has_text=re.compile(rf"^\s*{language}\s*$"))
+        chosen.nth(which).click()
+        states = page.evaluate(TAB_STATE_JS)
+        wrong = [s for s in states if (s["chosen"], s["shown"]) != (language,) * 2]
+        assert not wrong, (
+            f"{quiet.name}: after clicking {language}, {len(wrong)} of"
+            f" {len(states)} tab sets did not follow: {wrong}"
+        )
 
 
-# --- search -------------------------------------------------------------------------
+# --- search ------------------------------------------------------------------
 
 
 def expected_pages(site: Path, term: str) -> set[str]:
@@ -436,101 +492,141 @@ def test_search_finds_the_right_page(
         v.page.wait_for_load_state()
         opened = v.page.url.split("#")[0].split("?")[0]
         body = v.page.locator("article").inner_text()
-        assert not v.errors, v.errors
+        assert not v.trouble_since(), v.trouble_since()
     wanted = sorted(server.root + location for location in expected)
     assert opened in wanted, f"search for {term!r} opened {opened}, wanted {wanted}"
     assert term.lower() in body.lower(), f"{opened} does not show {term!r}"
 
 
-# --- copy buttons on doctest blocks -------------------------------------------------
+# --- copy buttons on doctest blocks ------------------------------------------
 
 
-def doctest_fences(page: str) -> list[str]:
-    """The text of every ``>>>`` block on a page, in page order."""
-    document = Sybil(parsers=[]).parse(DOCS / page)
+@dataclass(frozen=True)
+class DoctestBlock:
+    """A ``>>>`` block in a page's Markdown: where it is, and its examples."""
+
+    start: int
+    end: int
+    examples: list[doctest.Example]
+
+    @property
+    def code(self) -> str:
+        """What a reader should get from the copy button (doctest's own parse)."""
+        return "".join(example.source for example in self.examples)
+
+
+def doctest_blocks(document: Document) -> list[DoctestBlock]:
+    """Every ``>>>`` block on a page, in page order."""
     lexer = RawFencedCodeBlockLexer(info_pattern=PYTHON_FENCE_INFO)
-    fences = [expand(str(region.lexemes["source"]))[0] for region in lexer(document)]
-    return [text for text in fences if text.lstrip().startswith(">>>")]
+    blocks = []
+    for region in lexer(document):
+        text = expand(str(region.lexemes["source"]))[0]
+        if text.lstrip().startswith(">>>"):
+            examples = doctest.DocTestParser().get_examples(text)
+            blocks.append(DoctestBlock(region.start, region.end, examples))
+    return blocks
+
+
+def run_copied(
+    code: str, block: DoctestBlock, namespace: dict[str, Any], where: str
+) -> None:
+    """Run copied code one statement at a time, as a reader pasting it would.
+
+    A statement may raise only where the doctest shows a traceback, and only
+    the exception shown there; the session then goes on, as Python's own
+    prompt does.
+    """
+    ends = list(accumulate(example.source.count("\n") for example in block.examples))
+    for statement in ast.parse(code, where).body:
+        example = block.examples[bisect_left(ends, statement.lineno)]
+        module = ast.Module(body=[statement], type_ignores=[])
+        try:
+            exec(compile(module, where, "exec"), namespace)
+        except Exception as error:
+            raised = traceback.format_exception_only(error)[-1]
+            expected = example.exc_msg
+            if expected is None or not doctest.OutputChecker().check_output(
+                expected, raised, ELLIPSIS
+            ):
+                raise AssertionError(
+                    f"{where}, line {statement.lineno}: the copied code raised"
+                    f" {raised.strip()}; the page shows {expected or 'no error'}"
+                ) from error
 
 
 def run_page_with_copied_code(page: str, copied: list[str]) -> None:
     """Run the page's Python blocks in order, the doctests replaced by copies.
 
-    Each doctest block is swapped for what its copy button gave, executed as
-    plain Python in the page's namespace, so later blocks see what it did.
+    Each doctest block is swapped for what its copy button gave, run as plain
+    Python in the page's namespace, so later blocks see what it did.
     """
     document = Sybil(parsers=[PythonBlockParser(ELLIPSIS)]).parse(DOCS / page)
-    lexer = RawFencedCodeBlockLexer(info_pattern=PYTHON_FENCE_INFO)
-    spans = [
-        (region.start, region.end)
-        for region in lexer(document)
-        if expand(str(region.lexemes["source"]))[0].lstrip().startswith(">>>")
-    ]
-    assert len(spans) == len(copied)
+    blocks = doctest_blocks(document)
+    assert len(blocks) == len(copied)
     done: set[int] = set()
     for example in document.examples():
-        block = next(
-            (i for i, (s, e) in enumerate(spans) if s <= example.region.start < e),
+        number = next(
+            (
+                i
+                for i, b in enumerate(blocks)
+                if b.start <= example.region.start < b.end
+            ),
             None,
         )
-        if block is None:
+        if number is None:
             example.evaluate()
-        elif block not in done:
-            done.add(block)
-            source = compile(copied[block], f"{page} copied block {block + 1}", "exec")
-            exec(source, document.namespace)
-    assert done == set(range(len(spans)))
+        elif number not in done:
+            done.add(number)
+            where = f"{page}, copied block {number + 1}"
+            run_copied(copied[number], blocks[number], document.namespace, where)
+    assert done == set(range(len(blocks)))
 
 
 COPY_BUTTON = "button[data-clipboard-target]"
 CLIPBOARD_FILLED = "async () => (await navigator.clipboard.readText()) !== ''"
 
 
-def copy_each_doctest(v: Visit) -> list[str]:
+def copy_each_doctest(page: Page) -> list[str]:
     """Click every doctest block's copy button; what landed on the clipboard."""
     copied = []
-    blocks = v.page.locator(".highlight").filter(
-        has=v.page.locator("pre > code", has_text=re.compile(r"^\s*>>>"))
+    blocks = page.locator(".highlight").filter(
+        has=page.locator("pre > code", has_text=re.compile(r"^\s*>>>"))
     )
     for index in range(blocks.count()):
         block = blocks.nth(index)
         reveal(block.element_handle())
-        v.page.evaluate("navigator.clipboard.writeText('')")
+        page.evaluate("navigator.clipboard.writeText('')")
         block.hover()
         block.locator(COPY_BUTTON).first.click()
-        v.page.wait_for_function(CLIPBOARD_FILLED)
-        copied.append(v.page.evaluate("navigator.clipboard.readText()"))
+        page.wait_for_function(CLIPBOARD_FILLED)
+        copied.append(page.evaluate("navigator.clipboard.readText()"))
     return copied
 
 
-def test_copy_button_on_doctests_copies_runnable_code(
-    browser: Browser, server: SiteServer
-) -> None:
+def page_doctests(page: str) -> list[DoctestBlock]:
+    return doctest_blocks(Sybil(parsers=[]).parse(DOCS / page))
+
+
+def test_some_page_has_doctest_blocks() -> None:
+    """So that the check below has a copy button to press."""
+    assert any(page_doctests(page) for page in NAV_PAGES), "no page has >>> blocks"
+
+
+@on_pages(NAV_PAGES)
+def test_copy_button_on_doctests_copies_runnable_code(quiet: Opened) -> None:
     """Copy gives the code without prompts or output, and that code runs."""
-    checked = 0
-    for page in NAV_PAGES:
-        fences = doctest_fences(page)
-        if not fences:
-            continue
-        with visit(
-            browser, server, permissions=["clipboard-read", "clipboard-write"]
-        ) as v:
-            v.goto(page_url(page))
-            copied = copy_each_doctest(v)
-            assert not v.errors, v.errors
-        assert len(copied) == len(fences), (
-            f"{page}: {len(fences)} doctest blocks in the source,"
-            f" {len(copied)} on the page"
+    blocks = page_doctests(quiet.name)
+    copied = copy_each_doctest(quiet.page)
+    assert len(copied) == len(blocks), (
+        f"{quiet.name}: {len(blocks)} doctest blocks in the source,"
+        f" {len(copied)} on the page"
+    )
+    for number, (text, block) in enumerate(zip(copied, blocks, strict=True), 1):
+        assert not re.search(r"^(>>>|\.\.\.)( |$)", text, re.MULTILINE), (
+            f"{quiet.name} block {number}: prompts were copied:\n{text}"
         )
-        for number, (text, fence) in enumerate(zip(copied, fences, strict=True), 1):
-            examples = doctest.DocTestParser().get_examples(fence)
-            runnable = "".join(example.source for example in examples)
-            assert not re.search(r"^(>>>|\.\.\.)( |$)", text, re.MULTILINE), (
-                f"{page} block {number}: prompts were copied:\n{text}"
-            )
-            assert text == runnable.rstrip("\n"), (
-                f"{page} block {number}: copied\n{text}\nbut the code is\n{runnable}"
-            )
-        run_page_with_copied_code(page, copied)
-        checked += len(copied)
-    assert checked, "no page has a doctest block whose copy button could be tried"
+        assert text == block.code.rstrip("\n"), (
+            f"{quiet.name} block {number}: copied\n{text}\nnot\n{block.code}"
+        )
+    if copied:
+        run_page_with_copied_code(quiet.name, copied)
