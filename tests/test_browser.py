@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+import importlib
 import json
 import re
 import shutil
@@ -528,7 +529,7 @@ def doctest_blocks(document: Document) -> list[DoctestBlock]:
 
 
 def run_copied(
-    code: str, block: DoctestBlock, namespace: dict[str, Any], where: str
+    code: str, examples: list[doctest.Example], namespace: dict[str, Any], where: str
 ) -> None:
     """Run copied code one statement at a time, as a reader pasting it would.
 
@@ -536,9 +537,9 @@ def run_copied(
     the exception shown there; the session then goes on, as Python's own
     prompt does.
     """
-    ends = list(accumulate(example.source.count("\n") for example in block.examples))
+    ends = list(accumulate(example.source.count("\n") for example in examples))
     for statement in ast.parse(code, where).body:
-        example = block.examples[bisect_left(ends, statement.lineno)]
+        example = examples[bisect_left(ends, statement.lineno)]
         module = ast.Module(body=[statement], type_ignores=[])
         try:
             exec(compile(module, where, "exec"), namespace)
@@ -578,29 +579,71 @@ def run_page_with_copied_code(page: str, copied: list[str]) -> None:
         elif number not in done:
             done.add(number)
             where = f"{page}, copied block {number + 1}"
-            run_copied(copied[number], blocks[number], document.namespace, where)
+            examples = blocks[number].examples
+            run_copied(copied[number], examples, document.namespace, where)
     assert done == set(range(len(blocks)))
+
+
+def run_docstring_copy(copied: str, shown: str, owner: str) -> None:
+    """Run code copied from a docstring's example, where doctest runs it.
+
+    doctest runs a docstring's examples in a copy of its module's globals;
+    ``owner`` is the documented object's dotted path (chapter2.recap.drive).
+    """
+    parts = owner.split(".")
+    for length in range(len(parts), 0, -1):
+        try:
+            module = importlib.import_module(".".join(parts[:length]))
+        except ImportError:
+            continue
+        break
+    else:
+        raise AssertionError(f"no importable module in {owner}")
+    examples = doctest.DocTestParser().get_examples(shown)
+    run_copied(copied, examples, dict(vars(module)), f"example in {owner}")
 
 
 COPY_BUTTON = "button[data-clipboard-target]"
 CLIPBOARD_FILLED = "async () => (await navigator.clipboard.readText()) !== ''"
+DOCTEST_BLOCKS = ".highlight:has(> pre > code)"
+# The text a block shows, and the documented object whose docstring holds it
+# (mkdocstrings puts each object in a .doc-object under a heading with its
+# dotted path); null for a block written on the page itself.
+SHOWN_AND_OWNER_JS = """
+(block) => {
+  const owner = block.closest('.doc-object');
+  const heading = owner && owner.querySelector(':scope > .doc-heading');
+  return [block.querySelector('pre > code').textContent, heading ? heading.id : null];
+}
+"""
 
 
-def copy_each_doctest(page: Page) -> list[str]:
-    """Click every doctest block's copy button; what landed on the clipboard."""
-    copied = []
-    blocks = page.locator(".highlight").filter(
+@dataclass(frozen=True)
+class Copied:
+    """What a doctest block showed, what its copy button gave, whose it is."""
+
+    shown: str
+    copied: str
+    owner: str | None  # the documented object, for a docstring's example
+
+
+def copy_each_doctest(page: Page) -> list[Copied]:
+    """Click every doctest block's copy button and read the clipboard."""
+    results = []
+    blocks = page.locator(DOCTEST_BLOCKS).filter(
         has=page.locator("pre > code", has_text=re.compile(r"^\s*>>>"))
     )
     for index in range(blocks.count()):
         block = blocks.nth(index)
         reveal(block.element_handle())
+        shown, owner = block.evaluate(SHOWN_AND_OWNER_JS)
         page.evaluate("navigator.clipboard.writeText('')")
         block.hover()
         block.locator(COPY_BUTTON).first.click()
         page.wait_for_function(CLIPBOARD_FILLED)
-        copied.append(page.evaluate("navigator.clipboard.readText()"))
-    return copied
+        copied = page.evaluate("navigator.clipboard.readText()")
+        results.append(Copied(shown, copied, owner))
+    return results
 
 
 def page_doctests(page: str) -> list[DoctestBlock]:
@@ -614,19 +657,33 @@ def test_some_page_has_doctest_blocks() -> None:
 
 @on_pages(NAV_PAGES)
 def test_copy_button_on_doctests_copies_runnable_code(quiet: Opened) -> None:
-    """Copy gives the code without prompts or output, and that code runs."""
-    blocks = page_doctests(quiet.name)
-    copied = copy_each_doctest(quiet.page)
-    assert len(copied) == len(blocks), (
-        f"{quiet.name}: {len(blocks)} doctest blocks in the source,"
-        f" {len(copied)} on the page"
+    """Copy gives the code without prompts or output, and that code runs.
+
+    What the copy should be comes from doctest's own reading of the text the
+    block shows. Blocks written on the page then run in page order, in the
+    page's namespace; examples from docstrings (the API reference) run in
+    their module's globals, as doctest runs them.
+    """
+    results = copy_each_doctest(quiet.page)
+    for number, result in enumerate(results, 1):
+        where = f"{quiet.name} block {number}"
+        examples = doctest.DocTestParser().get_examples(result.shown)
+        code = "".join(example.source for example in examples)
+        assert examples, f"{where}: no examples in {result.shown!r}"
+        assert not re.search(r"^(>>>|\.\.\.)( |$)", result.copied, re.MULTILINE), (
+            f"{where}: prompts were copied:\n{result.copied}"
+        )
+        assert result.copied == code.rstrip("\n"), (
+            f"{where}: copied\n{result.copied}\nnot\n{code}"
+        )
+    on_page = [r.copied for r in results if r.owner is None]
+    in_source = page_doctests(quiet.name)
+    assert len(on_page) == len(in_source), (
+        f"{quiet.name}: {len(in_source)} doctest blocks in the Markdown,"
+        f" {len(on_page)} on the page"
     )
-    for number, (text, block) in enumerate(zip(copied, blocks, strict=True), 1):
-        assert not re.search(r"^(>>>|\.\.\.)( |$)", text, re.MULTILINE), (
-            f"{quiet.name} block {number}: prompts were copied:\n{text}"
-        )
-        assert text == block.code.rstrip("\n"), (
-            f"{quiet.name} block {number}: copied\n{text}\nnot\n{block.code}"
-        )
-    if copied:
-        run_page_with_copied_code(quiet.name, copied)
+    if on_page:
+        run_page_with_copied_code(quiet.name, on_page)
+    for result in results:
+        if result.owner is not None:
+            run_docstring_copy(result.copied, result.shown, result.owner)
