@@ -7,6 +7,7 @@ import os
 import pytest
 from hypothesis import settings
 
+from tests.report import write_summary
 from tests.sitebuild import ROOT, BuildResult, build
 
 
@@ -23,3 +24,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 settings.register_profile("default", deadline=None)
 settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the browser tests measured and where screenshots went."""
+    write_summary(terminalreporter)
