@@ -41,4 +41,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) site .mypy_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) site .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chapter2.atm import ATM_TABLE
 from chapter2.machine import TransitionTable
 
 
@@ -69,14 +70,16 @@ def inline_svg(svg: str, name: str, title: str) -> str:
 
     Drops the XML prolog and comments, paints in ``currentColor`` instead of
     black on white, prefixes ids so two figures on one page never clash, and
-    gives the drawing an accessible name.
+    gives the drawing an accessible name. Its width and height stay as drawn.
     """
     svg = re.sub(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r'<polygon fill="white" stroke="none"[^>]*/>', "", svg, count=1)
     svg = svg.replace('"black"', '"currentColor"')
     svg = re.sub(r"<text(?![^>]*\bfill=)", '<text fill="currentColor"', svg)
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', svg)
-    svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
+    # width/height stay: without them the SVG gets whatever width Material's
+    # fit-content <figure> offers (the caption decides it), and labels shrink.
+    # chapter.css scales it down on screens narrower than the drawing.
     svg = re.sub(
         r"<svg\b",
         f'<svg role="img" aria-labelledby="{name}-title" class="chapter-svg"',
@@ -93,16 +96,27 @@ def inline_svg(svg: str, name: str, title: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def diagram(name: str, table: TransitionTable, title: str, caption: str) -> Figure:
+def diagram(
+    name: str, table: TransitionTable, title: str, caption: str, rankdir: str = "LR"
+) -> Figure:
     """A state diagram drawn from a transition table."""
-    return Figure(
-        name, inline_svg(render_dot(table.to_dot()), name, title), title, caption
-    )
+    svg = render_dot(table.to_dot(rankdir))
+    return Figure(name, inline_svg(svg, name, title), title, caption)
 
 
 # Every figure the site can show, by the name pages use. Each entry builds the
 # figure from the model at build time.
-FIGURES: dict[str, Callable[[], Figure]] = {}
+FIGURES: dict[str, Callable[[], Figure]] = {
+    "atm-states": lambda: diagram(
+        "atm-states",
+        ATM_TABLE,
+        "State diagram of the ATM",
+        "The ATM's states and moves, drawn from <code>ATM_TABLE</code>. "
+        "A label in brackets is the condition that picks one of several moves.",
+        # Top to bottom: a session reads downwards and the figure fits the column.
+        rankdir="TB",
+    ),
+}
 
 
 def render(name: str) -> Figure:
@@ -129,16 +143,15 @@ def _cart_total_states() -> Figure:
     # Imported here so this registration stays one self-contained block.
     from chapter2.cart import CART_TOTAL
 
-    name, title = "cart-total-states", "State diagram of the CartTotal future"
-    # Top to bottom: four states in a column read like the function's lines.
-    dot = CART_TOTAL.to_dot().replace("rankdir=LR;", "rankdir=TB;")
-    return Figure(
-        name,
-        inline_svg(render_dot(dot), name, title),
-        title,
+    return diagram(
+        "cart-total-states",
+        CART_TOTAL,
+        "State diagram of the CartTotal future",
         "The states of <code>CartTotal</code> and the moves <code>poll</code> "
         "may make, drawn from <code>CART_TOTAL</code>, the table every move is "
         "checked against. A loop is a poll that returns <code>Pending</code>.",
+        # Top to bottom: the states in the order of the function's lines.
+        rankdir="TB",
     )
 
 

@@ -43,7 +43,7 @@ def build(project: Path, site: Path) -> BuildResult:
 def copy_project(destination: Path) -> Path:
     """A scratch copy of what the build reads, to break on purpose."""
     destination.mkdir(parents=True)
-    for name in ("mkdocs.yml", "docs", "chapter2", "sitetools"):
+    for name in ("mkdocs.yml", "docs", "chapter2", "sitetools", "overrides"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(

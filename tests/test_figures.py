@@ -58,6 +58,14 @@ def test_inline_svg_fits_any_palette_and_page() -> None:
     assert "\n\n" not in svg, "a blank line would end the raw HTML block"
 
 
+def test_inline_svg_keeps_its_drawn_size() -> None:
+    svg = diagram("door", door(), "The door", "A door").svg
+    opening = re.search(r"<svg[^>]*>", svg)
+    assert opening is not None
+    assert re.search(r'\bwidth="[\d.]+pt"', opening[0]), opening[0]
+    assert re.search(r'\bheight="[\d.]+pt"', opening[0]), opening[0]
+
+
 def test_unknown_figure_names_the_known_ones() -> None:
     with pytest.raises(FigureError, match="unknown figure 'nope'"):
         render("nope")
