@@ -128,7 +128,11 @@ class FutureBase(Generic[T]):
 
             waker = Waker("asyncio task", wake)
             dropped = weakref.finalize(waker, _waker_dropped, woken, label_of(self))
-            result = self.poll(Context(waker))
+            try:
+                result = self.poll(Context(waker))
+            except BaseException:
+                dropped.detach()  # the error ends the wait, not a lost waker
+                raise
             del waker
             match result:
                 case Ready(value):
