@@ -10,11 +10,12 @@ with ``InvalidTransition`` before anything changes.
 Models a Rust ``enum State`` whose variants carry their data, driven by one
 ``match (state, event)``; ``docs/listings/atm.rs`` is that Rust.
 
->>> atm = ATM(Bank({"alice": Account(pin="1234", balance=300)}), cash=200)
->>> atm.handle(InsertCard(Card("alice")))
-'Enter your PIN'
->>> atm.state
-CardInserted(card=Card(account='alice'), pin='', tries_left=3)
+Examples:
+    >>> atm = ATM(Bank({"alice": Account(pin="1234", balance=300)}), cash=200)
+    >>> atm.handle(InsertCard(Card("alice")))
+    'Enter your PIN'
+    >>> atm.state
+    CardInserted(card=Card(account='alice'), pin='', tries_left=3)
 """
 
 from __future__ import annotations

@@ -10,25 +10,26 @@ States and events are classes (usually small frozen dataclasses). The table is
 keyed by their types, so a state's *data* never changes which moves are legal;
 handlers decide among the listed targets using the data.
 
->>> from dataclasses import dataclass
->>> @dataclass(frozen=True)
-... class Off: ...
->>> @dataclass(frozen=True)
-... class On: ...
->>> @dataclass(frozen=True)
-... class Press: ...
->>> switch = TransitionTable(
-...     "switch",
-...     initial=Off,
-...     transitions=[
-...         Transition(Off, Press, (On,), "press"),
-...         Transition(On, Press, (Off,), "press"),
-...     ],
-... )
->>> switch.lookup(Off(), Press()).targets
-(<class '...On'>,)
->>> switch.accepted_events(On)
-('Press',)
+Examples:
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Off: ...
+    >>> @dataclass(frozen=True)
+    ... class On: ...
+    >>> @dataclass(frozen=True)
+    ... class Press: ...
+    >>> switch = TransitionTable(
+    ...     "switch",
+    ...     initial=Off,
+    ...     transitions=[
+    ...         Transition(Off, Press, (On,), "press"),
+    ...         Transition(On, Press, (Off,), "press"),
+    ...     ],
+    ... )
+    >>> switch.lookup(Off(), Press()).targets
+    (<class '...On'>,)
+    >>> switch.accepted_events(On)
+    ('Press',)
 """
 
 from __future__ import annotations

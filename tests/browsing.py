@@ -11,6 +11,7 @@ name it. Console errors and uncaught exceptions are recorded the same way.
 from __future__ import annotations
 
 import http.server
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 
 from tests.sitebuild import ROOT, config
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium by default; CHROMIUM names another build (e.g. on GitHub).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_MISSING = (
     f"Debian's chromium is not installed ({CHROMIUM} is missing): "
     "`apt-get install -y chromium` (.ci/run does this)"

@@ -83,7 +83,10 @@ def server(built_site: BuildResult) -> Iterator[SiteServer]:
         yield running
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop
+# marked as running on this thread while it is open, which would break any
+# later test that calls asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
