@@ -16,9 +16,10 @@ from. :func:`trace_for` runs either version under the chapter's
 :class:`~chapter2.executor.Executor` with the prices arriving in one of the
 :data:`SCENARIOS`, and returns the poll-by-poll trace the Rust listings print.
 
->>> print(trace_for("already-there", "state-machine"))
-poll  task        woken by  state before  state after  result
-1     cart_total  spawn     Start         Done         Ready(70)
+Examples:
+    >>> print(trace_for("already-there", "state-machine"))
+    poll  task        woken by  state before  state after  result
+    1     cart_total  spawn     Start         Done         Ready(70)
 """
 
 from __future__ import annotations

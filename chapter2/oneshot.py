@@ -6,28 +6,26 @@ slot. The receiver is a *leaf future*, the kind at the bottom of every
 :class:`~chapter2.task.Waker` is kept. The sender is the other half of that
 contract: :meth:`Sender.send` fills the slot and wakes the waker.
 
->>> from chapter2.task import Context, Waker
->>> tx, rx = channel("socks")
->>> cx = Context(Waker.noop())
->>> rx.poll(cx)
-Pending
->>> tx.send(12)
->>> rx.poll(cx)
-Ready(12)
+A receiver is ``Pending`` until its value is sent, then ``Ready``; misuse
+raises instead of hanging or going quiet.
 
-The ways to misuse it raise instead of hanging or going quiet:
-
->>> tx.send(13)
-Traceback (most recent call last):
-  ...
-chapter2.oneshot.SenderConsumed: the socks sender was already used by send(); \
-a oneshot channel carries one value (in Rust, send takes the sender by value, \
-so a second call does not compile)
->>> rx.poll(cx)
-Traceback (most recent call last):
-  ...
-chapter2.future.PolledAfterCompletion: the socks receiver was polled again \
-after it completed
+Examples:
+    >>> from chapter2.task import Context, Waker
+    >>> tx, rx = channel("socks")
+    >>> cx = Context(Waker.noop())
+    >>> rx.poll(cx)
+    Pending
+    >>> tx.send(12)
+    >>> rx.poll(cx)
+    Ready(12)
+    >>> tx.send(13)
+    Traceback (most recent call last):
+      ...
+    chapter2.oneshot.SenderConsumed: the socks sender was already used by send(); ...
+    >>> rx.poll(cx)
+    Traceback (most recent call last):
+      ...
+    chapter2.future.PolledAfterCompletion: the socks receiver was polled again ...
 """
 
 from __future__ import annotations
@@ -71,7 +69,6 @@ class _Slot(Generic[T]):
         self.finished = False
 
 
-# --8<-- [start:sender]
 class Sender(Generic[T]):
     """``oneshot::Sender``: sends one value and wakes the receiving task.
 
@@ -85,6 +82,7 @@ class Sender(Generic[T]):
         self._slot = slot
         self._used: str | None = None
 
+    # --8<-- [start:send]
     def send(self, value: T) -> None:
         """Store ``value``, then wake the task that is waiting for it, if any."""
         self._use("send()")
@@ -93,6 +91,8 @@ class Sender(Generic[T]):
         waker, slot.waker = slot.waker, None
         if waker is not None:
             waker.wake(by=f"{slot.name} sender")
+
+    # --8<-- [end:send]
 
     def close(self) -> None:
         """Drop the sender without sending: ``drop(tx)`` in Rust."""
@@ -124,9 +124,6 @@ class Sender(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Sender({self._slot.name!r})"
-
-
-# --8<-- [end:sender]
 
 
 # --8<-- [start:receiver]

@@ -22,6 +22,7 @@ import importlib
 import json
 import re
 import shutil
+import threading
 import traceback
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from doctest import ELLIPSIS
 from itertools import accumulate
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import pytest
@@ -531,6 +533,27 @@ def doctest_blocks(document: Document) -> list[DoctestBlock]:
     return blocks
 
 
+def exec_outside_the_loop(code: CodeType, namespace: dict[str, Any]) -> None:
+    """``exec`` in a thread of its own, as in a reader's fresh interpreter.
+
+    Playwright's sync API keeps an event loop running in the test's thread,
+    and ``asyncio.run()`` (on the Python page) refuses to start inside one.
+    """
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            exec(code, namespace)
+        except BaseException as error:
+            raised.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if raised:
+        raise raised[0]
+
+
 def run_copied(
     code: str, examples: list[doctest.Example], namespace: dict[str, Any], where: str
 ) -> None:
@@ -545,7 +568,7 @@ def run_copied(
         example = examples[bisect_left(ends, statement.lineno)]
         module = ast.Module(body=[statement], type_ignores=[])
         try:
-            exec(compile(module, where, "exec"), namespace)
+            exec_outside_the_loop(compile(module, where, "exec"), namespace)
         except Exception as error:
             raised = traceback.format_exception_only(error)[-1]
             expected = example.exc_msg
