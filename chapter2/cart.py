@@ -226,7 +226,6 @@ VERSIONS: dict[str, Version] = {
 ChannelFactory = Callable[[str], tuple[Sender[int], Receiver[int]]]
 
 
-# --8<-- [start:run_cart]
 def run_cart(
     scenario: str, version: str, *, make_channel: ChannelFactory = channel
 ) -> Executor:
@@ -247,9 +246,6 @@ def run_cart(
     executor.spawn(make_future(socks, shoes), name="cart_total")
     executor.run()
     return executor
-
-
-# --8<-- [end:run_cart]
 
 
 def trace_for(scenario: str, version: str) -> str:

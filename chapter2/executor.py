@@ -175,7 +175,9 @@ class JoinHandle(Generic[T]):
 
 
 class Executor:
-    """Polls tasks when, and only when, they have been woken.
+    """A current-thread runtime (Tokio's ``Runtime`` reduced to polling).
+
+    Polls tasks when, and only when, they have been woken.
 
     ``drivers`` are turned when no task is ready (see :class:`Driver`).
     ``max_polls`` bounds the total number of polls, so that even a task that

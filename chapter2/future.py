@@ -77,7 +77,9 @@ def label_of(future: object) -> str:
 
 
 class FutureBase(Generic[T]):
-    """Base for hand-written futures: adds ``__await__`` on top of ``poll``.
+    """Base for hand-written futures, as a Rust type with ``impl Future``.
+
+    Adds ``__await__`` on top of ``poll``, so a coroutine can ``await`` it.
 
     ``await leaf`` inside a coroutine polls ``leaf`` with the current task's
     context; on ``Pending`` it suspends the coroutine (yielding ``leaf`` so the
@@ -156,6 +158,9 @@ def _waker_dropped(woken: asyncio.Future[None], state: str) -> None:
 
 class CoroutineFuture(Generic[T]):
     """An ``async def`` coroutine seen as a future: ``poll`` is ``send(None)``.
+
+    Plays the part of the anonymous future type rustc generates for an
+    ``async fn``.
 
     Python's compiler already turned the coroutine into a state machine (its
     frame remembers where it stopped); this wrapper only gives it the
