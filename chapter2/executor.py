@@ -196,6 +196,8 @@ class Executor:
         self.drivers = list(drivers)
         self.max_polls = max_polls
         self.record = record
+        # One bound method shared by every task, not one per task.
+        self._wake_task = self._schedule
         self.trace: list[PollRecord] = []
         self.polls = 0
         self._tasks: list[Task[Any]] = []
@@ -205,8 +207,6 @@ class Executor:
         self._unfinished = 0
         self._names: set[str] = set()
         self._last_number: dict[str, int] = {}
-        # One bound method shared by every task, not one per task.
-        self._wake_task = self._schedule
 
     def spawn(
         self,
