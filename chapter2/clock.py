@@ -38,7 +38,7 @@ import time
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chapter2.future import FutureBase
 from chapter2.task import Context, Pending, Poll, Ready, Waker
@@ -182,9 +182,10 @@ class Clock(ABC):
             return self._started_threads + len(self._idents)
 
     def _note_thread(self) -> None:
-        if not self._is_managed_thread():
+        ident = threading.get_ident()
+        if ident not in self._idents and not self._is_managed_thread():
             with self._lock:
-                self._idents.add(threading.get_ident())
+                self._idents.add(ident)
 
     def _is_managed_thread(self) -> bool:
         return threading.get_ident() in self._managed
@@ -201,8 +202,8 @@ class _Parked:
 
     until_ns: int = 0  # a sleeper's deadline; a CPU job's end once it runs
     cpu_ns: int = 0  # for a CPU job: how long it needs the CPU
-    released: bool = False
     abandoned: bool = False
+    released: threading.Event = field(default_factory=threading.Event)
 
 
 class ThreadsStuck(RuntimeError):
@@ -323,7 +324,7 @@ class VirtualClock(Clock):
                 self._cpu_queue.append(parked)
             self._running -= 1
             self._lock.notify_all()
-            self._lock.wait_for(lambda: parked.released)
+        parked.released.wait()  # an event each, so a release wakes one thread
         if parked.abandoned:
             raise ThreadsStuck("the clock gave up on its threads (see the main error)")
 
@@ -336,9 +337,10 @@ class VirtualClock(Clock):
                 if not self._lock.wait_for(
                     lambda: self._running == 0, timeout=self.stuck_after
                 ):
+                    running = self._running
                     self._abandon_all()
                     raise ThreadsStuck(
-                        f"{self._running} thread(s) neither blocked on the virtual "
+                        f"{running} thread(s) neither blocked on the virtual "
                         f"clock nor finished within {self.stuck_after} s of real "
                         "time; a thread that waits on anything but the clock "
                         "stops virtual time"
@@ -358,15 +360,14 @@ class VirtualClock(Clock):
             return False  # nobody is parked, so every thread has finished
         self._now = max(self._now, min(events))
         while self._sleepers and self._sleepers[0][0] <= self._now:
-            heapq.heappop(self._sleepers)[2].released = True
             self.waiting -= 1
             self._running += 1
+            heapq.heappop(self._sleepers)[2].released.set()
         if self._on_cpu is not None and self._on_cpu.until_ns <= self._now:
             self._cpu_ns += self._on_cpu.cpu_ns
-            self._on_cpu.released = True
-            self._on_cpu = None
             self._running += 1
-        self._lock.notify_all()
+            self._on_cpu.released.set()
+            self._on_cpu = None
         return True
 
     def _abandon_all(self) -> None:
@@ -374,12 +375,12 @@ class VirtualClock(Clock):
         if self._on_cpu is not None:
             parked.append(self._on_cpu)
         for entry in parked:
-            entry.abandoned = entry.released = True
+            entry.abandoned = True
+            entry.released.set()
         self._sleepers.clear()
         self._cpu_queue.clear()
         self._on_cpu = None
         self._running = 0
-        self._lock.notify_all()
 
 
 class RealClock(Clock):
@@ -416,8 +417,11 @@ class RealClock(Clock):
                 self.waiting -= 1
 
     def work(self, seconds: float) -> None:
+        duration = to_ns(seconds)
         self._note_thread()
-        end = time.thread_time() + to_ns(seconds) / NS_PER_SECOND
+        if not duration:
+            return
+        end = time.thread_time() + duration / NS_PER_SECOND
         while time.thread_time() < end:
             # Real arithmetic between clock readings, so the CPU is busy
             # computing, not only asking the time.

@@ -153,6 +153,7 @@ class Executor:
         # many tasks there are (10,000 waiting tasks on the waiting page).
         self._unfinished = 0
         self._names: set[str] = set()
+        self._last_number: dict[str, int] = {}
 
     def spawn(
         self,
@@ -214,11 +215,15 @@ class Executor:
         return format_trace(self.trace)
 
     def _unique(self, name: str) -> str:
-        candidate, number = name, 1
+        # Start from the last number given to this name, so that spawning
+        # many tasks with one name does not retry every earlier number.
+        number = self._last_number.get(name, 1)
+        candidate = name if number == 1 else f"{name}#{number}"
         while candidate in self._names:
             number += 1
             candidate = f"{name}#{number}"
         self._names.add(candidate)
+        self._last_number[name] = number
         return candidate
 
     def _schedule(self, task: Task[Any], by: str) -> None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from chapter2.clock import Clock, RealClock, VirtualClock
+from chapter2.clock import Clock, RealClock, VirtualClock, to_ns
 from chapter2.executor import Executor
 from chapter2.future import FutureBase
 from chapter2.task import Context, Pending, Poll, Ready
@@ -78,11 +78,12 @@ def timed(strategy: str, clients: int, clock: Clock, body: Callable[[], object])
     )
 
 
-def check_clients(clients: int) -> int:
-    """``clients`` if it is a whole number of at least 1; a clear error if not."""
+def check(clients: int, *durations: float) -> None:
+    """Refuse bad input with a clear error, before anything runs."""
     if isinstance(clients, bool) or not isinstance(clients, int) or clients < 1:
         raise ValueError(f"clients must be a whole number >= 1, got {clients!r}")
-    return clients
+    for seconds in durations:
+        to_ns(seconds)
 
 
 # --8<-- [start:blocking]
@@ -98,10 +99,11 @@ def serve_blocking(
     clients: int, latency: float, *, work: float = 0.0, clock: Clock | None = None
 ) -> Run:
     """C2: one thread serves the clients one after another."""
+    check(clients, latency, work)
     clock = clock or VirtualClock()
 
     def one_thread() -> None:
-        for _ in range(check_clients(clients)):
+        for _ in range(clients):
             handle_blocking(clock, latency, work)
 
     return timed("blocking", clients, clock, lambda: clock.run_threads([one_thread]))
@@ -115,9 +117,10 @@ def serve_threads(
     clients: int, latency: float, *, work: float = 0.0, clock: Clock | None = None
 ) -> Run:
     """C3: one thread per client, each blocking through its own wait."""
+    check(clients, latency, work)
     clock = clock or VirtualClock()
     one_client = partial(handle_blocking, clock, latency, work)
-    threads = [one_client] * check_clients(clients)
+    threads = [one_client] * clients
     return timed("threads", clients, clock, lambda: clock.run_threads(threads))
 
 
@@ -142,9 +145,10 @@ def serve_async(
     handler: Handler = handle,
 ) -> Run:
     """C4: one task per client, every task on this one thread."""
+    check(clients, latency, work)
     clock = clock or VirtualClock()
     executor = Executor(drivers=[clock], record=False)
-    for number in range(check_clients(clients)):
+    for number in range(clients):
         executor.spawn(handler(clock, latency, work), name=f"client {number}")
     return timed("async", clients, clock, executor.run)
 
@@ -157,6 +161,7 @@ def serve_asyncio(clients: int, latency: float) -> Run:
 
     Real time only: ``asyncio``'s event loop reads the machine's clock.
     """
+    check(clients, latency)
     clock = RealClock()  # only reads the time; asyncio's loop does the waiting
     threads: set[int] = set()
     waiting = peak_waiting = 0
@@ -170,7 +175,7 @@ def serve_asyncio(clients: int, latency: float) -> Run:
         waiting -= 1
 
     async def all_clients() -> None:
-        await asyncio.gather(*(one_client() for _ in range(check_clients(clients))))
+        await asyncio.gather(*(one_client() for _ in range(clients)))
 
     run = timed("asyncio", clients, clock, lambda: asyncio.run(all_clients()))
     return Run(run.strategy, clients, run.elapsed, run.cpu, len(threads), peak_waiting)
@@ -201,10 +206,11 @@ class YieldNow(FutureBase[None]):
 # --8<-- [start:crunch]
 def crunch_serial(jobs: int, work: float, *, clock: Clock | None = None) -> Run:
     """C5, without async: CPU-bound jobs run one after another."""
+    check(jobs, work)
     clock = clock or VirtualClock()
 
     def one_after_another() -> None:
-        for _ in range(check_clients(jobs)):
+        for _ in range(jobs):
             clock.work(work)
 
     return timed("cpu-serial", jobs, clock, one_after_another)
@@ -221,9 +227,12 @@ def crunch_async(
     jobs: int, work: float, *, slices: int = 4, clock: Clock | None = None
 ) -> Run:
     """C5, with async: the same jobs as tasks, taking turns on one thread."""
+    check(jobs, work)
+    if isinstance(slices, bool) or not isinstance(slices, int) or slices < 1:
+        raise ValueError(f"slices must be a whole number >= 1, got {slices!r}")
     clock = clock or VirtualClock()
     executor = Executor(drivers=[clock], record=False)
-    for number in range(check_clients(jobs)):
+    for number in range(jobs):
         executor.spawn(crunch(clock, work, slices), name=f"job {number}")
     return timed("cpu-async", jobs, clock, executor.run)
 
