@@ -13,6 +13,7 @@ drawn by hand and nothing can drift.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -21,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chapter2 import waiting
 from chapter2.machine import TransitionTable
+from sitetools.charts import Series, line_chart, number
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,90 @@ def diagram(name: str, table: TransitionTable, title: str, caption: str) -> Figu
     )
 
 
+# The waiting page's charts: serve 1 to 50 clients that each wait 0.1 s, three
+# ways, on the virtual clock (chapter2.waiting.compare), at build time.
+WAITING_CLIENTS = (1, 10, 20, 30, 40, 50)
+WAITING_LATENCY = 0.1
+WAITING_LABELS = {
+    "blocking": "one blocking thread",
+    "threads": "a thread per client",
+    "async": "async tasks, one thread",
+}
+
+
+def plural(count: float, noun: str) -> str:
+    return f"{number(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def clients(count: float) -> str:
+    return plural(count, "client")
+
+
+@functools.cache
+def waiting_runs(clients: tuple[int, ...], latency: float) -> list[list[waiting.Run]]:
+    """The model's runs for the charts, computed once per build: both charts
+    plot them, and every thread-per-client run starts real threads.
+    """
+    return [waiting.compare(n, latency) for n in clients]
+
+
+def waiting_series(value: Callable[[waiting.Run], float]) -> list[Series]:
+    """One series per strategy: ``value`` of each run against its clients."""
+    runs = waiting_runs(WAITING_CLIENTS, WAITING_LATENCY)
+    return [
+        Series(
+            WAITING_LABELS[column[0].strategy],
+            tuple((run.clients, value(run)) for run in column),
+        )
+        for column in zip(*runs, strict=True)
+    ]
+
+
+def waiting_elapsed() -> Figure:
+    """C2-C4: time to serve every client, by strategy."""
+    name = "waiting-elapsed"
+    title = f"Time to serve clients that each wait {number(WAITING_LATENCY)} s"
+    svg = line_chart(
+        name,
+        title,
+        waiting_series(lambda run: run.elapsed),
+        x_label="clients",
+        y_label="seconds until every client is served",
+        tooltip=lambda s, x, y: f"{clients(x)}: {number(y)} s",
+    )
+    caption = (
+        f"Computed by the virtual-clock model each time the site is built. "
+        f"The thread-per-client and async lines lie on top of each other: both "
+        f"finish in {number(WAITING_LATENCY)} s however many clients there are."
+    )
+    return Figure(name, svg, title, caption)
+
+
+def waiting_threads() -> Figure:
+    """C3-C4: what the thread-per-client speed costs."""
+    name = "waiting-threads"
+    title = "Threads used to serve the same clients"
+    svg = line_chart(
+        name,
+        title,
+        waiting_series(lambda run: run.threads),
+        x_label="clients",
+        y_label="threads",
+        tooltip=lambda s, x, y: f"{clients(x)}: {plural(y, 'thread')}",
+    )
+    caption = (
+        "The same runs of the model. The blocking and async lines lie on top "
+        "of each other: one thread each, however many clients there are."
+    )
+    return Figure(name, svg, title, caption)
+
+
 # Every figure the site can show, by the name pages use. Each entry builds the
 # figure from the model at build time.
-FIGURES: dict[str, Callable[[], Figure]] = {}
+FIGURES: dict[str, Callable[[], Figure]] = {
+    "waiting-elapsed": waiting_elapsed,
+    "waiting-threads": waiting_threads,
+}
 
 
 def render(name: str) -> Figure:
