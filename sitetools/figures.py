@@ -142,23 +142,37 @@ def waiting_series(value: Callable[[waiting.Run], float]) -> list[Series]:
     ]
 
 
+def shared_flat_value(series: list[Series], *keys: str) -> float | None:
+    """The one value that the series for ``keys`` all take at every point, if
+    there is one: then their lines coincide and are flat, and the caption
+    says so.
+    """
+    chosen = [s for s in series if s.label in {WAITING_LABELS[k] for k in keys}]
+    values = {y for s in chosen for _, y in s.points}
+    same = len(chosen) == len(keys) and len({s.points for s in chosen}) == 1
+    return values.pop() if same and len(values) == 1 else None
+
+
 def waiting_elapsed() -> Figure:
     """C2-C4: time to serve every client, by strategy."""
     name = "waiting-elapsed"
     title = f"Time to serve clients that each wait {number(WAITING_LATENCY)} s"
+    series = waiting_series(lambda run: run.elapsed)
     svg = line_chart(
         name,
         title,
-        waiting_series(lambda run: run.elapsed),
+        series,
         x_label="clients",
         y_label="seconds until every client is served",
         tooltip=lambda s, x, y: f"{clients(x)}: {number(y)} s",
     )
-    caption = (
-        f"Computed by the virtual-clock model each time the site is built. "
-        f"The thread-per-client and async lines lie on top of each other: both "
-        f"finish in {number(WAITING_LATENCY)} s however many clients there are."
-    )
+    caption = "Computed by the virtual-clock model each time the site is built."
+    flat = shared_flat_value(series, "threads", "async")
+    if flat is not None:
+        caption += (
+            " The thread-per-client and async lines lie on top of each other: "
+            f"both finish in {number(flat)} s however many clients there are."
+        )
     return Figure(name, svg, title, caption)
 
 
@@ -166,18 +180,22 @@ def waiting_threads() -> Figure:
     """C3-C4: what the thread-per-client speed costs."""
     name = "waiting-threads"
     title = "Threads used to serve the same clients"
+    series = waiting_series(lambda run: run.threads)
     svg = line_chart(
         name,
         title,
-        waiting_series(lambda run: run.threads),
+        series,
         x_label="clients",
         y_label="threads",
         tooltip=lambda s, x, y: f"{clients(x)}: {plural(y, 'thread')}",
     )
-    caption = (
-        "The same runs of the model. The blocking and async lines lie on top "
-        "of each other: one thread each, however many clients there are."
-    )
+    caption = "The same runs of the model."
+    flat = shared_flat_value(series, "blocking", "async")
+    if flat is not None:
+        caption += (
+            " The blocking and async lines lie on top of each other: "
+            f"{plural(flat, 'thread')} each, however many clients there are."
+        )
     return Figure(name, svg, title, caption)
 
 

@@ -14,9 +14,9 @@ from sitetools.charts import Series, line_chart, nice_ticks
 from tests.sitebuild import ROOT
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fresh_runs() -> Iterator[None]:
-    """Each test sees the model as it is now, not a cached earlier run."""
+    """For tests that change the model: no cached runs before or after."""
     figures.waiting_runs.cache_clear()
     yield
     figures.waiting_runs.cache_clear()
@@ -58,7 +58,7 @@ def test_threads_chart_shows_the_threads_each_strategy_used() -> None:
 
 
 def test_changing_the_models_numbers_changes_the_chart(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fresh_runs: None
 ) -> None:
     before = figures.render("waiting-elapsed")
     real = waiting.serve_blocking
@@ -75,8 +75,24 @@ def test_changing_the_models_numbers_changes_the_chart(
     assert "50 clients: 5 s" in tooltips(before.svg)
 
 
+def test_captions_state_only_what_the_model_shows(
+    monkeypatch: pytest.MonkeyPatch, fresh_runs: None
+) -> None:
+    assert "both finish in 0.1 s" in figures.render("waiting-elapsed").caption
+    assert "1 thread each" in figures.render("waiting-threads").caption
+    real = waiting.serve_threads
+
+    def slower(clients: int, latency: float, **options: object) -> waiting.Run:
+        run = real(clients, latency, **options)  # type: ignore[arg-type]
+        return replace(run, elapsed=run.elapsed + clients / 100)
+
+    monkeypatch.setattr(waiting, "serve_threads", slower)
+    figures.waiting_runs.cache_clear()
+    assert "lie on top of each other" not in figures.render("waiting-elapsed").caption
+
+
 def test_changing_the_latency_changes_chart_and_caption(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fresh_runs: None
 ) -> None:
     monkeypatch.setattr(figures, "WAITING_LATENCY", 0.2)
     figure = figures.render("waiting-elapsed")
