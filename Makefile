@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --watch-theme
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -41,4 +41,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) site .mypy_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) site .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -21,11 +21,12 @@ drivers (see :class:`~chapter2.executor.Driver`): when no task is ready, the
 executor calls :meth:`Clock.turn`, which waits for the earliest timer and
 wakes its task, as Tokio's time driver does.
 
->>> clock = VirtualClock()
->>> clock.block(0.5)
->>> clock.work(0.25)
->>> clock.now(), clock.cpu_time()
-(0.75, 0.25)
+Examples:
+    >>> clock = VirtualClock()
+    >>> clock.block(0.5)
+    >>> clock.work(0.25)
+    >>> clock.now(), clock.cpu_time()
+    (0.75, 0.25)
 """
 
 from __future__ import annotations

@@ -10,25 +10,26 @@ States and events are classes (usually small frozen dataclasses). The table is
 keyed by their types, so a state's *data* never changes which moves are legal;
 handlers decide among the listed targets using the data.
 
->>> from dataclasses import dataclass
->>> @dataclass(frozen=True)
-... class Off: ...
->>> @dataclass(frozen=True)
-... class On: ...
->>> @dataclass(frozen=True)
-... class Press: ...
->>> switch = TransitionTable(
-...     "switch",
-...     initial=Off,
-...     transitions=[
-...         Transition(Off, Press, (On,), "press"),
-...         Transition(On, Press, (Off,), "press"),
-...     ],
-... )
->>> switch.lookup(Off(), Press()).targets
-(<class '...On'>,)
->>> switch.accepted_events(On)
-('Press',)
+Examples:
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Off: ...
+    >>> @dataclass(frozen=True)
+    ... class On: ...
+    >>> @dataclass(frozen=True)
+    ... class Press: ...
+    >>> switch = TransitionTable(
+    ...     "switch",
+    ...     initial=Off,
+    ...     transitions=[
+    ...         Transition(Off, Press, (On,), "press"),
+    ...         Transition(On, Press, (Off,), "press"),
+    ...     ],
+    ... )
+    >>> switch.lookup(Off(), Press()).targets
+    (<class '...On'>,)
+    >>> switch.accepted_events(On)
+    ('Press',)
 """
 
 from __future__ import annotations
@@ -65,13 +66,30 @@ class IllegalTarget(AssertionError):
 class Transition:
     """One row of a table: in state ``source``, ``event`` may lead to ``targets``.
 
-    ``label`` is the text drawn on the diagram's arrows.
+    ``label`` is the text drawn on the diagram's arrows. When one event can lead
+    to several states, ``guards`` may name the condition that picks each target
+    (same order as ``targets``); the diagram then reads ``label [guard]``, the
+    usual notation for a guarded transition.
     """
 
     source: type
     event: type
     targets: tuple[type, ...]
     label: str
+    guards: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.guards and len(self.guards) != len(self.targets):
+            raise ValueError(
+                f"{self.source.__name__} + {self.event.__name__}: "
+                f"{len(self.guards)} guards for {len(self.targets)} targets"
+            )
+
+    def arrow_label(self, target: type) -> str:
+        """The text on the arrow from ``source`` to ``target``."""
+        if not self.guards:
+            return self.label
+        return f"{self.label} [{self.guards[self.targets.index(target)]}]"
 
 
 class TransitionTable:
@@ -133,22 +151,27 @@ class TransitionTable:
                 f"{type(new_state).__name__}, but the table allows only {allowed}"
             )
 
-    def to_dot(self) -> str:
+    def to_dot(self, rankdir: str = "LR") -> str:
         """Graphviz DOT source for this table's diagram.
 
         Parallel rows between the same two states share one arrow, with their
-        labels stacked, so the diagram stays readable.
+        labels stacked, so the diagram stays readable. ``rankdir`` is the
+        direction the arrows mostly run: ``"LR"`` (left to right) or ``"TB"``
+        (top to bottom) and their reverses.
         """
+        if rankdir not in {"LR", "RL", "TB", "BT"}:
+            raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
         edges: dict[tuple[str, str], list[str]] = {}
         for row in self.transitions:
             for target in row.targets:
                 key = (row.source.__name__, target.__name__)
                 labels = edges.setdefault(key, [])
-                if row.label not in labels:
-                    labels.append(row.label)
+                label = row.arrow_label(target)
+                if label not in labels:
+                    labels.append(label)
         lines = [
             f'digraph "{self.name}" {{',
-            "  rankdir=LR;",
+            f"  rankdir={rankdir};",
             '  graph [fontname="Arial", fontsize=12, nodesep=0.4, ranksep=0.5];',
             '  node [fontname="Arial", fontsize=12, shape=box, style=rounded];',
             '  edge [fontname="Arial", fontsize=10];',

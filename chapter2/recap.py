@@ -36,11 +36,12 @@ def drive(coroutine: Coroutine[Any, Any, T]) -> T:
     ``brew`` never waits, so the first ``send`` already runs it to the end and
     Python reports the return value through ``StopIteration``.
 
-    >>> log: list[str] = []
-    >>> drive(brew(log))
-    'tea'
-    >>> log
-    ['boil water', 'steep leaves']
+    Examples:
+        >>> log: list[str] = []
+        >>> drive(brew(log))
+        'tea'
+        >>> log
+        ['boil water', 'steep leaves']
     """
     while True:
         try:

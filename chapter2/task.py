@@ -5,12 +5,13 @@ These are the three types every Rust future touches. ``poll`` returns a
 :class:`Waker` a future must keep if it returns :class:`Pending`, because
 calling :meth:`Waker.wake` is the only way the task gets polled again.
 
->>> Ready(42)
-Ready(42)
->>> Pending()
-Pending
->>> Ready(42).is_ready(), Pending().is_ready()
-(True, False)
+Examples:
+    >>> Ready(42)
+    Ready(42)
+    >>> Pending()
+    Pending
+    >>> Ready(42).is_ready(), Pending().is_ready()
+    (True, False)
 """
 
 from __future__ import annotations

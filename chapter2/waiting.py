@@ -13,13 +13,15 @@ database query, a network reply) and reports what happened as a :class:`Run`:
   instead of waiting, one after another or as interleaved tasks.
 
 Every demo takes a ``clock``. By default it is a
-:class:`~chapter2.clock.VirtualClock`, so the results are exact:
+:class:`~chapter2.clock.VirtualClock`, so the results are exact. Given a
+:class:`~chapter2.clock.RealClock`, the same code sleeps, starts threads and
+burns CPU for real; ``python -m chapter2 waiting`` does that.
 
->>> serve_blocking(clients=10, latency=0.1)
-Run(strategy='blocking', clients=10, elapsed=1.0, cpu=0.0, threads=1, peak_waiting=1)
-
-Given a :class:`~chapter2.clock.RealClock`, the same code sleeps, starts
-threads and burns CPU for real; ``python -m chapter2 waiting`` does that.
+Examples:
+    >>> print(serve_blocking(clients=10, latency=0.1))
+    blocking: 10 clients in 1 s on 1 thread (at most 1 waiting at once, CPU 0 s)
+    >>> print(serve_async(clients=10, latency=0.1))
+    async: 10 clients in 0.1 s on 1 thread (at most 10 waiting at once, CPU 0 s)
 """
 
 from __future__ import annotations

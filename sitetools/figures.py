@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chapter2 import waiting
+from chapter2.atm import ATM_TABLE
 from chapter2.machine import TransitionTable
 from sitetools.charts import Series, line_chart, number
 
@@ -72,14 +73,16 @@ def inline_svg(svg: str, name: str, title: str) -> str:
 
     Drops the XML prolog and comments, paints in ``currentColor`` instead of
     black on white, prefixes ids so two figures on one page never clash, and
-    gives the drawing an accessible name.
+    gives the drawing an accessible name. Its width and height stay as drawn.
     """
     svg = re.sub(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r'<polygon fill="white" stroke="none"[^>]*/>', "", svg, count=1)
     svg = svg.replace('"black"', '"currentColor"')
     svg = re.sub(r"<text(?![^>]*\bfill=)", '<text fill="currentColor"', svg)
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', svg)
-    svg = re.sub(r'\s(width|height)="[\d.]+pt"', "", svg, count=2)
+    # width/height stay: without them the SVG gets whatever width Material's
+    # fit-content <figure> offers (the caption decides it), and labels shrink.
+    # chapter.css scales it down on screens narrower than the drawing.
     svg = re.sub(
         r"<svg\b",
         f'<svg role="img" aria-labelledby="{name}-title" class="chapter-svg"',
@@ -96,11 +99,12 @@ def inline_svg(svg: str, name: str, title: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def diagram(name: str, table: TransitionTable, title: str, caption: str) -> Figure:
+def diagram(
+    name: str, table: TransitionTable, title: str, caption: str, rankdir: str = "LR"
+) -> Figure:
     """A state diagram drawn from a transition table."""
-    return Figure(
-        name, inline_svg(render_dot(table.to_dot()), name, title), title, caption
-    )
+    svg = render_dot(table.to_dot(rankdir))
+    return Figure(name, inline_svg(svg, name, title), title, caption)
 
 
 # The waiting page's charts: serve 1 to 50 clients that each wait 0.1 s, three
@@ -204,6 +208,15 @@ def waiting_threads() -> Figure:
 FIGURES: dict[str, Callable[[], Figure]] = {
     "waiting-elapsed": waiting_elapsed,
     "waiting-threads": waiting_threads,
+    "atm-states": lambda: diagram(
+        "atm-states",
+        ATM_TABLE,
+        "State diagram of the ATM",
+        "The ATM's states and moves, drawn from <code>ATM_TABLE</code>. "
+        "A label in brackets is the condition that picks one of several moves.",
+        # Top to bottom: a session reads downwards and the figure fits the column.
+        rankdir="TB",
+    ),
 }
 
 

@@ -20,7 +20,19 @@ if ROOT not in sys.path:
 from sitetools.figures import as_html, render  # noqa: E402
 
 FIGURE_LINE = re.compile(r"^<!-- figure: (?P<name>[\w-]+) -->[ \t]*$", re.MULTILINE)
+INDENTED_FIGURE_LINE = re.compile(r"^[ \t]+<!-- figure: [\w-]+ -->", re.MULTILINE)
 
 
-def on_page_markdown(markdown: str, **_: Any) -> str:
+class MisplacedFigure(ValueError):
+    """A figure marker is indented (inside a tab or admonition)."""
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    misplaced = INDENTED_FIGURE_LINE.search(markdown)
+    if misplaced:
+        # Indented raw HTML is not a raw HTML block: the figure would vanish.
+        raise MisplacedFigure(
+            f"{page.file.src_uri}: {misplaced.group().strip()} is indented; "
+            "figures must stand at the left margin, outside tabs and admonitions"
+        )
     return FIGURE_LINE.sub(lambda match: as_html(render(match["name"])), markdown)

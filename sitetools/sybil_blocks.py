@@ -19,7 +19,6 @@ import importlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from sybil import Document, Example, Lexeme, Region
 from sybil.evaluators.doctest import DocTestEvaluator
@@ -47,12 +46,14 @@ def module_for(path: Path) -> str | None:
 
 
 class IncludedCodeEvaluator:
-    """Run included package code in a copy of its module's globals.
+    """Run included package code, then give the page the package's own objects.
 
     A section of ``chapter2/cart.py`` is not a whole module: it uses names the
-    module imported above it. Running it in a copy of that module's namespace
-    gives it those names; what it defines is then exported to the page, so the
-    page's later examples use the very code the reader was shown.
+    module imported above it. It runs in a copy of that module's namespace, so
+    a section that no longer compiles or runs fails the page. The names it
+    defines are then bound on the page to the module's objects (the same
+    source, already imported), so that ``isinstance`` checks and table lookups
+    in later examples see one class, not a second copy.
     """
 
     def __init__(self, includes: list[Include], local_code: str) -> None:
@@ -63,18 +64,17 @@ class IncludedCodeEvaluator:
         __tracebackhide__ = True
         for include in self.includes:
             module_name = module_for(include.path)
-            scope: dict[str, Any]
-            if module_name is None:
-                scope = example.namespace
-            else:
-                scope = dict(vars(importlib.import_module(module_name)))
-            before = dict(scope)
             code = compile(include.text, str(include.path), "exec", dont_inherit=True)
+            if module_name is None:
+                exec(code, example.namespace)
+                continue
+            module = importlib.import_module(module_name)
+            scope = dict(vars(module))
+            before = dict(scope)
             exec(code, scope)
-            if scope is not example.namespace:
-                for name, value in scope.items():
-                    if name != "__builtins__" and before.get(name) is not value:
-                        example.namespace[name] = value
+            for name, value in scope.items():
+                if name != "__builtins__" and before.get(name) is not value:
+                    example.namespace[name] = getattr(module, name, value)
         if self.local_code.strip():
             code = compile(self.local_code, example.path, "exec", dont_inherit=True)
             exec(code, example.namespace)

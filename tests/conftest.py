@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import os
 
+import pytest
+from hypothesis import settings
+
+from tests.report import write_summary
 from tests.sitebuild import ROOT, BuildResult, build
 
 
@@ -13,3 +17,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     result = build(ROOT, tmp_path_factory.mktemp("site"))
     assert result.returncode == 0, result.log
     return result
+
+
+# Property tests must never fail on a slow machine for being slow, and in CI
+# they run derandomized so that a red build can be reproduced exactly.
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print what the browser tests measured and where screenshots went."""
+    write_summary(terminalreporter)

@@ -40,10 +40,19 @@ def build(project: Path, site: Path) -> BuildResult:
     return BuildResult(completed.returncode, completed.stderr + completed.stdout, site)
 
 
-def copy_project(destination: Path) -> Path:
-    """A scratch copy of what the build reads, to break on purpose."""
+SCRATCH_PAGE = "# Scratch page\n\n## A heading\n\nA [link](#a-heading).\n"
+
+
+def copy_project(destination: Path, *, minimal: bool = False) -> Path:
+    """A scratch copy of what the build reads, to break on purpose.
+
+    With ``minimal`` the pages are replaced by one small ``index.md`` (and the
+    nav by its entry), with the site's configuration, theme and hooks intact:
+    enough to test what the strict build rejects, in a fraction of the time a
+    full build takes.
+    """
     destination.mkdir(parents=True)
-    for name in ("mkdocs.yml", "docs", "chapter2", "sitetools"):
+    for name in ("mkdocs.yml", "docs", "chapter2", "sitetools", "overrides"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(
@@ -51,6 +60,15 @@ def copy_project(destination: Path) -> Path:
             )
         else:
             shutil.copy2(source, destination / name)
+    if minimal:
+        for page in (destination / "docs").rglob("*.md"):
+            page.unlink()
+        (destination / "docs" / "index.md").write_text(SCRATCH_PAGE, encoding="utf-8")
+        mkdocs_yml = destination / "mkdocs.yml"
+        text = mkdocs_yml.read_text(encoding="utf-8")
+        start, end = text.index("\nnav:\n"), text.index("\ntheme:\n")
+        nav = "\nnav:\n  - Chapter 2:\n      - Why a model: index.md\n"
+        mkdocs_yml.write_text(text[:start] + nav + text[end:], encoding="utf-8")
     return destination
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from chapter2.machine import Transition, TransitionTable
 from sitetools.figures import FIGURES, FigureError, as_html, diagram, render
-from tests.sitebuild import ROOT
+from tests.sitebuild import ROOT, build, copy_project
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,14 @@ def test_inline_svg_fits_any_palette_and_page() -> None:
     assert "\n\n" not in svg, "a blank line would end the raw HTML block"
 
 
+def test_inline_svg_keeps_its_drawn_size() -> None:
+    svg = diagram("door", door(), "The door", "A door").svg
+    opening = re.search(r"<svg[^>]*>", svg)
+    assert opening is not None
+    assert re.search(r'\bwidth="[\d.]+pt"', opening[0]), opening[0]
+    assert re.search(r'\bheight="[\d.]+pt"', opening[0]), opening[0]
+
+
 def test_unknown_figure_names_the_known_ones() -> None:
     with pytest.raises(FigureError, match="unknown figure 'nope'"):
         render("nope")
@@ -79,3 +88,14 @@ def test_built_site_shows_the_figure_the_model_produces(
     assert any(expected in page.read_text() for page in site.rglob("*.html")), (
         f"no built page contains the current rendering of figure {name}"
     )
+
+
+def test_an_indented_figure_marker_fails_the_build(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", minimal=True)
+    page = project / "docs" / "index.md"
+    page.write_text(
+        page.read_text() + '\n=== "Tab"\n\n    <!-- figure: atm-states -->\n'
+    )
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "figures must stand at the left margin" in result.log

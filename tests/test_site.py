@@ -118,28 +118,40 @@ def test_readme_quotes_the_published_address() -> None:
     assert site_url in readme, f"README.md must link {site_url}"
 
 
+# Each breakage, and a word the build's complaint must contain, so the test
+# cannot pass because the build failed for some other reason.
 BROKEN_PAGES = {
-    "missing page": "See [the missing page](no-such-page.md).\n",
-    "missing anchor": "See [a heading that is not there](index.md#no-such-heading).\n",
-    "unrecognised link": "See [a folder](reference/).\n",
-    "missing snippet": '```python\n--8<-- "chapter2/no_such_module.py"\n```\n',
+    "missing page": ("See [the missing page](no-such-page.md).\n", "no-such-page.md"),
+    "missing anchor": ("See [nothing](#no-such-heading).\n", "no-such-heading"),
+    "unrecognised link": ("See [a folder](assets/).\n", "assets/"),
+    "missing snippet": (
+        '```python\n--8<-- "chapter2/no_such_module.py"\n```\n',
+        "no_such_module.py",
+    ),
 }
+
+
+def test_scratch_project_builds_before_it_is_broken(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", minimal=True)
+    result = build(project, tmp_path / "site")
+    assert result.returncode == 0, result.log
 
 
 @pytest.mark.parametrize("breakage", sorted(BROKEN_PAGES))
 def test_strict_build_rejects_broken_links(tmp_path: Path, breakage: str) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", minimal=True)
     page = project / "docs" / "index.md"
     page.write_text(
-        page.read_text(encoding="utf-8") + "\n" + BROKEN_PAGES[breakage],
+        page.read_text(encoding="utf-8") + "\n" + BROKEN_PAGES[breakage][0],
         encoding="utf-8",
     )
     result = build(project, tmp_path / "site")
     assert result.returncode != 0, f"strict build accepted a {breakage}"
+    assert BROKEN_PAGES[breakage][1] in result.log, result.log
 
 
 def test_strict_build_rejects_a_missing_nav_page(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project", minimal=True)
     mkdocs_yml = project / "mkdocs.yml"
     text = mkdocs_yml.read_text(encoding="utf-8")
     mkdocs_yml.write_text(
@@ -152,3 +164,4 @@ def test_strict_build_rejects_a_missing_nav_page(tmp_path: Path) -> None:
     assert "gone.md" in mkdocs_yml.read_text(encoding="utf-8")
     result = build(project, tmp_path / "site")
     assert result.returncode != 0, "strict build accepted a nav entry with no page"
+    assert "gone.md" in result.log, result.log

@@ -1,0 +1,53 @@
+// Copy buttons on doctest blocks copy code a reader can paste and run.
+//
+// A ```pycon block shows a session: `>>>` and `...` prompts, then the output
+// the test suite checks. Material's copy button copies all of it, which no
+// Python accepts. Material copies the `data-copy` attribute of the nearest
+// enclosing element when there is one, so each doctest block gets that
+// attribute, holding its source lines without prompts and without output.
+//
+// The lines are picked the way Python's doctest module reads a session: a
+// line starting with `>>>` begins an example, the `...` lines right after it
+// continue it, and every other line is expected output. (Output that is
+// itself "..." is still output, because it does not follow a source line.)
+// tests/test_browser.py clicks the button, reads the clipboard, compares it
+// with doctest's own parse of the page source and runs it.
+
+(function () {
+  "use strict";
+
+  var FIRST = /^>>>(?: |$)/;
+  var MORE = /^\.\.\.(?: |$)/;
+
+  function runnable(session) {
+    var code = [];
+    var inExample = false;
+    session.split("\n").forEach(function (line) {
+      if (FIRST.test(line) || (inExample && MORE.test(line))) {
+        code.push(line.slice(4));
+        inExample = true;
+      } else {
+        inExample = false;
+      }
+    });
+    return code.join("\n") + "\n";
+  }
+
+  function markDoctestBlocks() {
+    var blocks = document.querySelectorAll(".highlight > pre > code");
+    Array.prototype.forEach.call(blocks, function (code) {
+      var session = code.textContent;
+      if (FIRST.test(session.replace(/^\s+/, ""))) {
+        code.closest(".highlight").setAttribute("data-copy", runnable(session));
+      }
+    });
+  }
+
+  // Material re-renders the page body on instant navigation and announces it
+  // on document$; without it (or before it exists) the page loads once.
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(markDoctestBlocks);
+  } else {
+    document.addEventListener("DOMContentLoaded", markDoctestBlocks);
+  }
+})();

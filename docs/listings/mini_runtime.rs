@@ -1,0 +1,204 @@
+// The plumbing shared by the cart_total listings: a one-shot channel and a
+// single-task executor that records every poll. Standard library only, so
+// plain `rustc` builds the listings; in a real program these would be Tokio's
+// `sync::oneshot` and runtime.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+
+thread_local! {
+    // Who is calling `wake()` right now, and which leaf future last returned
+    // Pending: notes for the trace only. Real wakers carry no such labels.
+    static WAKING: RefCell<Option<String>> = const { RefCell::new(None) };
+    static AWAITING: RefCell<Option<&'static str>> = const { RefCell::new(None) };
+}
+
+// --8<-- [start:oneshot]
+struct Shared<T> {
+    name: &'static str,
+    value: Option<T>,
+    waker: Option<Waker>,
+    sender_gone: bool,
+}
+
+/// The sending half: `send` stores the value and wakes the receiver's task.
+pub struct Sender<T> {
+    shared: Rc<RefCell<Shared<T>>>,
+}
+
+/// The receiving half: a leaf future that is Ready once a value is sent.
+pub struct Receiver<T> {
+    shared: Rc<RefCell<Shared<T>>>,
+}
+
+pub fn channel<T>(name: &'static str) -> (Sender<T>, Receiver<T>) {
+    let shared = Rc::new(RefCell::new(Shared {
+        name,
+        value: None,
+        waker: None,
+        sender_gone: false,
+    }));
+    let receiver = Receiver { shared: Rc::clone(&shared) };
+    (Sender { shared }, receiver)
+}
+
+impl<T> Sender<T> {
+    pub fn send(self, value: T) {
+        let (name, waker) = {
+            let mut shared = self.shared.borrow_mut();
+            shared.value = Some(value);
+            (shared.name, shared.waker.take())
+        };
+        if let Some(waker) = waker {
+            wake_as(&format!("{name} sender"), waker);
+        }
+    }
+}
+
+impl<T> Drop for Sender<T> {
+    fn drop(&mut self) {
+        // A receiver must not wait for a sender that no longer exists.
+        let (name, waker) = {
+            let mut shared = self.shared.borrow_mut();
+            shared.sender_gone = true;
+            (shared.name, shared.waker.take())
+        };
+        if let Some(waker) = waker {
+            wake_as(&format!("{name} sender (dropped)"), waker);
+        }
+    }
+}
+
+impl<T> Future for Receiver<T> {
+    type Output = T;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let mut shared = self.shared.borrow_mut();
+        if let Some(value) = shared.value.take() {
+            return Poll::Ready(value);
+        }
+        if shared.sender_gone {
+            // Tokio's receiver returns Err(RecvError) here instead.
+            panic!("the {} sender was dropped without sending", shared.name);
+        }
+        // Store the waker *before* returning Pending: the sender needs it.
+        shared.waker = Some(cx.waker().clone());
+        AWAITING.with(|awaiting| *awaiting.borrow_mut() = Some(shared.name));
+        Poll::Pending
+    }
+}
+// --8<-- [end:oneshot]
+
+fn wake_as(who: &str, waker: Waker) {
+    WAKING.with(|waking| *waking.borrow_mut() = Some(who.to_string()));
+    waker.wake();
+    WAKING.with(|waking| *waking.borrow_mut() = None);
+}
+
+// --8<-- [start:executor]
+/// A task's waker: `wake()` marks the task ready to be polled again.
+struct TaskWaker {
+    queued: AtomicBool,
+    woken_by: Mutex<Vec<String>>,
+}
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        let who = WAKING.with(|waking| waking.borrow().clone());
+        let mut woken_by = self.woken_by.lock().unwrap();
+        let who = who.unwrap_or_else(|| "a waker".to_string());
+        if !woken_by.contains(&who) {
+            woken_by.push(who);
+        }
+        self.queued.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Poll `future` whenever its waker has been woken. When nothing is ready,
+/// run the next scripted event (a price arriving); when none is left, the
+/// task is stuck and we say so instead of hanging.
+pub fn block_on<F: Future>(
+    task: &str,
+    future: F,
+    label: impl Fn(&F) -> Option<String>,
+    events: Vec<Box<dyn FnOnce()>>,
+) -> (F::Output, Vec<[String; 6]>)
+where
+    F::Output: std::fmt::Debug,
+{
+    let task_waker = Arc::new(TaskWaker {
+        queued: AtomicBool::new(true),
+        woken_by: Mutex::new(vec!["spawn".to_string()]),
+    });
+    let waker = Waker::from(Arc::clone(&task_waker));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    let mut events = events.into_iter();
+    let mut trace = Vec::new();
+    let mut state = "Start".to_string();
+    loop {
+        if !task_waker.queued.swap(false, Ordering::SeqCst) {
+            match events.next() {
+                Some(event) => event(),
+                None => panic!("task {task} is stuck in state {state}: nothing can wake it"),
+            }
+            continue;
+        }
+        let woken_by = std::mem::take(&mut *task_waker.woken_by.lock().unwrap()).join(", ");
+        AWAITING.with(|awaiting| *awaiting.borrow_mut() = None);
+        let result = future.as_mut().poll(&mut cx);
+        let after = match (&result, label(future.as_ref().get_ref())) {
+            (Poll::Ready(_), _) => "Done".to_string(),
+            (Poll::Pending, Some(label)) => label,
+            (Poll::Pending, None) => match AWAITING.with(|awaiting| *awaiting.borrow()) {
+                Some(leaf) => format!("awaiting {leaf}"),
+                None => "Pending".to_string(),
+            },
+        };
+        let shown = match &result {
+            Poll::Ready(output) => format!("Ready({output:?})"),
+            Poll::Pending => "Pending".to_string(),
+        };
+        trace.push([
+            (trace.len() + 1).to_string(),
+            task.to_string(),
+            woken_by,
+            std::mem::replace(&mut state, after.clone()),
+            after,
+            shown,
+        ]);
+        if let Poll::Ready(output) = result {
+            return (output, trace);
+        }
+    }
+}
+// --8<-- [end:executor]
+
+/// The trace as an aligned table: the same layout the Python model prints.
+pub fn format_trace(trace: &[[String; 6]]) -> String {
+    let mut rows = vec![[
+        "poll", "task", "woken by", "state before", "state after", "result",
+    ]
+    .map(String::from)];
+    rows.extend(trace.iter().cloned());
+    let widths: Vec<usize> = (0..6)
+        .map(|column| rows.iter().map(|row| row[column].len()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

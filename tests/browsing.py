@@ -1,0 +1,176 @@
+"""Serve the built site on 127.0.0.1 and open its pages in Debian's Chromium.
+
+The site is served under the path of ``site_url`` (``/chapter2/``), as GitHub
+Pages serves it, by a thread-based ``http.server`` on a free port. Every page
+opens in a fresh browser context (no cache, no stored palette, like a first
+visit) whose requests pass through :class:`Visit`: a request for anything
+other than this server is aborted and recorded, so a test can fail on it and
+name it. Console errors and uncaught exceptions are recorded the same way.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
+
+from tests.sitebuild import ROOT, config
+
+# Debian's Chromium by default; CHROMIUM names another build (e.g. on GitHub).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_MISSING = (
+    f"Debian's chromium is not installed ({CHROMIUM} is missing): "
+    "`apt-get install -y chromium` (.ci/run does this)"
+)
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Belt and braces under the request routing below: no host name other
+    # than the local server's address resolves at all.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+SCREENSHOTS = ROOT / ".cache" / "screenshots"
+LoadState = Literal["commit", "domcontentloaded", "load", "networkidle"]
+
+
+def site_prefix() -> str:
+    """The path the site lives under, from ``site_url`` (``/chapter2/``)."""
+    path = urlsplit(str(config()["site_url"])).path
+    return path if path.endswith("/") else path + "/"
+
+
+def page_url(page: str) -> str:
+    """A nav page's address relative to the site root (directory URLs)."""
+    if page.endswith(".html"):
+        return page
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves ``directory`` under ``prefix`` and nothing else."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        path = urlsplit(path).path
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no-such-file")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output clean; failures show up in the browser."""
+
+
+class SiteServer:
+    """The built site on ``http://127.0.0.1:<free port>/chapter2/``."""
+
+    def __init__(self, site: Path, prefix: str) -> None:
+        handler = type("Handler", (_QuietHandler,), {"prefix": prefix})
+        self.site = site
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), partial(handler, directory=str(site))
+        )
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.root = self.origin + prefix
+        self.prefix = prefix
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> SiteServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+    def is_local(self, url: str) -> bool:
+        return url == self.origin or url.startswith(self.origin + "/")
+
+    def file_for(self, url: str) -> Path:
+        """The file this server sends for ``url``."""
+        path = unquote(urlsplit(url).path).removeprefix(self.prefix)
+        target = self.site / path
+        return target / "index.html" if target.is_dir() else target
+
+
+@dataclass
+class Visit:
+    """One page in a fresh browser context, and everything it asked for."""
+
+    page: Page
+    server: SiteServer
+    requested: list[str] = field(default_factory=list)
+    finished: list[Request] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def goto(self, url: str, wait_until: LoadState = "load") -> None:
+        response = self.page.goto(self.server.root + url, wait_until=wait_until)
+        status = response.status if response else "no response"
+        assert response is not None and response.ok, f"{url}: {status}"
+
+    def checkpoint(self) -> tuple[int, int]:
+        return len(self.blocked), len(self.errors)
+
+    def trouble_since(self, checkpoint: tuple[int, int] = (0, 0)) -> list[str]:
+        """Requests that tried to leave the site, and errors, since then."""
+        blocked, errors = checkpoint
+        return [
+            *(
+                f"tried to load from outside the site: {u}"
+                for u in self.blocked[blocked:]
+            ),
+            *self.errors[errors:],
+        ]
+
+
+@contextmanager
+def visit(
+    browser: Browser, server: SiteServer, **context_options: Any
+) -> Iterator[Visit]:
+    """A fresh context and page; requests that leave the server are aborted."""
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    record = Visit(page, server)
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        record.requested.append(url)
+        if server.is_local(url):
+            route.continue_()
+        else:
+            record.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            record.errors.append(f"console: {message.text} ({message.location})")
+
+    # On the context, so the search worker's requests pass through it too.
+    context.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda error: record.errors.append(f"uncaught: {error}"))
+    page.on("requestfinished", lambda request: record.finished.append(request))
+    try:
+        yield record
+    finally:
+        context.close()

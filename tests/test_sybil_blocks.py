@@ -1,0 +1,80 @@
+"""The page parser runs every Python block, and fails when one is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sybil import Document
+
+from sitetools.snippets import SnippetError, expand, resolve_target
+from sitetools.sybil_blocks import PythonBlockParser
+
+
+def examples(tmp_path: Path, markdown: str) -> list[object]:
+    page = tmp_path / "page.md"
+    page.write_text(markdown, encoding="utf-8")
+    document = Document.parse(str(page), PythonBlockParser())
+    return list(document.examples())
+
+
+def run_all(tmp_path: Path, markdown: str) -> dict[str, object]:
+    found = examples(tmp_path, markdown)
+    assert found, "no example collected"
+    for example in found:
+        example.evaluate()  # type: ignore[attr-defined]
+    return found[0].namespace  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.mark.parametrize(
+    "fence",
+    ["python", "py", "python3", "pycon", 'python title="x.py"', "{.python .numbered}"],
+)
+def test_every_python_info_string_is_collected(tmp_path: Path, fence: str) -> None:
+    namespace = run_all(tmp_path, f"```{fence}\nx = 1\n```\n")
+    assert namespace["x"] == 1
+
+
+def test_other_languages_are_left_alone(tmp_path: Path) -> None:
+    markdown = "```rust\nfn main() {}\n```\n```pythonic\nnot python\n```\n"
+    assert examples(tmp_path, markdown) == []
+
+
+def test_doctest_output_is_compared(tmp_path: Path) -> None:
+    run_all(tmp_path, "```pycon\n>>> 1 + 1\n2\n```\n")
+    with pytest.raises(Exception, match="Expected"):
+        run_all(tmp_path, "```pycon\n>>> 1 + 1\n3\n```\n")
+
+
+def test_indented_blocks_in_tabs_run(tmp_path: Path) -> None:
+    markdown = '=== "Python"\n\n    ```pycon\n    >>> 2 * 21\n    42\n    ```\n'
+    run_all(tmp_path, markdown)
+
+
+def test_included_package_code_runs_and_binds_the_package_objects(
+    tmp_path: Path,
+) -> None:
+    from chapter2 import recap
+
+    namespace = run_all(tmp_path, '```python\n--8<-- "chapter2/recap.py:brew"\n```\n')
+    assert namespace["brew"] is recap.brew
+
+
+def test_a_broken_include_fails(tmp_path: Path) -> None:
+    with pytest.raises(SnippetError, match="no section \\[start:nope\\]"):
+        examples(tmp_path, '```python\n--8<-- "chapter2/recap.py:nope"\n```\n')
+    with pytest.raises(SnippetError, match="snippet file not found"):
+        examples(tmp_path, '```python\n--8<-- "chapter2/missing.py"\n```\n')
+
+
+def test_snippet_sections_drop_markers_and_dedent() -> None:
+    include = resolve_target("chapter2/recap.py:drive")
+    assert include.text.startswith("def drive(")
+    assert "--8<--" not in include.text
+    text, includes = expand('    --8<-- "chapter2/recap.py:brew"\n')
+    assert text.startswith("    async def brew(") and len(includes) == 1
+
+
+def test_unsupported_include_forms_are_errors() -> None:
+    with pytest.raises(SnippetError, match="unsupported include line"):
+        expand("--8<-- chapter2/recap.py\n")
