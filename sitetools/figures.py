@@ -13,6 +13,7 @@ drawn by hand and nothing can drift.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -21,8 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from chapter2 import waiting
 from chapter2.atm import ATM_TABLE
 from chapter2.machine import TransitionTable
+from sitetools.charts import Series, line_chart, number
 
 
 @dataclass(frozen=True)
@@ -104,9 +107,107 @@ def diagram(
     return Figure(name, inline_svg(svg, name, title), title, caption)
 
 
+# The waiting page's charts: serve 1 to 50 clients that each wait 0.1 s, three
+# ways, on the virtual clock (chapter2.waiting.compare), at build time.
+WAITING_CLIENTS = (1, 10, 20, 30, 40, 50)
+WAITING_LATENCY = 0.1
+WAITING_LABELS = {
+    "blocking": "one blocking thread",
+    "threads": "a thread per client",
+    "async": "async tasks, one thread",
+}
+
+
+def plural(count: float, noun: str) -> str:
+    return f"{number(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def clients(count: float) -> str:
+    return plural(count, "client")
+
+
+@functools.cache
+def waiting_runs(clients: tuple[int, ...], latency: float) -> list[list[waiting.Run]]:
+    """The model's runs for the charts, computed once per build: both charts
+    plot them, and every thread-per-client run starts real threads.
+    """
+    return [waiting.compare(n, latency) for n in clients]
+
+
+def waiting_series(value: Callable[[waiting.Run], float]) -> list[Series]:
+    """One series per strategy: ``value`` of each run against its clients."""
+    runs = waiting_runs(WAITING_CLIENTS, WAITING_LATENCY)
+    return [
+        Series(
+            WAITING_LABELS[column[0].strategy],
+            tuple((run.clients, value(run)) for run in column),
+        )
+        for column in zip(*runs, strict=True)
+    ]
+
+
+def shared_flat_value(series: list[Series], *keys: str) -> float | None:
+    """The one value that the series for ``keys`` all take at every point, if
+    there is one: then their lines coincide and are flat, and the caption
+    says so.
+    """
+    chosen = [s for s in series if s.label in {WAITING_LABELS[k] for k in keys}]
+    values = {y for s in chosen for _, y in s.points}
+    same = len(chosen) == len(keys) and len({s.points for s in chosen}) == 1
+    return values.pop() if same and len(values) == 1 else None
+
+
+def waiting_elapsed() -> Figure:
+    """C2-C4: time to serve every client, by strategy."""
+    name = "waiting-elapsed"
+    title = f"Time to serve clients that each wait {number(WAITING_LATENCY)} s"
+    series = waiting_series(lambda run: run.elapsed)
+    svg = line_chart(
+        name,
+        title,
+        series,
+        x_label="clients",
+        y_label="seconds until every client is served",
+        tooltip=lambda s, x, y: f"{clients(x)}: {number(y)} s",
+    )
+    caption = "Computed by the virtual-clock model each time the site is built."
+    flat = shared_flat_value(series, "threads", "async")
+    if flat is not None:
+        caption += (
+            " The thread-per-client and async lines lie on top of each other: "
+            f"both finish in {number(flat)} s however many clients there are."
+        )
+    return Figure(name, svg, title, caption)
+
+
+def waiting_threads() -> Figure:
+    """C3-C4: what the thread-per-client speed costs."""
+    name = "waiting-threads"
+    title = "Threads used to serve the same clients"
+    series = waiting_series(lambda run: run.threads)
+    svg = line_chart(
+        name,
+        title,
+        series,
+        x_label="clients",
+        y_label="threads",
+        tooltip=lambda s, x, y: f"{clients(x)}: {plural(y, 'thread')}",
+    )
+    caption = "The same runs of the model."
+    flat = shared_flat_value(series, "blocking", "async")
+    if flat is not None:
+        caption += (
+            " The blocking and async lines lie on top of each other: "
+            f"{plural(flat, 'thread')} each, however many clients there are."
+        )
+    return Figure(name, svg, title, caption)
+
+
 # Every figure the site can show, by the name pages use. Each entry builds the
 # figure from the model at build time.
 FIGURES: dict[str, Callable[[], Figure]] = {
+    "waiting-elapsed": waiting_elapsed,
+    "waiting-threads": waiting_threads,
     "atm-states": lambda: diagram(
         "atm-states",
         ATM_TABLE,

@@ -198,3 +198,48 @@ def test_dropped_waker_under_asyncio_raises_instead_of_hanging() -> None:
     forgetful = Flag("a", keep_waker=False)
     with pytest.raises(WakerDropped, match="flag a returned Pending without"):
         asyncio.run(both(forgetful, Flag("b")))
+
+
+def test_a_task_that_wakes_itself_as_it_finishes_is_not_polled_again() -> None:
+    class WakeThenFinish(FutureBase[str]):
+        def poll(self, cx: Context) -> Poll[str]:
+            cx.waker().wake(by="itself")
+            return Ready("done")
+
+    executor = Executor()
+    assert executor.block_on(WakeThenFinish(), name="t") == "done"
+    assert [r.result for r in executor.trace] == ["Ready('done')"]
+
+
+def test_run_does_not_rescan_every_task_on_each_poll(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The waiting page runs 10,000 tasks; a scan per poll made that quadratic.
+    from chapter2.executor import Task
+
+    checks = 0
+    done = Task.done
+
+    def counted(task: Task[object]) -> bool:
+        nonlocal checks
+        checks += 1
+        return bool(done.fget(task))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Task, "done", property(counted))
+
+    async def quick() -> None:
+        return None
+
+    executor = Executor(record=False)
+    for _ in range(2_000):
+        executor.spawn(quick())
+    executor.run()
+    assert checks < 10 * 2_000
+
+
+def test_many_tasks_with_one_name_get_numbers_in_order() -> None:
+    executor = Executor()
+    explicit = executor.spawn(Flag("x"), name="t#3")
+    names = [executor.spawn(Flag("x"), name="t").name for _ in range(4)]
+    assert explicit.name == "t#3"
+    assert names == ["t", "t#2", "t#4", "t#5"]

@@ -1,0 +1,357 @@
+"""``python -m chapter2 waiting``: the waiting demos, measured on your machine.
+
+The waiting page runs its demos on a virtual clock, so its numbers are exact
+and the same everywhere. This command runs the same code on the real clock
+(:class:`~chapter2.clock.RealClock`): real sleeps, real threads, real CPU
+work, and prints what each strategy cost here.
+
+Each strategy runs in a fresh Python process, so the threads and memory of
+one cannot inflate the numbers of the next. Its *peak memory* is how much
+that process's peak resident memory grew while the strategy ran (read with
+``resource.getrusage``; shown as ``n/a`` where the ``resource`` module does
+not exist, as on Windows). *CPU* counts every thread of that process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TextIO
+
+from chapter2.clock import RealClock
+from chapter2.waiting import (
+    Run,
+    crunch_async,
+    crunch_serial,
+    format_table,
+    serve_async,
+    serve_asyncio,
+    serve_blocking,
+    serve_threads,
+)
+
+MAX_CLIENTS = 10_000
+"""The most clients ``--clients`` accepts: enough to see async at scale, few
+enough that one thread per client stays within what most systems allow."""
+MAX_LATENCY = 60.0
+"""The longest wait ``--latency`` accepts, in seconds."""
+DEFAULT_CLIENTS = 20
+DEFAULT_LATENCY = 0.1
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One row of the table: how to run it, and what the model predicts."""
+
+    name: str
+    summary: str
+    run: Callable[[int, float], Run]
+    model: Callable[[int, float], float]
+    """Seconds the chapter's model predicts for ``clients`` and ``latency``."""
+
+
+STRATEGIES: dict[str, Strategy] = {
+    strategy.name: strategy
+    for strategy in (
+        Strategy(
+            "blocking",
+            "one thread serves the clients in turn, sleeping through each wait",
+            lambda n, s: serve_blocking(n, s, clock=RealClock()),
+            lambda n, s: n * s,
+        ),
+        Strategy(
+            "threads",
+            "one thread per client, each sleeping through its own wait",
+            lambda n, s: serve_threads(n, s, clock=RealClock()),
+            lambda n, s: s,
+        ),
+        Strategy(
+            "async",
+            "one task per client, all on one thread, on the chapter's executor",
+            lambda n, s: serve_async(n, s, clock=RealClock()),
+            lambda n, s: s,
+        ),
+        Strategy(
+            "asyncio",
+            "one task per client, all on one thread, on Python's asyncio",
+            serve_asyncio,
+            lambda n, s: s,
+        ),
+        Strategy(
+            "cpu-serial",
+            "each client needs S seconds of CPU instead; run one after another",
+            lambda n, s: crunch_serial(n, s, clock=RealClock()),
+            lambda n, s: n * s,
+        ),
+        Strategy(
+            "cpu-async",
+            "the same CPU-bound jobs as tasks taking turns on the executor",
+            lambda n, s: crunch_async(n, s, clock=RealClock()),
+            lambda n, s: n * s,
+        ),
+    )
+}
+
+HELP = "compare blocking, threads and async on clients that wait (C1-C5)"
+DESCRIPTION = (
+    "Serve N clients that each wait S seconds in several ways, on the real\n"
+    "clock, and print a table: wall time, what the chapter's model predicts,\n"
+    "CPU time, threads used, most waits in progress at once, and growth in\n"
+    "peak memory. Each strategy runs in a fresh Python process.\n\nstrategies:\n"
+    + "\n".join(f"  {s.name:<11} {s.summary}" for s in STRATEGIES.values())
+)
+
+
+# Argument types: each returns the value or raises ArgumentTypeError, which
+# argparse reports with the usage line and exit status 2.
+def clients_argument(text: str) -> int:
+    try:
+        clients = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_CLIENTS:,}, got {text!r}"
+        ) from None
+    if not 1 <= clients <= MAX_CLIENTS:
+        raise argparse.ArgumentTypeError(
+            f"must be from 1 to {MAX_CLIENTS:,}, got {clients:,}"
+        )
+    return clients
+
+
+def latency_argument(text: str) -> float:
+    try:
+        latency = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds, got {text!r}"
+        ) from None
+    if not (math.isfinite(latency) and 0 < latency <= MAX_LATENCY):
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 and at most {MAX_LATENCY:g} seconds, got {text}"
+        )
+    return latency
+
+
+def strategies_argument(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in STRATEGIES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown strategy {', '.join(map(repr, unknown)) or repr(text)}; "
+            f"choose from {', '.join(STRATEGIES)}"
+        )
+    return names
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``waiting`` command's options."""
+    parser.add_argument(
+        "--clients",
+        type=clients_argument,
+        default=DEFAULT_CLIENTS,
+        metavar="N",
+        help=f"clients to serve, 1 to {MAX_CLIENTS:,} (default {DEFAULT_CLIENTS})",
+    )
+    parser.add_argument(
+        "--latency",
+        type=latency_argument,
+        default=DEFAULT_LATENCY,
+        metavar="S",
+        help=f"seconds each client waits, more than 0 and at most {MAX_LATENCY:g} "
+        f"(default {DEFAULT_LATENCY:g})",
+    )
+    parser.add_argument(
+        "--strategy",
+        type=strategies_argument,
+        action="extend",
+        metavar="NAME[,NAME...]",
+        help="strategies to run, repeatable or comma-separated (default: all)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress lines on stderr"
+    )
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One strategy's row: the run as measured, or why it failed."""
+
+    strategy: str
+    model: float
+    run: Run | None = None
+    memory: int | None = None
+    """Bytes the process's peak resident memory grew by during the run."""
+    error: str | None = None
+
+
+def peak_memory() -> int | None:
+    """This process's peak resident memory so far, in bytes, if knowable."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # macOS: bytes
+
+
+CHILD = "import sys; from chapter2.measure import child_main; child_main(sys.argv[1:])"
+
+
+def child_main(argv: Sequence[str]) -> None:
+    """Run one strategy in this (fresh) process; print the result as JSON."""
+    name, clients, latency = argv
+    gc.collect()
+    before = peak_memory()
+    result: dict[str, object]
+    try:
+        run = STRATEGIES[name].run(int(clients), float(latency))
+    except Exception as error:  # reported in the table, not as a traceback
+        result = {"error": f"{type(error).__name__}: {error}"}
+    else:
+        after = peak_memory()
+        growth = None if before is None or after is None else after - before
+        result = {"run": asdict(run), "memory": growth}
+    sys.stdout.write(json.dumps(result))
+
+
+class Progress:
+    """Progress on stderr: a live line on a terminal, a line per strategy
+    otherwise, nothing with ``--quiet``.
+    """
+
+    def __init__(self, stream: TextIO, *, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.live = enabled and stream.isatty()
+        self.label = ""
+
+    def start(self, label: str, model: float) -> None:
+        self.label = f"{label} (model: {model:g} s)"
+        if self.enabled and not self.live:
+            print(f"{self.label} ...", file=self.stream, flush=True)
+        self.tick(0.0)
+
+    def tick(self, elapsed: float) -> None:
+        if self.live:
+            self.stream.write(f"\r\x1b[K{self.label}: {elapsed:.1f} s")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def measure(
+    strategy: Strategy, clients: int, latency: float, progress: Progress
+) -> Measurement:
+    """Run ``strategy`` in a fresh Python process and read its result."""
+    model = strategy.model(clients, latency)
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [package_root, os.environ.get("PYTHONPATH")])
+        ),
+    }
+    command = [sys.executable, "-c", CHILD, strategy.name, str(clients), repr(latency)]
+    started = time.monotonic()
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as child:
+        try:
+            while True:
+                try:
+                    out, err = child.communicate(timeout=0.2)
+                    break
+                except subprocess.TimeoutExpired:
+                    progress.tick(time.monotonic() - started)
+        except BaseException:
+            child.kill()  # Ctrl-C: do not leave the measurement running
+            raise
+    try:
+        result = json.loads(out)
+    except json.JSONDecodeError:
+        lines = err.strip().splitlines() or [f"exit status {child.returncode}"]
+        return Measurement(strategy.name, model, error=lines[-1])
+    if "error" in result:
+        return Measurement(strategy.name, model, error=result["error"])
+    return Measurement(strategy.name, model, Run(**result["run"]), result["memory"])
+
+
+TABLE_HEADINGS = (
+    "strategy",
+    "wall",
+    "model",
+    "CPU",
+    "CPU/wall",
+    "threads",
+    "peak waiting",
+    "peak memory",
+)
+
+
+def format_measurements(measurements: Sequence[Measurement]) -> str:
+    """The table the command prints."""
+    rows: list[tuple[str, ...]] = []
+    for m in measurements:
+        if m.run is None:
+            rows.append((m.strategy, "failed", *["-"] * 6))
+            continue
+        run = m.run
+        share = f"{run.cpu / run.elapsed:.0%}" if run.elapsed > 0 else "-"
+        memory = "n/a" if m.memory is None else f"+{m.memory / 2**20:.1f} MiB"
+        rows.append(
+            (
+                m.strategy,
+                f"{run.elapsed:.3f} s",
+                f"{m.model:g} s",
+                f"{run.cpu:.3f} s",
+                share,
+                f"{run.threads:,}",
+                f"{run.peak_waiting:,}",
+                memory,
+            )
+        )
+    table = format_table(TABLE_HEADINGS, rows)
+    # A failure message is wider than any column: it gets a line of its own.
+    failures = [f"{m.strategy}: {m.error}" for m in measurements if m.run is None]
+    return "\n".join([table, *failures])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Measure each chosen strategy and print the table; 1 if any failed."""
+    names = list(dict.fromkeys(args.strategy or STRATEGIES))
+    progress = Progress(sys.stderr, enabled=not args.quiet)
+    results: list[Measurement] = []
+    try:
+        for number, name in enumerate(names, 1):
+            strategy = STRATEGIES[name]
+            label = f"[{number}/{len(names)}] {name}"
+            progress.start(label, strategy.model(args.clients, args.latency))
+            results.append(measure(strategy, args.clients, args.latency, progress))
+            progress.finish()
+    except KeyboardInterrupt:
+        progress.finish()
+        print("interrupted", file=sys.stderr)
+        return 130
+    print(heading(args.clients, args.latency, names))
+    print(format_measurements(results))
+    return 1 if any(m.run is None for m in results) else 0
+
+
+def heading(clients: int, latency: float, names: Sequence[str]) -> str:
+    """The line above the table: what was measured."""
+    what = f"{clients:,} clients, each waiting {latency:g} s"
+    if any(name.startswith("cpu-") for name in names):
+        what += f" (cpu-*: each computing {latency:g} s)"
+    return what

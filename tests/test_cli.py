@@ -1,0 +1,230 @@
+"""``python -m chapter2 waiting``: the table, the progress, and bad input."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+
+from chapter2 import measure
+from chapter2.cli import main
+from chapter2.measure import (
+    MAX_CLIENTS,
+    STRATEGIES,
+    TABLE_HEADINGS,
+    Measurement,
+    Progress,
+    format_measurements,
+    peak_memory,
+)
+from chapter2.waiting import (
+    Run,
+    crunch_async,
+    crunch_serial,
+    serve_async,
+    serve_blocking,
+    serve_threads,
+)
+from tests.sitebuild import ROOT
+
+
+def table_rows(out: str) -> dict[str, list[str]]:
+    """Rows of the printed table by strategy; cells split on runs of spaces."""
+    lines = out.splitlines()
+    header = lines.index(next(line for line in lines if line.startswith("strategy")))
+    rows: dict[str, list[str]] = {}
+    for line in lines[header + 1 :]:
+        cells = [cell.strip() for cell in line.split("  ") if cell.strip()]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_measures_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["waiting", "--clients", "3", "--latency", "0.02"]
+    status = main([*args, "--strategy", "blocking,async", "--strategy", "threads"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out.splitlines()[0] == "3 clients, each waiting 0.02 s"
+    assert out.splitlines()[1].split() == [
+        "strategy", "wall", "model", "CPU", "CPU/wall", "threads", "peak",
+        "waiting", "peak", "memory",
+    ]  # fmt: skip
+    rows = table_rows(out)
+    assert list(rows) == ["blocking", "async", "threads"]
+    # model column, threads, most waits at once: counts, not timings
+    assert [rows[name][1] for name in rows] == ["0.06 s", "0.02 s", "0.02 s"]
+    assert [rows[name][4:6] for name in rows] == [["1", "1"], ["1", "3"], ["3", "3"]]
+    # C1, measured: the blocking thread's CPU is a small share of its wall time
+    wall, cpu = (float(rows["blocking"][i].removesuffix(" s")) for i in (0, 2))
+    assert wall >= 0.06 and cpu < 0.5 * wall
+    # progress went to stderr, one line per strategy (stderr is not a terminal)
+    assert err.splitlines() == [
+        "[1/3] blocking (model: 0.06 s) ...",
+        "[2/3] async (model: 0.02 s) ...",
+        "[3/3] threads (model: 0.02 s) ...",
+    ]
+
+
+def test_quiet_prints_no_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["waiting", "--clients", "2", "--latency", "0.01", "--quiet",
+                   "--strategy", "asyncio,asyncio"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, "")
+    assert list(table_rows(out)) == ["asyncio"], "a repeated name runs once"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--clients", "0"], "argument --clients: must be from 1 to 10,000, got 0"),
+        (["--clients", str(MAX_CLIENTS + 1)], "must be from 1 to 10,000, got 10,001"),
+        (["--clients", "-5"], "must be from 1 to 10,000, got -5"),
+        (["--clients", "many"], "expected a whole number from 1 to 10,000, got 'many'"),
+        (["--clients", "2.5"], "expected a whole number"),
+        (["--latency", "0"], "argument --latency: must be more than 0 and at most 60"),
+        (["--latency", "-0.1"], "must be more than 0 and at most 60 seconds, got -0.1"),
+        (["--latency", "nan"], "got nan"),
+        (["--latency", "inf"], "got inf"),
+        (["--latency", "61"], "got 61"),
+        (["--latency", "soon"], "expected a number of seconds, got 'soon'"),
+        (["--strategy", "fibers"], "unknown strategy 'fibers'; choose from blocking,"),
+        (["--strategy", "async,fibers"], "unknown strategy 'fibers'"),
+        (["--strategy", ","], "unknown strategy ','"),
+        (["--colour"], "unrecognized arguments: --colour"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_clear_message(
+    capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["waiting", *arguments])
+    out, err = capsys.readouterr()
+    assert exited.value.code == 2
+    assert out == ""
+    assert message in err
+    assert "Traceback" not in err
+    assert err.startswith("usage: python -m chapter2")
+
+
+def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 2
+    assert "required: COMMAND" in capsys.readouterr().err
+
+
+def test_a_failed_strategy_is_reported_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def cannot_start(
+        strategy: measure.Strategy, clients: int, latency: float, progress: Progress
+    ) -> Measurement:
+        return Measurement(
+            strategy.name, 0.1, error="RuntimeError: can't start new thread"
+        )
+
+    monkeypatch.setattr(measure, "measure", cannot_start)
+    status = main(["waiting", "--strategy", "threads", "--quiet"])
+    out, _ = capsys.readouterr()
+    assert status == 1
+    assert table_rows(out.split("\nthreads: ")[0])["threads"][0] == "failed"
+    assert out.splitlines()[-1] == "threads: RuntimeError: can't start new thread"
+
+
+def test_ctrl_c_stops_cleanly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*_: object) -> Measurement:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(measure, "measure", interrupted)
+    assert main(["waiting", "--strategy", "blocking"]) == 130
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == "interrupted"
+
+
+def test_a_child_that_dies_is_a_failed_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(measure, "CHILD", "import sys; sys.exit('no result here')")
+    quiet = Progress(io.StringIO(), enabled=False)
+    result = measure.measure(STRATEGIES["async"], 2, 0.01, quiet)
+    assert (result.run, result.error) == (None, "no result here")
+
+
+def test_live_progress_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    progress = Progress(stream, enabled=True)
+    progress.start("[1/1] blocking", 2.0)
+    progress.tick(1.25)
+    progress.finish()
+    assert stream.getvalue() == (
+        "\r\x1b[K[1/1] blocking (model: 2 s): 0.0 s"
+        "\r\x1b[K[1/1] blocking (model: 2 s): 1.2 s"
+        "\r\x1b[K"
+    )
+
+
+def test_headings_and_number_formats() -> None:
+    run = Run("threads", 1000, elapsed=0.25, cpu=0.2, threads=1000, peak_waiting=900)
+    table = format_measurements(
+        [Measurement("threads", 0.1, run, 13 * 2**20), Measurement("asyncio", 0.1, run)]
+    )
+    assert table.splitlines() == [
+        "strategy     wall  model      CPU  CPU/wall  threads"
+        "  peak waiting  peak memory",
+        "threads   0.250 s  0.1 s  0.200 s       80%    1,000"
+        "           900    +13.0 MiB",
+        "asyncio   0.250 s  0.1 s  0.200 s       80%    1,000"
+        "           900          n/a",
+    ]
+    assert format_measurements([]).split() == " ".join(TABLE_HEADINGS).split()
+
+
+@pytest.mark.parametrize(("clients", "latency"), [(1, 0.1), (7, 0.25), (30, 0.05)])
+def test_model_column_is_what_the_virtual_model_gives(
+    clients: int, latency: float
+) -> None:
+    virtual = {
+        "blocking": serve_blocking(clients, latency),
+        "threads": serve_threads(clients, latency),
+        "async": serve_async(clients, latency),
+        "asyncio": serve_async(clients, latency),
+        "cpu-serial": crunch_serial(clients, latency),
+        "cpu-async": crunch_async(clients, latency),
+    }
+    assert set(virtual) == set(STRATEGIES)
+    for name, strategy in STRATEGIES.items():
+        assert strategy.model(clients, latency) == pytest.approx(virtual[name].elapsed)
+
+
+def test_peak_memory_is_read_where_the_platform_allows() -> None:
+    peak = peak_memory()
+    if sys.platform == "win32":
+        assert peak is None
+    else:
+        assert peak is not None and peak > 1_000_000  # bytes, not KiB
+
+
+def test_the_command_runs_as_a_program() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "chapter2", "waiting", "--clients", "2",
+         "--latency", "0.01", "--strategy", "threads,cpu-async"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines()[0] == (
+        "2 clients, each waiting 0.01 s (cpu-*: each computing 0.01 s)"
+    )
+    rows = table_rows(completed.stdout)
+    assert list(rows) == ["threads", "cpu-async"]
+    assert [rows[name][4] for name in rows] == ["2", "1"]
+    assert completed.stderr.splitlines() == [
+        "[1/2] threads (model: 0.01 s) ...",
+        "[2/2] cpu-async (model: 0.02 s) ...",
+    ]
