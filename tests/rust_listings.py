@@ -1,0 +1,144 @@
+"""Compile and run the Rust listings under docs/listings/, with a cache.
+
+Binaries are cached in ``.cache/rust/`` (ignored by git), keyed by a hash of
+every listing's source, the compiler flags and ``rustc -vV``, so a repeated
+``make test`` compiles nothing unless a listing or the compiler changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTINGS = ROOT / "docs" / "listings"
+CACHE = ROOT / ".cache" / "rust"
+FLAGS = ("--edition", "2021", "-D", "warnings")
+
+# ```text title="output of NAME.rs"``` blocks on the pages, at any indent.
+OUTPUT_BLOCK = re.compile(
+    r'^(?P<indent>[ \t]*)```text title="output of (?P<listing>[\w-]+\.rs)"[^\n]*\n'
+    r"(?P<body>.*?)^(?P=indent)```[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+RUST_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)```rust\b[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class OutputBlock:
+    page: str
+    listing: str
+    text: str
+
+
+def rustc() -> str | None:
+    return shutil.which("rustc")
+
+
+@functools.cache
+def rustc_version() -> str:
+    """``rustc --version``, e.g. ``rustc 1.95.0 (59807616e 2026-04-14)``."""
+    command = rustc()
+    assert command is not None
+    return subprocess.run(
+        [command, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def programs() -> list[Path]:
+    """Listings with a ``main``: the ones that build into a program."""
+    return sorted(p for p in LISTINGS.glob("*.rs") if "fn main()" in p.read_text())
+
+
+def source_key() -> str:
+    command = rustc()
+    assert command is not None
+    digest = hashlib.sha256()
+    digest.update(
+        subprocess.run(
+            [command, "-vV"], capture_output=True, text=True, check=True
+        ).stdout.encode()
+    )
+    digest.update(" ".join(FLAGS).encode())
+    for path in sorted(LISTINGS.glob("*.rs")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class CompileError(AssertionError):
+    """rustc rejected a listing, or warned about it."""
+
+
+@functools.cache
+def build(program: Path) -> Path:
+    """The compiled binary for ``program``, compiling only on a cache miss."""
+    command = rustc()
+    assert command is not None
+    binary = CACHE / f"{program.stem}-{source_key()}"
+    if binary.exists():
+        return binary
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = binary.with_suffix(f".partial-{os.getpid()}")
+    completed = subprocess.run(
+        [command, *FLAGS, "-o", str(partial), str(program)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if completed.returncode != 0 or completed.stderr.strip():
+        partial.unlink(missing_ok=True)
+        raise CompileError(f"rustc {program.name}:\n{completed.stderr}")
+    partial.replace(binary)
+    return binary
+
+
+@functools.cache
+def run(program: Path) -> str:
+    """What the program prints (it must exit successfully)."""
+    completed = subprocess.run(
+        [str(build(program))], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert completed.returncode == 0, f"{program.name} failed:\n{completed.stderr}"
+    return completed.stdout
+
+
+def output_blocks() -> list[OutputBlock]:
+    """Every block on a page that claims to show a listing's output."""
+    blocks = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for match in OUTPUT_BLOCK.finditer(page.read_text(encoding="utf-8")):
+            body = textwrap.dedent(match["body"])
+            name = str(page.relative_to(ROOT / "docs"))
+            blocks.append(OutputBlock(name, match["listing"], body))
+    return blocks
+
+
+def rust_fences() -> list[tuple[str, str]]:
+    """(page, body) of every ```rust fence on the pages."""
+    fences = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        for match in RUST_FENCE.finditer(page.read_text(encoding="utf-8")):
+            name = str(page.relative_to(ROOT / "docs"))
+            fences.append((name, textwrap.dedent(match["body"])))
+    return fences
+
+
+def scenarios(output: str) -> dict[str, str]:
+    """Split a cart_total program's output into its ``scenario: NAME`` tables."""
+    found = {}
+    for chunk in output.split("\n\n"):
+        lines = chunk.strip("\n").splitlines()
+        if lines and lines[0].startswith("scenario: "):
+            found[lines[0].removeprefix("scenario: ")] = "\n".join(lines[1:])
+    return found
