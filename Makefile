@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build lock clean
+.PHONY: serve test quick lint build lock clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The fast loop while writing: everything but the browser tests.
+quick: lint
+	$(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
 
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
