@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -60,19 +61,83 @@ def programs() -> list[Path]:
     return sorted(p for p in LISTINGS.glob("*.rs") if "fn main()" in p.read_text())
 
 
-def source_key() -> str:
+@functools.cache
+def _rustc_identity() -> bytes:
     command = rustc()
     assert command is not None
-    digest = hashlib.sha256()
-    digest.update(
-        subprocess.run(
-            [command, "-vV"], capture_output=True, text=True, check=True
-        ).stdout.encode()
-    )
+    return subprocess.run(
+        [command, "-vV"], capture_output=True, text=True, check=True
+    ).stdout.encode()
+
+
+def source_key(*extra: str) -> str:
+    """A hash of the compiler, the flags, every listing and ``extra`` inputs."""
+    digest = hashlib.sha256(_rustc_identity())
     digest.update(" ".join(FLAGS).encode())
     for path in sorted(LISTINGS.glob("*.rs")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for item in extra:
+        digest.update(b"\0" + item.encode())
     return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """What one rustc invocation produced (cached, failures included)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    binary: Path
+
+
+def compile_cached(
+    name: str,
+    source: str | Path,
+    *,
+    flags: tuple[str, ...] = FLAGS,
+    env: dict[str, str] | None = None,
+) -> Compiled:
+    """Compile a listing (a path) or a scratch program (text), at most once.
+
+    The result, success or failure, is cached under ``.cache/rust/`` by a hash
+    of everything that could change it.
+    """
+    command = rustc()
+    assert command is not None
+    text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
+    key = source_key(name, text, " ".join(flags), json.dumps(env or {}, sort_keys=True))
+    binary = CACHE / f"{name}-{key}"
+    record = binary.with_suffix(".json")
+    if record.exists():
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        return Compiled(saved["returncode"], saved["stdout"], saved["stderr"], binary)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if isinstance(source, Path):
+        path = source
+    else:
+        path = CACHE / f"{name}-{key}.rs"
+        path.write_text(text, encoding="utf-8")
+    partial = binary.with_suffix(f".partial-{os.getpid()}")
+    completed = subprocess.run(
+        [command, *flags, "-o", str(partial), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    if completed.returncode == 0:
+        partial.replace(binary)
+    else:
+        partial.unlink(missing_ok=True)
+    result = {
+        "returncode": completed.returncode,
+        "stdout": completed.stdout,
+        "stderr": completed.stderr,
+    }
+    record.write_text(json.dumps(result), encoding="utf-8")
+    return Compiled(completed.returncode, completed.stdout, completed.stderr, binary)
 
 
 class CompileError(AssertionError):
@@ -82,25 +147,10 @@ class CompileError(AssertionError):
 @functools.cache
 def build(program: Path) -> Path:
     """The compiled binary for ``program``, compiling only on a cache miss."""
-    command = rustc()
-    assert command is not None
-    binary = CACHE / f"{program.stem}-{source_key()}"
-    if binary.exists():
-        return binary
-    CACHE.mkdir(parents=True, exist_ok=True)
-    partial = binary.with_suffix(f".partial-{os.getpid()}")
-    completed = subprocess.run(
-        [command, *FLAGS, "-o", str(partial), str(program)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if completed.returncode != 0 or completed.stderr.strip():
-        partial.unlink(missing_ok=True)
-        raise CompileError(f"rustc {program.name}:\n{completed.stderr}")
-    partial.replace(binary)
-    return binary
+    compiled = compile_cached(program.stem, program)
+    if compiled.returncode != 0 or compiled.stderr.strip():
+        raise CompileError(f"rustc {program.name}:\n{compiled.stderr}")
+    return compiled.binary
 
 
 @functools.cache

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from chapter2.atm import ATM_TABLE, DEMO_EVENTS, demo_atm, transcript
+from tests.rust_listings import compile_cached, run
 from tests.sitebuild import ROOT
 
 LISTING = ROOT / "docs" / "listings" / "atm.rs"
@@ -20,23 +19,8 @@ pytestmark = [
 ]
 
 
-def rustc(source: Path, output: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["rustc", "--edition", "2021", "-D", "warnings", "-o", str(output), source],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def test_the_rust_atm_prints_the_python_models_walk_through(tmp_path: Path) -> None:
-    compiled = rustc(LISTING, tmp_path / "atm")
-    assert compiled.returncode == 0, compiled.stderr
-    ran = subprocess.run(
-        [tmp_path / "atm"], capture_output=True, text=True, timeout=30, check=False
-    )
-    assert ran.returncode == 0, ran.stderr
+def test_the_rust_atm_prints_the_python_models_walk_through() -> None:
+    printed = run(LISTING)
 
     atm = demo_atm()
     expected = transcript(atm, DEMO_EVENTS)
@@ -44,21 +28,16 @@ def test_the_rust_atm_prints_the_python_models_walk_through(tmp_path: Path) -> N
         f"balance {atm.bank.balance('alice')}, machine cash {atm.cash}, "
         f"cards returned {len(atm.returned)}"
     )
-    assert ran.stdout.splitlines() == expected
+    assert printed.splitlines() == expected
 
 
-def test_without_its_last_arm_rustc_names_the_pairs_the_table_refuses(
-    tmp_path: Path,
-) -> None:
+def test_without_its_last_arm_rustc_names_the_pairs_the_table_refuses() -> None:
     """The page says: delete the catch-all arm and rustc rejects the match,
     listing the same twenty pairs the Python table refuses."""
     source = LISTING.read_text(encoding="utf-8")
     start = source.index("            // Every other pairing makes no sense")
     end = source.index("        };\n        self.state = next;")
-    trimmed = tmp_path / "atm_no_catch_all.rs"
-    trimmed.write_text(source[:start] + source[end:], encoding="utf-8")
-
-    compiled = rustc(trimmed, tmp_path / "atm_no_catch_all")
+    compiled = compile_cached("atm_no_catch_all", source[:start] + source[end:])
     assert compiled.returncode != 0
     first = next(line for line in compiled.stderr.splitlines() if "E0004" in line)
     # "non-exhaustive patterns: `(State::Idle, Event::Digit(_))`, ... and 17 more

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.rust_listings import compile_cached
 from tests.sitebuild import ROOT
 
 PAGE = ROOT / "docs" / "async-fn.md"
@@ -36,25 +37,15 @@ def text_block(page: Path, title: str) -> list[str]:
     return textwrap.dedent(found["body"]).splitlines()
 
 
-def test_the_layout_excerpt_is_what_rustc_prints(tmp_path: Path) -> None:
+def test_the_layout_excerpt_is_what_rustc_prints() -> None:
     """The -Zprint-type-sizes block is a contiguous excerpt of rustc's output."""
     shown = text_block(PAGE, LAYOUT_TITLE)
     assert shown[0].startswith("print-type-size type: `{async fn body of cart_total")
-    compiled = subprocess.run(
-        [
-            "rustc",
-            "--edition",
-            "2021",
-            "-Zprint-type-sizes",
-            "-o",
-            str(tmp_path / "cart_total"),
-            str(LISTING),
-        ],
-        env={**os.environ, "RUSTC_BOOTSTRAP": "1"},
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+    compiled = compile_cached(
+        "cart_total_layout",
+        LISTING,
+        flags=("--edition", "2021", "-Zprint-type-sizes"),
+        env={"RUSTC_BOOTSTRAP": "1"},
     )
     assert compiled.returncode == 0, compiled.stderr
     printed = compiled.stdout.splitlines()
@@ -62,10 +53,10 @@ def test_the_layout_excerpt_is_what_rustc_prints(tmp_path: Path) -> None:
     assert printed[start : start + len(shown)] == shown
 
 
-def test_rustc_futures_panic_when_resumed_after_completion(tmp_path: Path) -> None:
+def test_rustc_futures_panic_when_resumed_after_completion() -> None:
     """The page quotes rustc's panic for polling a finished async fn."""
-    source = tmp_path / "resumed.rs"
-    source.write_text(
+    compiled = compile_cached(
+        "resumed",
         textwrap.dedent(
             """\
             use std::future::Future;
@@ -82,19 +73,11 @@ def test_rustc_futures_panic_when_resumed_after_completion(tmp_path: Path) -> No
             }
             """
         ),
-        encoding="utf-8",
-    )
-    binary = tmp_path / "resumed"
-    compiled = subprocess.run(
-        ["rustc", "--edition", "2021", "-o", str(binary), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        flags=("--edition", "2021"),
     )
     assert compiled.returncode == 0, compiled.stderr
     ran = subprocess.run(
-        [binary],
+        [compiled.binary],
         capture_output=True,
         text=True,
         timeout=30,
