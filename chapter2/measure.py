@@ -144,10 +144,12 @@ def latency_argument(text: str) -> float:
 def strategies_argument(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in STRATEGIES]
-    if unknown or not names:
+    choices = f"choose from {', '.join(STRATEGIES)}"
+    if not names:
+        raise argparse.ArgumentTypeError(f"no strategy named in {text!r}; {choices}")
+    if unknown:
         raise argparse.ArgumentTypeError(
-            f"unknown strategy {', '.join(map(repr, unknown)) or repr(text)}; "
-            f"choose from {', '.join(STRATEGIES)}"
+            f"unknown strategy {', '.join(map(repr, unknown))}; {choices}"
         )
     return names
 
@@ -351,7 +353,9 @@ def run(args: argparse.Namespace) -> int:
 
 def heading(clients: int, latency: float, names: Sequence[str]) -> str:
     """The line above the table: what was measured."""
-    what = f"{clients:,} clients, each waiting {latency:g} s"
+    what = (
+        f"{clients:,} client{'' if clients == 1 else 's'}, each waiting {latency:g} s"
+    )
     if any(name.startswith("cpu-") for name in names):
         what += f" (cpu-*: each computing {latency:g} s)"
     return what

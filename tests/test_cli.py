@@ -91,7 +91,8 @@ def test_quiet_prints_no_progress(capsys: pytest.CaptureFixture[str]) -> None:
         (["--latency", "soon"], "expected a number of seconds, got 'soon'"),
         (["--strategy", "fibers"], "unknown strategy 'fibers'; choose from blocking,"),
         (["--strategy", "async,fibers"], "unknown strategy 'fibers'"),
-        (["--strategy", ","], "unknown strategy ','"),
+        (["--strategy", ","], "no strategy named in ','; choose from blocking,"),
+        (["--strategy", ""], "no strategy named in ''"),
         (["--colour"], "unrecognized arguments: --colour"),
     ],
 )
@@ -184,6 +185,13 @@ def test_headings_and_number_formats() -> None:
         "           900          n/a",
     ]
     assert format_measurements([]).split() == " ".join(TABLE_HEADINGS).split()
+
+
+def test_heading_says_what_was_measured() -> None:
+    assert measure.heading(1, 0.5, ["async"]) == "1 client, each waiting 0.5 s"
+    assert measure.heading(2_000, 0.1, ["cpu-async"]) == (
+        "2,000 clients, each waiting 0.1 s (cpu-*: each computing 0.1 s)"
+    )
 
 
 @pytest.mark.parametrize(("clients", "latency"), [(1, 0.1), (7, 0.25), (30, 0.05)])

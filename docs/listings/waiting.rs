@@ -205,7 +205,6 @@ fn report(what: &str, start: Instant, served_by: Vec<ThreadId>, took: Took) {
 }
 
 fn main() {
-    // --8<-- [start:main]
     let start = Instant::now();
     let served_by = serve_blocking(CLIENTS);
     report("one blocking thread:", start, served_by, Took::AtLeast(10));
@@ -233,5 +232,4 @@ fn main() {
         .collect();
     let served_by = run_all(tasks);
     report("cpu jobs as tasks:", start, served_by, Took::AtLeast(10));
-    // --8<-- [end:main]
 }
