@@ -1,4 +1,4 @@
-"""Rust facts the async-fn page states beyond the listings' own output."""
+"""Rust facts the pages state beyond the listings' own output."""
 
 from __future__ import annotations
 
@@ -194,3 +194,32 @@ def test_a_mutex_guard_across_an_await_makes_the_future_not_send(
     assert "future cannot be sent between threads safely" in prose
     dropped = compile_rust(tmp_path, "dropped", source.replace("DROP", "drop(guard);"))
     assert dropped.returncode == 0, dropped.stderr
+
+
+def test_rustc_warns_about_an_unused_future_unless_let_underscore(
+    tmp_path: Path,
+) -> None:
+    """The closing page: the warning, and how `let _ =` silences it."""
+    source = """\
+        async fn work() -> u32 {
+            1
+        }
+
+        fn main() {
+            CALL
+        }
+        """
+    warning = "futures do nothing unless you `.await` or poll them"
+    alone = compile_rust(tmp_path, "alone", source.replace("CALL", "work();"))
+    assert alone.returncode == 0, alone.stderr
+    assert warning in alone.stderr
+    ignored = compile_rust(
+        tmp_path, "ignored", source.replace("CALL", "let _ = work();")
+    )
+    assert ignored.returncode == 0, ignored.stderr
+    assert not ignored.stderr.strip()
+    closing = " ".join(
+        (ROOT / "docs" / "using-the-model.md").read_text(encoding="utf-8").split()
+    )
+    assert warning in closing
+    assert "`let _ = fut;` silences the warning" in closing
