@@ -61,6 +61,7 @@ impl<T> Sender<T> {
         }
     }
 }
+// --8<-- [end:send]
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
@@ -76,7 +77,6 @@ impl<T> Drop for Sender<T> {
         }
     }
 }
-// --8<-- [end:send]
 
 // --8<-- [start:receiver]
 impl<T> Future for Receiver<T> {
