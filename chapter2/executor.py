@@ -237,6 +237,7 @@ class Executor:
         self._schedule(task, "spawn")
         return JoinHandle(task)
 
+    # --8<-- [start:run]
     def run(self) -> None:
         """Poll tasks until every one has finished.
 
@@ -249,7 +250,7 @@ class Executor:
                 if not self._turn_drivers():
                     raise self._stalled()
                 idle_turns += 1
-                if idle_turns > 10_000:
+                if idle_turns > 10_000:  # drivers turn, but wake no one
                     raise self._stalled()
                 continue
             idle_turns = 0
@@ -257,6 +258,8 @@ class Executor:
             if not task.done:  # it may have woken itself in its final poll
                 self._poll(task)
         self._tasks = [task for task in self._tasks if not task.done]
+
+    # --8<-- [end:run]
 
     def block_on(
         self, future: Future[T] | Coroutine[Any, Any, T], name: str | None = None

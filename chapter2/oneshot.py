@@ -74,6 +74,9 @@ class Sender(Generic[T]):
 
     Dropping it unused (:meth:`close`, or letting it be garbage collected)
     completes the receiver with :class:`Canceled`, as Rust's ``Drop`` does.
+    The model's receiver is never dropped, so :meth:`send` cannot fail;
+    Tokio's ``send`` returns the value back as ``Err(value)`` when the
+    receiver is gone.
     """
 
     __slots__ = ("_slot", "_used")
@@ -131,7 +134,10 @@ class Receiver(FutureBase[T]):
     """``oneshot::Receiver``: a leaf future, ``Ready`` once a value was sent.
 
     Its :meth:`state_label` is the channel's name, so a task stopped at
-    ``await socks`` shows up in a trace as ``awaiting socks``.
+    ``await socks`` shows up in a trace as ``awaiting socks``. Polled again
+    after it completed, it raises
+    :class:`~chapter2.future.PolledAfterCompletion`, where Tokio's receiver
+    panics ("called after complete").
     """
 
     __slots__ = ("_slot",)

@@ -3,6 +3,16 @@
 A Rust future does nothing until it is polled. A Python coroutine behaves the
 same way: calling an ``async def`` builds a coroutine object and runs none of
 its body. This module holds the small examples the landing page drives.
+
+Examples:
+    >>> log: list[str] = []
+    >>> coroutine = brew(log)
+    >>> log
+    []
+    >>> drive(coroutine)
+    'tea'
+    >>> log
+    ['boil water', 'steep leaves']
 """
 
 from __future__ import annotations
@@ -33,15 +43,7 @@ def drive(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run ``coroutine`` to completion and return its result.
 
     The smallest possible executor: resume the coroutine until it finishes.
-    ``brew`` never waits, so the first ``send`` already runs it to the end and
     Python reports the return value through ``StopIteration``.
-
-    Examples:
-        >>> log: list[str] = []
-        >>> drive(brew(log))
-        'tea'
-        >>> log
-        ['boil water', 'steep leaves']
     """
     while True:
         try:

@@ -70,15 +70,27 @@ class Waker:
         self._schedule = schedule
 
     def wake(self, by: str = "a waker") -> None:
-        """``Waker::wake``: schedule the task to be polled again."""
+        """``Waker::wake``: schedule the task to be polled again.
+
+        In Rust ``wake`` consumes the waker, which saves a reference-count
+        update when the caller owns it and will not need it again.
+        """
         self._schedule(by)
 
     def wake_by_ref(self, by: str = "a waker") -> None:
-        """``Waker::wake_by_ref``: the same as :meth:`wake` in this model."""
+        """``Waker::wake_by_ref``: wake the task and keep the waker.
+
+        Python has no moves, so this is the same as :meth:`wake` here.
+        """
         self._schedule(by)
 
     def will_wake(self, other: Waker) -> bool:
-        """``Waker::will_wake``: would ``other`` wake the same task?"""
+        """``Waker::will_wake``: would ``other`` wake the same task?
+
+        A leaf future uses it to skip replacing a waker it already holds. In
+        Rust the answer is best effort: ``true`` is a promise, ``false`` may
+        be wrong.
+        """
         return self._schedule == other._schedule
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""Rust facts the async-fn page states beyond the listings' own output."""
+"""Rust facts the pages state beyond the listings' own output."""
 
 from __future__ import annotations
 
@@ -87,3 +87,122 @@ def test_rustc_futures_panic_when_resumed_after_completion() -> None:
     assert ran.returncode != 0
     assert "`async fn` resumed after completion" in ran.stderr
     assert "`async fn` resumed after completion" in PAGE.read_text(encoding="utf-8")
+
+
+def compile_rust(
+    tmp_path: Path, name: str, source: str
+) -> subprocess.CompletedProcess[str]:
+    """Compile ``source`` as ``name``.rs in ``tmp_path``; the result, not checked."""
+    path = tmp_path / f"{name}.rs"
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return subprocess.run(
+        ["rustc", "--edition", "2021", "-o", str(tmp_path / name), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_value_with_a_destructor_is_stored_across_an_await(tmp_path: Path) -> None:
+    """The page: 'needed' includes being dropped at the end of the scope."""
+    compiled = compile_rust(
+        tmp_path,
+        "stored",
+        """\
+        async fn pause() {}
+
+        async fn read_before_the_await() -> u8 {
+            let big = [1u8; 1000];
+            let first = big[0];
+            pause().await;
+            first
+        }
+
+        struct Guard([u8; 1000]);
+        impl Drop for Guard {
+            fn drop(&mut self) {}
+        }
+
+        async fn dropped_after_the_await() -> u8 {
+            let big = Guard([1u8; 1000]);
+            let first = big.0[0];
+            pause().await;
+            first
+        }
+
+        fn main() {
+            let copy = std::mem::size_of_val(&read_before_the_await());
+            let guard = std::mem::size_of_val(&dropped_after_the_await());
+            println!("{copy} {guard}");
+        }
+        """,
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    ran = subprocess.run(
+        [tmp_path / "stored"], capture_output=True, text=True, timeout=30, check=True
+    )
+    copy, guard = map(int, ran.stdout.split())
+    assert copy < 1000 <= guard, ran.stdout
+
+
+def test_a_mutex_guard_across_an_await_makes_the_future_not_send(
+    tmp_path: Path,
+) -> None:
+    """The page quotes rustc's note, and says dropping the guard first fixes it."""
+    source = """\
+        use std::sync::Mutex;
+
+        async fn pause() {}
+
+        async fn locked(m: &Mutex<u32>) {
+            let guard = m.lock().unwrap();
+            DROP
+            pause().await;
+        }
+
+        fn need_send<T: Send>(_: T) {}
+
+        fn main() {
+            need_send(locked(&Mutex::new(1)));
+        }
+        """
+    held = compile_rust(tmp_path, "held", source.replace("DROP", ""))
+    note = "future is not `Send` as this value is used across an await"
+    assert held.returncode != 0
+    assert "future cannot be sent between threads safely" in held.stderr
+    assert note in held.stderr
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert note in prose
+    assert "future cannot be sent between threads safely" in prose
+    dropped = compile_rust(tmp_path, "dropped", source.replace("DROP", "drop(guard);"))
+    assert dropped.returncode == 0, dropped.stderr
+
+
+def test_rustc_warns_about_an_unused_future_unless_let_underscore(
+    tmp_path: Path,
+) -> None:
+    """The closing page: the warning, and how `let _ =` silences it."""
+    source = """\
+        async fn work() -> u32 {
+            1
+        }
+
+        fn main() {
+            CALL
+        }
+        """
+    warning = "futures do nothing unless you `.await` or poll them"
+    alone = compile_rust(tmp_path, "alone", source.replace("CALL", "work();"))
+    assert alone.returncode == 0, alone.stderr
+    assert warning in alone.stderr
+    ignored = compile_rust(
+        tmp_path, "ignored", source.replace("CALL", "let _ = work();")
+    )
+    assert ignored.returncode == 0, ignored.stderr
+    assert not ignored.stderr.strip()
+    closing = " ".join(
+        (ROOT / "docs" / "using-the-model.md").read_text(encoding="utf-8").split()
+    )
+    assert warning in closing
+    assert "`let _ = fut;` silences the warning" in closing

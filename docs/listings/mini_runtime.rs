@@ -19,7 +19,6 @@ thread_local! {
     static AWAITING: RefCell<Option<&'static str>> = const { RefCell::new(None) };
 }
 
-// --8<-- [start:oneshot]
 struct Shared<T> {
     name: &'static str,
     value: Option<T>,
@@ -48,6 +47,7 @@ pub fn channel<T>(name: &'static str) -> (Sender<T>, Receiver<T>) {
     (Sender { shared }, receiver)
 }
 
+// --8<-- [start:send]
 impl<T> Sender<T> {
     pub fn send(self, value: T) {
         let (name, waker) = {
@@ -56,10 +56,12 @@ impl<T> Sender<T> {
             (shared.name, shared.waker.take())
         };
         if let Some(waker) = waker {
-            wake_as(&format!("{name} sender"), waker);
+            note_waking(format!("{name} sender")); // for the trace only
+            waker.wake();
         }
     }
 }
+// --8<-- [end:send]
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
@@ -70,11 +72,13 @@ impl<T> Drop for Sender<T> {
             (shared.name, shared.waker.take())
         };
         if let Some(waker) = waker {
-            wake_as(&format!("{name} sender (dropped)"), waker);
+            note_waking(format!("{name} sender (dropped)"));
+            waker.wake();
         }
     }
 }
 
+// --8<-- [start:receiver]
 impl<T> Future for Receiver<T> {
     type Output = T;
 
@@ -88,34 +92,32 @@ impl<T> Future for Receiver<T> {
             panic!("the {} sender was dropped without sending", shared.name);
         }
         // Store the waker *before* returning Pending: the sender needs it.
-        shared.waker = Some(cx.waker().clone());
-        AWAITING.with(|awaiting| *awaiting.borrow_mut() = Some(shared.name));
+        // Keep the one from this poll; clone it only if it wakes another task.
+        match &shared.waker {
+            Some(stored) if stored.will_wake(cx.waker()) => {}
+            _ => shared.waker = Some(cx.waker().clone()),
+        }
+        AWAITING.with(|awaiting| *awaiting.borrow_mut() = Some(shared.name)); // trace
         Poll::Pending
     }
 }
-// --8<-- [end:oneshot]
+// --8<-- [end:receiver]
 
-fn wake_as(who: &str, waker: Waker) {
-    WAKING.with(|waking| *waking.borrow_mut() = Some(who.to_string()));
-    waker.wake();
-    WAKING.with(|waking| *waking.borrow_mut() = None);
+/// Tell the trace who is about to call `wake()`.
+fn note_waking(who: String) {
+    WAKING.with(|waking| *waking.borrow_mut() = Some(who));
 }
 
 // --8<-- [start:executor]
 /// A task's waker: `wake()` marks the task ready to be polled again.
 struct TaskWaker {
     queued: AtomicBool,
-    woken_by: Mutex<Vec<String>>,
+    woken_by: Mutex<Vec<String>>, // for the trace only
 }
 
 impl Wake for TaskWaker {
     fn wake(self: Arc<Self>) {
-        let who = WAKING.with(|waking| waking.borrow().clone());
-        let mut woken_by = self.woken_by.lock().unwrap();
-        let who = who.unwrap_or_else(|| "a waker".to_string());
-        if !woken_by.contains(&who) {
-            woken_by.push(who);
-        }
+        note_who_woke(&self.woken_by);
         self.queued.store(true, Ordering::SeqCst);
     }
 }
@@ -133,52 +135,78 @@ where
     F::Output: std::fmt::Debug,
 {
     let task_waker = Arc::new(TaskWaker {
-        queued: AtomicBool::new(true),
+        queued: AtomicBool::new(true), // spawned: ready for its first poll
         woken_by: Mutex::new(vec!["spawn".to_string()]),
     });
     let waker = Waker::from(Arc::clone(&task_waker));
     let mut cx = Context::from_waker(&waker);
     let mut future = pin!(future);
     let mut events = events.into_iter();
-    let mut trace = Vec::new();
-    let mut state = "Start".to_string();
+    let mut trace = Trace::new(task);
     loop {
         if !task_waker.queued.swap(false, Ordering::SeqCst) {
             match events.next() {
                 Some(event) => event(),
-                None => panic!("task {task} is stuck in state {state}: nothing can wake it"),
+                None => panic!("task {task} is stuck in state {}: nothing can wake it", trace.state),
             }
             continue;
         }
-        let woken_by = std::mem::take(&mut *task_waker.woken_by.lock().unwrap()).join(", ");
-        AWAITING.with(|awaiting| *awaiting.borrow_mut() = None);
+        let woken_by = std::mem::take(&mut *task_waker.woken_by.lock().unwrap());
         let result = future.as_mut().poll(&mut cx);
-        let after = match (&result, label(future.as_ref().get_ref())) {
-            (Poll::Ready(_), _) => "Done".to_string(),
-            (Poll::Pending, Some(label)) => label,
-            (Poll::Pending, None) => match AWAITING.with(|awaiting| *awaiting.borrow()) {
-                Some(leaf) => format!("awaiting {leaf}"),
-                None => "Pending".to_string(),
-            },
-        };
-        let shown = match &result {
-            Poll::Ready(output) => format!("Ready({output:?})"),
-            Poll::Pending => "Pending".to_string(),
-        };
-        trace.push([
-            (trace.len() + 1).to_string(),
-            task.to_string(),
-            woken_by,
-            std::mem::replace(&mut state, after.clone()),
-            after,
-            shown,
-        ]);
+        trace.record(woken_by, &result, label(future.as_ref().get_ref()));
         if let Poll::Ready(output) = result {
-            return (output, trace);
+            return (output, trace.rows);
         }
     }
 }
 // --8<-- [end:executor]
+
+fn note_who_woke(woken_by: &Mutex<Vec<String>>) {
+    let who = WAKING.with(|waking| waking.borrow_mut().take());
+    let who = who.unwrap_or_else(|| "a waker".to_string());
+    let mut woken_by = woken_by.lock().unwrap();
+    if !woken_by.contains(&who) {
+        woken_by.push(who);
+    }
+}
+
+/// The rows of the trace: poll, task, woken by, state before, state after, result.
+struct Trace {
+    task: String,
+    state: String,
+    rows: Vec<[String; 6]>,
+}
+
+impl Trace {
+    fn new(task: &str) -> Trace {
+        AWAITING.with(|awaiting| *awaiting.borrow_mut() = None);
+        Trace { task: task.to_string(), state: "Start".to_string(), rows: Vec::new() }
+    }
+
+    fn record<T: std::fmt::Debug>(
+        &mut self,
+        woken_by: Vec<String>,
+        result: &Poll<T>,
+        label: Option<String>,
+    ) {
+        // The leaf that returned Pending in this poll names the state, unless
+        // the future labels its own states.
+        let awaiting = AWAITING.with(|awaiting| awaiting.borrow_mut().take());
+        let after = match (result, label, awaiting) {
+            (Poll::Ready(_), _, _) => "Done".to_string(),
+            (Poll::Pending, Some(label), _) => label,
+            (Poll::Pending, None, Some(leaf)) => format!("awaiting {leaf}"),
+            (Poll::Pending, None, None) => "Pending".to_string(),
+        };
+        let shown = match result {
+            Poll::Ready(output) => format!("Ready({output:?})"),
+            Poll::Pending => "Pending".to_string(),
+        };
+        let before = std::mem::replace(&mut self.state, after.clone());
+        let poll = (self.rows.len() + 1).to_string();
+        self.rows.push([poll, self.task.clone(), woken_by.join(", "), before, after, shown]);
+    }
+}
 
 /// The trace as an aligned table: the same layout the Python model prints.
 pub fn format_trace(trace: &[[String; 6]]) -> String {
