@@ -7,6 +7,8 @@ sure it is.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,21 @@ def test_rust_traces_equal_the_python_model(listing: str, version: str) -> None:
     assert set(printed) == set(cart.SCENARIOS)
     for name, table in printed.items():
         assert cart.trace_for(name, version) == table, f"{listing} {name} ({version})"
+
+
+@pytest.mark.skipif(shutil.which("rustfmt") is None, reason="rustfmt not found on PATH")
+@pytest.mark.parametrize(
+    "listing", sorted(LISTINGS.glob("*.rs")), ids=lambda path: path.name
+)
+def test_listing_is_formatted_as_rustfmt_would(listing: Path) -> None:
+    """Readers copy these: they should look like any other Rust they read."""
+    checked = subprocess.run(
+        ["rustfmt", "--check", "--edition", "2021", str(listing)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0, (
+        f"rustfmt would change {listing.name}:\n{checked.stdout}"
+    )

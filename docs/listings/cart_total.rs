@@ -19,8 +19,14 @@ fn scenario(name: &str, sent_early: &[&str], arrivals: &[&str]) {
     let (socks_tx, socks) = channel::<u32>("socks");
     let (shoes_tx, shoes) = channel::<u32>("shoes");
     let mut senders = vec![
-        ("socks", Some(Box::new(move || socks_tx.send(12)) as Box<dyn FnOnce()>)),
-        ("shoes", Some(Box::new(move || shoes_tx.send(58)) as Box<dyn FnOnce()>)),
+        (
+            "socks",
+            Some(Box::new(move || socks_tx.send(12)) as Box<dyn FnOnce()>),
+        ),
+        (
+            "shoes",
+            Some(Box::new(move || shoes_tx.send(58)) as Box<dyn FnOnce()>),
+        ),
     ];
     let mut take = |item: &str| {
         let slot = senders.iter_mut().find(|(name, _)| *name == item).unwrap();
@@ -47,7 +53,13 @@ fn main() {
     let (_socks_tx, socks) = channel::<u32>("socks");
     let (_shoes_tx, shoes) = channel::<u32>("shoes");
     let future = cart_total(socks, shoes);
-    println!("size_of_val(&cart_total(..)) = {} bytes", std::mem::size_of_val(&future));
-    println!("size_of::<Receiver<u32>>()   = {} bytes", std::mem::size_of::<Receiver<u32>>());
+    println!(
+        "size_of_val(&cart_total(..)) = {} bytes",
+        std::mem::size_of_val(&future)
+    );
+    println!(
+        "size_of::<Receiver<u32>>()   = {} bytes",
+        std::mem::size_of::<Receiver<u32>>()
+    );
     // --8<-- [end:size]
 }

@@ -12,11 +12,20 @@ use mini_runtime::{block_on, channel, format_trace, Receiver};
 // --8<-- [start:states]
 enum CartTotal {
     /// Created, not yet polled: holds both receivers.
-    Start { socks: Receiver<u32>, shoes: Receiver<u32> },
+    Start {
+        socks: Receiver<u32>,
+        shoes: Receiver<u32>,
+    },
     /// Stopped at `socks.await`: holds the receiver it awaits, and shoes.
-    WaitingForSocks { socks: Receiver<u32>, shoes: Receiver<u32> },
+    WaitingForSocks {
+        socks: Receiver<u32>,
+        shoes: Receiver<u32>,
+    },
     /// Stopped at `shoes.await`: the socks receiver is gone, its price kept.
-    WaitingForShoes { socks_price: u32, shoes: Receiver<u32> },
+    WaitingForShoes {
+        socks_price: u32,
+        shoes: Receiver<u32>,
+    },
     /// Returned Ready: nothing left to hold.
     Done,
 }
@@ -46,15 +55,16 @@ impl Future for CartTotal {
                         }
                     }
                 }
-                CartTotal::WaitingForShoes { socks_price, mut shoes } => {
-                    match Pin::new(&mut shoes).poll(cx) {
-                        Poll::Ready(shoes_price) => return Poll::Ready(socks_price + shoes_price),
-                        Poll::Pending => {
-                            *this = CartTotal::WaitingForShoes { socks_price, shoes };
-                            return Poll::Pending;
-                        }
+                CartTotal::WaitingForShoes {
+                    socks_price,
+                    mut shoes,
+                } => match Pin::new(&mut shoes).poll(cx) {
+                    Poll::Ready(shoes_price) => return Poll::Ready(socks_price + shoes_price),
+                    Poll::Pending => {
+                        *this = CartTotal::WaitingForShoes { socks_price, shoes };
+                        return Poll::Pending;
                     }
-                }
+                },
                 CartTotal::Done => panic!("`async fn` resumed after completion"),
             }
         }
@@ -84,8 +94,14 @@ fn scenario(name: &str, sent_early: &[&str], arrivals: &[&str]) {
     let (socks_tx, socks) = channel::<u32>("socks");
     let (shoes_tx, shoes) = channel::<u32>("shoes");
     let mut senders = vec![
-        ("socks", Some(Box::new(move || socks_tx.send(12)) as Box<dyn FnOnce()>)),
-        ("shoes", Some(Box::new(move || shoes_tx.send(58)) as Box<dyn FnOnce()>)),
+        (
+            "socks",
+            Some(Box::new(move || socks_tx.send(12)) as Box<dyn FnOnce()>),
+        ),
+        (
+            "shoes",
+            Some(Box::new(move || shoes_tx.send(58)) as Box<dyn FnOnce()>),
+        ),
     ];
     let mut take = |item: &str| {
         let slot = senders.iter_mut().find(|(name, _)| *name == item).unwrap();
@@ -110,6 +126,9 @@ fn main() {
     let (_socks_tx, socks) = channel::<u32>("socks");
     let (_shoes_tx, shoes) = channel::<u32>("shoes");
     let future = CartTotal::Start { socks, shoes };
-    println!("size_of_val(&CartTotal::Start {{ .. }}) = {} bytes", std::mem::size_of_val(&future));
+    println!(
+        "size_of_val(&CartTotal::Start {{ .. }}) = {} bytes",
+        std::mem::size_of_val(&future)
+    );
     // --8<-- [end:size]
 }

@@ -24,6 +24,7 @@ struct Shared<T> {
     value: Option<T>,
     waker: Option<Waker>,
     sender_gone: bool,
+    received: bool,
 }
 
 /// The sending half: `send` stores the value and wakes the receiver's task.
@@ -42,8 +43,11 @@ pub fn channel<T>(name: &'static str) -> (Sender<T>, Receiver<T>) {
         value: None,
         waker: None,
         sender_gone: false,
+        received: false,
     }));
-    let receiver = Receiver { shared: Rc::clone(&shared) };
+    let receiver = Receiver {
+        shared: Rc::clone(&shared),
+    };
     (Sender { shared }, receiver)
 }
 
@@ -85,8 +89,14 @@ impl<T> Future for Receiver<T> {
     fn poll(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let mut shared = self.shared.borrow_mut();
         if let Some(value) = shared.value.take() {
+            shared.received = true;
             return Poll::Ready(value);
         }
+        assert!(
+            !shared.received,
+            "the {} receiver was polled after Ready",
+            shared.name
+        );
         if shared.sender_gone {
             // Tokio's receiver returns Err(RecvError) here instead.
             panic!("the {} sender was dropped without sending", shared.name);
@@ -147,7 +157,10 @@ where
         if !task_waker.queued.swap(false, Ordering::SeqCst) {
             match events.next() {
                 Some(event) => event(),
-                None => panic!("task {task} is stuck in state {}: nothing can wake it", trace.state),
+                None => panic!(
+                    "task {task} is stuck in state {}: nothing can wake it",
+                    trace.state
+                ),
             }
             continue;
         }
@@ -180,7 +193,11 @@ struct Trace {
 impl Trace {
     fn new(task: &str) -> Trace {
         AWAITING.with(|awaiting| *awaiting.borrow_mut() = None);
-        Trace { task: task.to_string(), state: "Start".to_string(), rows: Vec::new() }
+        Trace {
+            task: task.to_string(),
+            state: "Start".to_string(),
+            rows: Vec::new(),
+        }
     }
 
     fn record<T: std::fmt::Debug>(
@@ -204,14 +221,26 @@ impl Trace {
         };
         let before = std::mem::replace(&mut self.state, after.clone());
         let poll = (self.rows.len() + 1).to_string();
-        self.rows.push([poll, self.task.clone(), woken_by.join(", "), before, after, shown]);
+        self.rows.push([
+            poll,
+            self.task.clone(),
+            woken_by.join(", "),
+            before,
+            after,
+            shown,
+        ]);
     }
 }
 
 /// The trace as an aligned table: the same layout the Python model prints.
 pub fn format_trace(trace: &[[String; 6]]) -> String {
     let mut rows = vec![[
-        "poll", "task", "woken by", "state before", "state after", "result",
+        "poll",
+        "task",
+        "woken by",
+        "state before",
+        "state after",
+        "result",
     ]
     .map(String::from)];
     rows.extend(trace.iter().cloned());
