@@ -276,7 +276,7 @@ class AxeInBackground:
         self._findings: dict[tuple[str, str], list[str]] = {}
         self._ready = threading.Condition()
         self._failure: BaseException | None = None
-        for palette, media in PALETTES:
+        for palette, media in PALETTES[:1]:
             threading.Thread(
                 target=self._run,
                 args=(server, pages, shots, palette, media),
@@ -329,6 +329,11 @@ class AxeInBackground:
             # reference is long, alike from page to page, and costly to draw).
             v.page.screenshot(path=shot, full_page=not name.startswith("reference/"))
             return findings + v.trouble_since()
+
+    def record(self, name: str, palette: str, findings: list[str]) -> None:
+        with self._ready:
+            self._findings[name, palette] = findings
+            self._ready.notify_all()
 
     def findings(self, name: str, palette: str) -> list[str]:
         """axe's serious findings for one page and palette (waits for them)."""
@@ -404,7 +409,9 @@ def test_first_load_is_offline_clean_and_light(
 
 
 @on_pages(ALL_PAGES)
-def test_readable_in_both_palettes(quiet: Opened) -> None:
+def test_readable_in_both_palettes(
+    quiet: Opened, axe_results: AxeInBackground, screenshots: Path
+) -> None:
     """The toggle switches palette, and text reads well in each."""
     page = quiet.page
     page.add_style_tag(content=NO_TRANSITIONS)
@@ -415,6 +422,16 @@ def test_readable_in_both_palettes(quiet: Opened) -> None:
     ):
         assert scheme(page) == expected, f"{quiet.name}: palette is {scheme(page)}"
         problems += [f"{expected}: low contrast {c}" for c in low_contrast(page)]
+        if expected == "slate":
+            # The dark palette's axe run and screenshot happen here, on the
+            # page the toggle switched (the light ones run in the background).
+            axe_results.record(
+                quiet.name, expected, serious_violations(page, COLOUR_RULES)
+            )
+            page.screenshot(
+                path=screenshots / f"{slug(quiet.name)}-{expected}.png",
+                full_page=not quiet.name.startswith("reference/"),
+            )
         page.get_by_title(toggle).first.click()
     assert scheme(page) == "default", f"{quiet.name}: toggle did not switch back"
     assert not problems, f"{quiet.name}:\n" + "\n".join(problems)
@@ -444,7 +461,8 @@ def test_no_horizontal_scroll_at_phone_width(quiet: Opened, screenshots: Path) -
             "({scroll: document.scrollingElement.scrollWidth,"
             " client: document.scrollingElement.clientWidth})"
         )
-        page.screenshot(path=screenshots / f"{slug(quiet.name)}-375px.png")
+        if not quiet.name.startswith("reference/"):
+            page.screenshot(path=screenshots / f"{slug(quiet.name)}-375px.png")
         wide = page.evaluate(
             """() => [...document.querySelectorAll('.md-content *')]
                 .filter((e) => e.getBoundingClientRect().right
