@@ -262,21 +262,21 @@ def serious_violations(page: Page, options: dict[str, Any] | None = None) -> lis
 
 
 class AxeInBackground:
-    """axe and screenshots of every page in both palettes, off the main thread.
+    """axe findings per page and palette; the light palette's, off the main thread.
 
-    These are most of the browser tests' work. Playwright allows one instance
-    per thread, so one thread per palette, each with its own browser, works
-    through the pages while the other checks use the main browser, keeping
-    both cores busy. Each page opens in a fresh context whose
-    ``prefers-color-scheme`` selects the palette, as a first-time reader's
-    system setting would; the toggle itself is tested on the main thread.
+    axe and full-page screenshots are most of the browser tests' work.
+    Playwright allows one instance per thread, so a background thread with its
+    own browser opens each page as a reader whose system prefers light would,
+    runs axe and takes the screenshot, while the other checks use the main
+    browser; the dark palette's run happens on the main thread's page after
+    the toggle (see test_readable_in_both_palettes), and is recorded here.
     """
 
     def __init__(self, server: SiteServer, pages: list[str], shots: Path) -> None:
         self._findings: dict[tuple[str, str], list[str]] = {}
         self._ready = threading.Condition()
         self._failure: BaseException | None = None
-        for palette, media in PALETTES[:1]:
+        for palette, media in PALETTES[:1]:  # light; dark is recorded by the toggle
             threading.Thread(
                 target=self._run,
                 args=(server, pages, shots, palette, media),
