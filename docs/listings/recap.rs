@@ -1,8 +1,10 @@
 // Creating a future runs none of its body; polling it does.
 // Builds with plain `rustc` (edition 2021, std only).
+// --8<-- [start:uses]
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
+// --8<-- [end:uses]
 
 // --8<-- [start:brew]
 async fn brew() -> &'static str {

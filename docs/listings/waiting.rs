@@ -198,7 +198,7 @@ fn report(what: &str, start: Instant, served_by: Vec<ThreadId>, took: Took) {
         Took::Under(n) => (format!("under {n}"), elapsed < LATENCY * n),
     };
     println!(
-        "{what:<20} {} served by {:>2} thread(s); took {claim} x latency: {holds}",
+        "{what:<20} {} served by {:>2} thread(s); took {claim} x L: {holds}",
         served_by.len(),
         threads.len(),
     );
