@@ -367,7 +367,6 @@ class ATM:
 
     # --8<-- [end:decide]
 
-    # --8<-- [start:refusal]
     def refusal(self, account: str, amount: int) -> str | None:
         """Why ``amount`` cannot be paid from ``account`` now, or ``None``."""
         if amount == 0:
@@ -379,8 +378,6 @@ class ATM:
         if amount > self.cash:
             return f"{amount} is more than this machine holds ({self.cash})"
         return None
-
-    # --8<-- [end:refusal]
 
     def apply(self, effect: Effect) -> None:
         """Carry out one effect that ``decide`` asked for."""
@@ -406,7 +403,6 @@ def show(event: Event) -> str:
             return type(event).__name__
 
 
-# --8<-- [start:transcript]
 def transcript(atm: ATM, events: Iterable[Event]) -> list[str]:
     """One line per event: the state it led to and the screen, or the refusal."""
     lines = []
@@ -425,9 +421,6 @@ def transcript(atm: ATM, events: Iterable[Event]) -> list[str]:
                 f"{show(event):<17} -> {type(atm.state).__name__:<18} {screen}"
             )
     return lines
-
-
-# --8<-- [end:transcript]
 
 
 def keys(digits: str) -> list[Digit]:

@@ -148,7 +148,6 @@ class CartTotal(FutureBase[int]):
 
     # --8<-- [end:poll]
 
-    # --8<-- [start:label]
     def state_label(self) -> str:
         """The label traces print, the same one the Rust listings print."""
         match self.state:
@@ -160,8 +159,6 @@ class CartTotal(FutureBase[int]):
                 return "awaiting shoes"
             case Done():
                 return "Done"
-
-    # --8<-- [end:label]
 
     def __repr__(self) -> str:
         return f"CartTotal({self.state!r})"

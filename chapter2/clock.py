@@ -188,6 +188,24 @@ class Clock(ABC):
             with self._lock:
                 self._idents.add(ident)
 
+    def _thread_main(
+        self, body: Callable[[], object], errors: list[BaseException]
+    ) -> None:
+        """Run one body of :meth:`run_threads`, as a thread the clock manages."""
+        with self._lock:
+            self._managed.add(threading.get_ident())
+        try:
+            body()
+        except BaseException as error:  # run_threads raises the first one
+            errors.append(error)
+        finally:
+            with self._lock:
+                self._managed.discard(threading.get_ident())
+                self._thread_ended()
+
+    def _thread_ended(self) -> None:  # noqa: B027 (a hook; most clocks need nothing)
+        """Called with the lock held when a body of run_threads returns."""
+
     def _is_managed_thread(self) -> bool:
         return threading.get_ident() in self._managed
 
@@ -278,26 +296,15 @@ class VirtualClock(Clock):
     def run_threads(self, bodies: Sequence[Callable[[], object]]) -> None:
         errors: list[BaseException] = []
 
-        def thread_main(body: Callable[[], object]) -> None:
-            with self._lock:
-                self._managed.add(threading.get_ident())
-            try:
-                body()
-            except BaseException as error:  # reported by run_threads
-                errors.append(error)
-            finally:
-                with self._lock:
-                    self._managed.discard(threading.get_ident())
-                    self._running -= 1
-                    self._lock.notify_all()
-
         with self._lock:
             self._refuse_while_threads_run("run_threads")
             self._running = len(bodies)
         started = 0
         try:
             for body in bodies:
-                threading.Thread(target=thread_main, args=(body,), daemon=True).start()
+                threading.Thread(
+                    target=self._thread_main, args=(body, errors), daemon=True
+                ).start()
                 started += 1
         finally:
             with self._lock:
@@ -306,6 +313,10 @@ class VirtualClock(Clock):
             self._advance_until_all_finish()
         if errors:
             raise errors[0]
+
+    def _thread_ended(self) -> None:
+        self._running -= 1
+        self._lock.notify_all()
 
     def _refuse_while_threads_run(self, what: str) -> None:
         if self._running:
@@ -431,21 +442,10 @@ class RealClock(Clock):
     def run_threads(self, bodies: Sequence[Callable[[], object]]) -> None:
         errors: list[BaseException] = []
 
-        def thread_main(body: Callable[[], object]) -> None:
-            with self._lock:
-                self._managed.add(threading.get_ident())
-            try:
-                body()
-            except BaseException as error:  # reported by run_threads
-                errors.append(error)
-            finally:
-                with self._lock:
-                    self._managed.discard(threading.get_ident())
-
         threads: list[threading.Thread] = []
         try:
             for body in bodies:
-                thread = threading.Thread(target=thread_main, args=(body,))
+                thread = threading.Thread(target=self._thread_main, args=(body, errors))
                 thread.start()
                 threads.append(thread)
         finally:

@@ -18,6 +18,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 LISTINGS = ROOT / "docs" / "listings"
 CACHE = ROOT / ".cache" / "rust"
@@ -35,15 +37,24 @@ RUST_FENCE = re.compile(
 )
 
 
+def rustc() -> str | None:
+    return shutil.which("rustc")
+
+
+# Every Rust test module's marks: .ci/run looks for this reason when it skips.
+RUST_TESTS = [
+    pytest.mark.rust,
+    pytest.mark.skipif(
+        rustc() is None, reason="rustc not found on PATH: Rust listings not checked"
+    ),
+]
+
+
 @dataclass(frozen=True)
 class OutputBlock:
     page: str
     listing: str
     text: str
-
-
-def rustc() -> str | None:
-    return shutil.which("rustc")
 
 
 @functools.cache

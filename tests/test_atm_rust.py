@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
-
-import pytest
 
 from chapter2.atm import ATM_TABLE, DEMO_EVENTS, demo_atm, transcript
-from tests.rust_listings import compile_cached, run
+from tests.rust_listings import RUST_TESTS, compile_cached, run
 from tests.sitebuild import ROOT
 
 LISTING = ROOT / "docs" / "listings" / "atm.rs"
 
-pytestmark = [
-    pytest.mark.rust,
-    pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc not found on PATH"),
-]
+pytestmark = RUST_TESTS
 
 
 def test_the_rust_atm_prints_the_python_models_walk_through() -> None:

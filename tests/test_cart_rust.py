@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import textwrap
 from pathlib import Path
 
-import pytest
-
-from tests.rust_listings import compile_cached
+from tests.rust_listings import RUST_TESTS, compile_cached
 from tests.sitebuild import ROOT
 
 PAGE = ROOT / "docs" / "async-fn.md"
 LISTING = ROOT / "docs" / "listings" / "cart_total.rs"
 LAYOUT_TITLE = "RUSTC_BOOTSTRAP=1 rustc --edition 2021 -Zprint-type-sizes cart_total.rs"
 
-pytestmark = [
-    pytest.mark.rust,
-    pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc not found on PATH"),
-]
+pytestmark = RUST_TESTS
 
 
 def text_block(page: Path, title: str) -> list[str]:

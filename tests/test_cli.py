@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
+import shlex
 import subprocess
 import sys
 
 import pytest
 
 from chapter2 import measure
-from chapter2.cli import main
+from chapter2.cli import build_parser, main
 from chapter2.measure import (
     MAX_CLIENTS,
     STRATEGIES,
@@ -236,3 +238,27 @@ def test_the_command_runs_as_a_program() -> None:
         "[1/2] threads (model: 0.01 s) ...",
         "[2/2] cpu-async (model: 0.02 s) ...",
     ]
+
+
+def commands_shown_to_readers() -> list[str]:
+    """Every ``python -m chapter2 ...`` command line in the docs and README."""
+    texts = [p.read_text(encoding="utf-8") for p in (ROOT / "docs").rglob("*.md")]
+    texts.append((ROOT / "README.md").read_text(encoding="utf-8"))
+    pattern = re.compile(r"^\s*(?:\$ )?\S*python -m chapter2 (.+)$", re.MULTILINE)
+    return [match for text in texts for match in pattern.findall(text)]
+
+
+def test_pages_show_commands() -> None:
+    assert len(commands_shown_to_readers()) >= 3
+
+
+@pytest.mark.parametrize("command", commands_shown_to_readers())
+def test_every_command_shown_to_readers_parses(command: str) -> None:
+    """A command a page tells readers to type must be one the CLI accepts."""
+    argv = shlex.split(command)
+    if "--help" in argv:
+        with pytest.raises(SystemExit) as exited:
+            build_parser().parse_args(argv)
+        assert exited.value.code == 0
+    else:
+        build_parser().parse_args(argv)

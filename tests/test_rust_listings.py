@@ -17,21 +17,16 @@ from sitetools.snippets import includes_in
 from tests.rust_listings import (
     LISTINGS,
     ROOT,
+    RUST_TESTS,
     output_blocks,
     programs,
     run,
     rust_fences,
-    rustc,
     rustc_version,
     scenarios,
 )
 
-pytestmark = [
-    pytest.mark.rust,
-    pytest.mark.skipif(
-        rustc() is None, reason="rustc not found on PATH: Rust listings not checked"
-    ),
-]
+pytestmark = RUST_TESTS
 
 
 @pytest.mark.parametrize("program", programs(), ids=lambda p: p.name)

@@ -165,3 +165,21 @@ def test_strict_build_rejects_a_missing_nav_page(tmp_path: Path) -> None:
     result = build(project, tmp_path / "site")
     assert result.returncode != 0, "strict build accepted a nav entry with no page"
     assert "gone.md" in result.log, result.log
+
+
+def test_every_snippet_section_is_shown_somewhere() -> None:
+    """A section marker no page includes is dead weight in code readers study."""
+    pages = [p.read_text(encoding="utf-8") for p in DOCS.rglob("*.md")]
+    included = {
+        (include.path, include.section)
+        for page in pages
+        for include in includes_in(page)
+    }
+    sources = [*ROOT.glob("chapter2/*.py"), *DOCS.glob("listings/*.rs")]
+    unused = [
+        f"{path.relative_to(ROOT)}:{name}"
+        for path in sources
+        for name in set(re.findall(r"--8<-- \[start:([\w-]+)\]", path.read_text()))
+        if (path.resolve(), name) not in included
+    ]
+    assert not unused, f"sections no page includes: {unused}"

@@ -2,7 +2,7 @@
 //     rustc --edition 2021 cart_total.rs && ./cart_total
 mod mini_runtime;
 
-use mini_runtime::{block_on, channel, format_trace, Receiver};
+use mini_runtime::{channel, run_scenario, Receiver};
 
 // --8<-- [start:cart_total]
 async fn cart_total(socks: Receiver<u32>, shoes: Receiver<u32>) -> u32 {
@@ -12,35 +12,11 @@ async fn cart_total(socks: Receiver<u32>, shoes: Receiver<u32>) -> u32 {
 }
 // --8<-- [end:cart_total]
 
-// --8<-- [start:scenario]
 /// Run `cart_total` with the prices arriving in the order `arrivals` names;
 /// `sent_early` prices are sent before the first poll.
 fn scenario(name: &str, sent_early: &[&str], arrivals: &[&str]) {
-    let (socks_tx, socks) = channel::<u32>("socks");
-    let (shoes_tx, shoes) = channel::<u32>("shoes");
-    let mut senders = vec![
-        (
-            "socks",
-            Some(Box::new(move || socks_tx.send(12)) as Box<dyn FnOnce()>),
-        ),
-        (
-            "shoes",
-            Some(Box::new(move || shoes_tx.send(58)) as Box<dyn FnOnce()>),
-        ),
-    ];
-    let mut take = |item: &str| {
-        let slot = senders.iter_mut().find(|(name, _)| *name == item).unwrap();
-        slot.1.take().unwrap()
-    };
-    for item in sent_early {
-        take(item)();
-    }
-    let events: Vec<Box<dyn FnOnce()>> = arrivals.iter().map(|item| take(item)).collect();
-    let (_total, trace) = block_on("cart_total", cart_total(socks, shoes), |_| None, events);
-    println!("scenario: {name}");
-    println!("{}\n", format_trace(&trace));
+    run_scenario(name, sent_early, arrivals, cart_total, |_| None);
 }
-// --8<-- [end:scenario]
 
 fn main() {
     // --8<-- [start:main]

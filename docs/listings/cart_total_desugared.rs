@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use mini_runtime::{block_on, channel, format_trace, Receiver};
+use mini_runtime::{channel, run_scenario, Receiver};
 
 // --8<-- [start:states]
 enum CartTotal {
@@ -72,7 +72,6 @@ impl Future for CartTotal {
 }
 // --8<-- [end:poll]
 
-// --8<-- [start:label]
 impl CartTotal {
     /// The label the trace prints for each state, the same one the
     /// Python model and the `async fn` listing print.
@@ -88,33 +87,11 @@ impl CartTotal {
         )
     }
 }
-// --8<-- [end:label]
 
+/// The same scenarios as the `async fn`, run on the hand-written enum.
 fn scenario(name: &str, sent_early: &[&str], arrivals: &[&str]) {
-    let (socks_tx, socks) = channel::<u32>("socks");
-    let (shoes_tx, shoes) = channel::<u32>("shoes");
-    let mut senders = vec![
-        (
-            "socks",
-            Some(Box::new(move || socks_tx.send(12)) as Box<dyn FnOnce()>),
-        ),
-        (
-            "shoes",
-            Some(Box::new(move || shoes_tx.send(58)) as Box<dyn FnOnce()>),
-        ),
-    ];
-    let mut take = |item: &str| {
-        let slot = senders.iter_mut().find(|(name, _)| *name == item).unwrap();
-        slot.1.take().unwrap()
-    };
-    for item in sent_early {
-        take(item)();
-    }
-    let events: Vec<Box<dyn FnOnce()>> = arrivals.iter().map(|item| take(item)).collect();
-    let future = CartTotal::Start { socks, shoes };
-    let (_total, trace) = block_on("cart_total", future, CartTotal::state_label, events);
-    println!("scenario: {name}");
-    println!("{}\n", format_trace(&trace));
+    let start = |socks, shoes| CartTotal::Start { socks, shoes };
+    run_scenario(name, sent_early, arrivals, start, CartTotal::state_label);
 }
 
 fn main() {

@@ -259,3 +259,40 @@ pub fn format_trace(trace: &[[String; 6]]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Run one cart_total scenario and print its trace: make the two channels,
+/// send the `sent_early` prices before the first poll, and send the others in
+/// the order `arrivals` names, one each time the executor has nothing to poll.
+pub fn run_scenario<F>(
+    name: &str,
+    sent_early: &[&str],
+    arrivals: &[&str],
+    make: impl FnOnce(Receiver<u32>, Receiver<u32>) -> F,
+    label: impl Fn(&F) -> Option<String>,
+) where
+    F: Future<Output = u32>,
+{
+    let (socks_tx, socks) = channel::<u32>("socks");
+    let (shoes_tx, shoes) = channel::<u32>("shoes");
+    let mut senders = vec![
+        (
+            "socks",
+            Some(Box::new(move || socks_tx.send(12)) as Box<dyn FnOnce()>),
+        ),
+        (
+            "shoes",
+            Some(Box::new(move || shoes_tx.send(58)) as Box<dyn FnOnce()>),
+        ),
+    ];
+    let mut take = |item: &str| {
+        let slot = senders.iter_mut().find(|(name, _)| *name == item).unwrap();
+        slot.1.take().unwrap()
+    };
+    for item in sent_early {
+        take(item)();
+    }
+    let events: Vec<Box<dyn FnOnce()>> = arrivals.iter().map(|item| take(item)).collect();
+    let (_total, trace) = block_on("cart_total", make(socks, shoes), label, events);
+    println!("scenario: {name}");
+    println!("{}\n", format_trace(&trace));
+}
