@@ -200,3 +200,48 @@ def test_rustc_warns_about_an_unused_future_unless_let_underscore(
     )
     assert warning in closing
     assert "`let _ = fut;` silences the warning" in closing
+
+
+def run_with_mini_runtime(
+    name: str, main_body: str
+) -> subprocess.CompletedProcess[str]:
+    """Compile and run a scratch ``main`` against the listings' mini_runtime."""
+    runtime = ROOT / "docs" / "listings" / "mini_runtime.rs"
+    source = (
+        f'#[path = "{runtime}"]\nmod mini_runtime;\n'
+        "use mini_runtime::{block_on, channel};\n\n"
+        f"fn main() {{\n{textwrap.indent(main_body, '    ')}}}\n"
+    )
+    compiled = compile_cached(name, source)
+    assert compiled.returncode == 0, compiled.stderr
+    return subprocess.run(
+        [compiled.binary],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+    )
+
+
+def test_the_rust_executor_panics_when_nothing_can_wake_the_task() -> None:
+    """The page says the listing's block_on panics instead of waiting forever."""
+    ran = run_with_mini_runtime(
+        "stuck",
+        'let (_socks_tx, socks) = channel::<u32>("socks");\n'
+        'block_on("cart_total", socks, |_| None, Vec::new());\n',
+    )
+    assert ran.returncode != 0
+    assert "task cart_total is stuck in state awaiting socks" in ran.stderr
+    assert "`task cart_total is stuck in state" in PAGE.read_text(encoding="utf-8")
+
+
+def test_the_rust_receiver_panics_when_its_sender_is_dropped() -> None:
+    ran = run_with_mini_runtime(
+        "sender_dropped",
+        'let (socks_tx, socks) = channel::<u32>("socks");\n'
+        "let events: Vec<Box<dyn FnOnce()>> = vec![Box::new(move || drop(socks_tx))];\n"
+        'block_on("cart_total", socks, |_| None, events);\n',
+    )
+    assert ran.returncode != 0
+    assert "the socks sender was dropped without sending" in ran.stderr
