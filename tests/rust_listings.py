@@ -26,11 +26,12 @@ CACHE = ROOT / ".cache" / "rust"
 FLAGS = ("--edition", "2021", "-D", "warnings")
 
 # ```text title="output of NAME.rs"``` blocks on the pages, at any indent.
-OUTPUT_BLOCK = re.compile(
-    r'^(?P<indent>[ \t]*)```text title="output of (?P<listing>[\w-]+\.rs)"[^\n]*\n'
+TEXT_BLOCK = re.compile(
+    r'^(?P<indent>[ \t]*)```text title="(?P<title>[^"]*)"[^\n]*\n'
     r"(?P<body>.*?)^(?P=indent)```[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
+OUTPUT_TITLE = re.compile(r"output of (?P<listing>[\w-]+\.rs)")
 RUST_FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```rust\b[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
     re.MULTILINE | re.DOTALL,
@@ -174,14 +175,24 @@ def run(program: Path) -> str:
     return completed.stdout
 
 
+def text_blocks(page: Path) -> list[tuple[str, str]]:
+    """The titled ```text blocks on ``page``, in order: (title, dedented body)."""
+    markdown = page.read_text(encoding="utf-8")
+    return [
+        (match["title"], textwrap.dedent(match["body"]))
+        for match in TEXT_BLOCK.finditer(markdown)
+    ]
+
+
 def output_blocks() -> list[OutputBlock]:
     """Every block on a page that claims to show a listing's output."""
     blocks = []
     for page in sorted((ROOT / "docs").rglob("*.md")):
-        for match in OUTPUT_BLOCK.finditer(page.read_text(encoding="utf-8")):
-            body = textwrap.dedent(match["body"])
-            name = str(page.relative_to(ROOT / "docs"))
-            blocks.append(OutputBlock(name, match["listing"], body))
+        name = str(page.relative_to(ROOT / "docs"))
+        for title, body in text_blocks(page):
+            claim = OUTPUT_TITLE.fullmatch(title)
+            if claim:
+                blocks.append(OutputBlock(name, claim["listing"], body))
     return blocks
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import textwrap
 from pathlib import Path
 
-from tests.rust_listings import RUST_TESTS, compile_cached
+from tests.rust_listings import RUST_TESTS, compile_cached, text_blocks
 from tests.sitebuild import ROOT
 
 PAGE = ROOT / "docs" / "async-fn.md"
@@ -20,15 +19,9 @@ pytestmark = RUST_TESTS
 
 def text_block(page: Path, title: str) -> list[str]:
     """The lines of the ```text block with ``title`` on ``page``, dedented."""
-    markdown = page.read_text(encoding="utf-8")
-    fence = re.compile(
-        rf'^(?P<indent>[ ]*)```text title="{re.escape(title)}"\n'
-        r"(?P<body>.*?)^(?P=indent)```",
-        re.MULTILINE | re.DOTALL,
-    )
-    found = fence.search(markdown)
-    assert found, f"{page.name} has no text block titled {title!r}"
-    return textwrap.dedent(found["body"]).splitlines()
+    bodies = [body for shown, body in text_blocks(page) if shown == title]
+    assert bodies, f"{page.name} has no text block titled {title!r}"
+    return bodies[0].splitlines()
 
 
 def test_the_layout_excerpt_is_what_rustc_prints() -> None:
