@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import http.server
 import os
+import re
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.sitebuild import ROOT, config
 
@@ -45,6 +48,9 @@ CHROMIUM_FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
+SEARCH_INDEX = "search/search_index.json"
+SETTLE_TIMEOUT = 10  # seconds
+ICON_LINK = re.compile(r'<link rel="icon" href="([^"]+)"')
 LoadState = Literal["commit", "domcontentloaded", "load", "networkidle"]
 
 
@@ -120,6 +126,8 @@ class Visit:
     server: SiteServer
     requested: list[str] = field(default_factory=list)
     finished: list[Request] = field(default_factory=list)
+    # Requests the page has started that have neither finished nor failed.
+    in_flight: set[Request] = field(default_factory=set)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -127,6 +135,42 @@ class Visit:
         response = self.page.goto(self.server.root + url, wait_until=wait_until)
         status = response.status if response else "no response"
         assert response is not None and response.ok, f"{url}: {status}"
+
+    def goto_everything(self, url: str) -> None:
+        """Opens a page and waits until everything it asks for has arrived.
+
+        That is what the HTML links to (up to the ``load`` event), then the
+        two requests that follow it: the search index, fetched by Material's
+        search worker, and the icon, fetched by the browser; then whatever is
+        still in flight. Waiting for those by name gives the same requests as
+        waiting for 500 ms of network silence (Playwright's ``networkidle``),
+        without the wait.
+        """
+        address = self.server.root + url
+        html = self.server.file_for(address).read_text(encoding="utf-8")
+        icon = ICON_LINK.search(html)
+        after_load = {"the search index": self.server.root + SEARCH_INDEX}
+        if icon:
+            after_load["the icon"] = urljoin(address, icon.group(1))
+        with ExitStack() as waits:
+            for what, wanted in after_load.items():
+                waits.enter_context(self._arrival(what, wanted))
+            self.goto(url)
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while self.in_flight:
+            assert time.monotonic() < deadline, (
+                f"{url}: still loading after {SETTLE_TIMEOUT} s:"
+                f" {sorted(r.url for r in self.in_flight)}"
+            )
+            self.page.wait_for_timeout(10)
+
+    @contextmanager
+    def _arrival(self, what: str, url: str) -> Iterator[None]:
+        try:
+            with self.page.expect_request_finished(lambda r: r.url == url):
+                yield
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"{what} ({url}) never arrived") from None
 
     def checkpoint(self) -> tuple[int, int]:
         return len(self.blocked), len(self.errors)
@@ -169,7 +213,14 @@ def visit(
     context.route("**/*", route)
     page.on("console", console)
     page.on("pageerror", lambda error: record.errors.append(f"uncaught: {error}"))
-    page.on("requestfinished", lambda request: record.finished.append(request))
+    page.on("request", lambda request: record.in_flight.add(request))
+    page.on("requestfailed", lambda request: record.in_flight.discard(request))
+
+    def finished(request: Request) -> None:
+        record.in_flight.discard(request)
+        record.finished.append(request)
+
+    page.on("requestfinished", finished)
     try:
         yield record
     finally:

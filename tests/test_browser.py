@@ -1,11 +1,14 @@
 """The site as readers see it, in a real browser with no network.
 
 The built site is served on 127.0.0.1 (:mod:`tests.browsing`) and driven by
-Playwright in Debian's Chromium, one browser for the whole session. Each page
-is opened once, in a fresh context (a first visit: no cache, nothing stored),
-and the per-page tests below take turns on it: pytest runs every test of one
-page before opening the next. Every request that leaves the server is aborted
-and fails the test that caused it; so does any console error.
+Playwright in Debian's Chromium. On the main thread, each page is opened once,
+in a fresh context (a first visit: no cache, nothing stored), and the per-page
+tests below take turns on it: pytest runs every test of one page before
+opening the next. Meanwhile two worker threads, each with a browser of its
+own, run axe and take screenshots of every page in both palettes
+(:class:`PalettesInBackground`); the axe tests at the end collect their
+findings. Every request that leaves the server is aborted and fails the test
+that caused it; so does any console error.
 
 Checks iterate over what exists (the nav pages in mkdocs.yml, the figures,
 tabs and doctest blocks on them) and fail where something must be and is not.
@@ -20,6 +23,7 @@ import ast
 import doctest
 import importlib
 import json
+import queue
 import re
 import shutil
 import threading
@@ -46,6 +50,7 @@ from tests.browsing import (
     CHROMIUM_FLAGS,
     CHROMIUM_MISSING,
     SCREENSHOTS,
+    SEARCH_INDEX,
     SiteServer,
     Visit,
     page_url,
@@ -65,7 +70,6 @@ NAV_PAGES = nav_pages(config()["nav"])
 # Every page a reader can land on: the nav, and the page for a wrong address.
 ALL_PAGES = [*NAV_PAGES, "404.html"]
 PAGE_WEIGHT_LIMIT = 500 * 1000  # bytes, search index excluded
-SEARCH_INDEX = "search/search_index.json"
 SERIOUS = {"serious", "critical"}
 MIN_CONTRAST = 4.5  # WCAG AA, normal text
 PHONE = {"width": 375, "height": 812}
@@ -111,9 +115,9 @@ def screenshots(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def axe_results(server: SiteServer, screenshots: Path) -> AxeInBackground:
-    """Starts axe on every page as soon as the module's first test runs."""
-    return AxeInBackground(server, ALL_PAGES, screenshots)
+def palettes(server: SiteServer, screenshots: Path) -> PalettesInBackground:
+    """Starts axe and screenshots as soon as the module's first test runs."""
+    return PalettesInBackground(server, ALL_PAGES, screenshots)
 
 
 @dataclass
@@ -135,7 +139,7 @@ class Opened:
 def opened(
     request: pytest.FixtureRequest, browser: Browser, server: SiteServer
 ) -> Iterator[Opened]:
-    """The page named by the test's parameter, loaded until the network is idle."""
+    """The page named by the test's parameter, with everything it asked for."""
     name: str = request.param
     with visit(
         browser,
@@ -144,8 +148,11 @@ def opened(
         color_scheme="light",
         permissions=["clipboard-read", "clipboard-write"],
     ) as v:
-        v.goto(page_url(name), wait_until="networkidle")
+        v.goto_everything(page_url(name))
+        loaded = v.checkpoint()
         yield Opened(name, v, list(v.finished), v.trouble_since())
+        # Between its tests too, the page may not reach outside or fail.
+        assert not v.trouble_since(loaded), f"{name}: {v.trouble_since(loaded)}"
 
 
 @pytest.fixture
@@ -225,6 +232,17 @@ CONTRAST_SAMPLES = [
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
 
 
+def screenshot(page: Page, path: Path, *, whole: bool) -> None:
+    """A JPEG for a reviewer: the whole page, or what the first screen shows.
+
+    JPEG, not PNG: a chapter page is about 17,000 px tall, and encoding it as
+    PNG took twice as long, for text a reviewer reads just as well. Only
+    chapter pages are taken whole; the API reference is long and alike from
+    page to page, and its top shows its palette.
+    """
+    page.screenshot(path=path, full_page=whole, type="jpeg", quality=85)
+
+
 def scheme(page: Page) -> str:
     return str(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
 
@@ -244,7 +262,9 @@ def low_contrast(page: Page) -> list[str]:
 COLOUR_RULES = {
     "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}
 }
-PALETTES = (("default", "light"), ("slate", "dark"))
+# Material's two palettes, in the order a first visit on a light system shows
+# them, each with the title of the toggle that leaves it for the other.
+PALETTES = (("default", "Switch to dark mode"), ("slate", "Switch to light mode"))
 
 
 def serious_violations(page: Page, options: dict[str, Any] | None = None) -> list[str]:
@@ -261,47 +281,49 @@ def serious_violations(page: Page, options: dict[str, Any] | None = None) -> lis
     ]
 
 
-class AxeInBackground:
-    """axe findings per page and palette; the light palette's, off the main thread.
+class PalettesInBackground:
+    """axe findings and screenshots for every page in each palette, off the main thread.
 
-    axe and full-page screenshots are most of the browser tests' work.
-    Playwright allows one instance per thread, so a background thread with its
-    own browser opens each page as a reader whose system prefers light would,
-    runs axe and takes the screenshot, while the other checks use the main
-    browser; the dark palette's run happens on the main thread's page after
-    the toggle (see test_readable_in_both_palettes), and is recorded here.
+    axe and full-page screenshots are most of the browser tests' work, so
+    they run while the main thread does the other checks. Playwright allows
+    one instance per thread: each worker thread has its own browser and one
+    context, reused from page to page as a reader's browser would be (the
+    main thread's fresh contexts are what check a first visit), and takes
+    pages from a shared queue until none are left. On each page it runs axe
+    and takes the screenshot, switches to the dark palette with the toggle
+    and does the same, then switches back, so the next page opens light.
     """
+
+    WORKERS = 2  # one per core of the machine the time budget is set for
 
     def __init__(self, server: SiteServer, pages: list[str], shots: Path) -> None:
         self._findings: dict[tuple[str, str], list[str]] = {}
         self._ready = threading.Condition()
         self._failure: BaseException | None = None
-        for palette, media in PALETTES[:1]:  # light; dark is recorded by the toggle
+        self._pages: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for name in pages:
+            self._pages.put(name)
+        for _ in range(self.WORKERS):
             threading.Thread(
-                target=self._run,
-                args=(server, pages, shots, palette, media),
-                daemon=True,
+                target=self._work, args=(server, shots), daemon=True
             ).start()
 
-    def _run(
-        self,
-        server: SiteServer,
-        pages: list[str],
-        shots: Path,
-        palette: str,
-        media: str,
-    ) -> None:
+    def _work(self, server: SiteServer, shots: Path) -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
                 )
-                for name in pages:
-                    shot = shots / f"{slug(name)}-{palette}.png"
-                    findings = self._check(browser, server, name, palette, media, shot)
-                    with self._ready:
-                        self._findings[name, palette] = findings
-                        self._ready.notify_all()
+                with visit(browser, server, viewport=DESKTOP) as reader:
+                    while True:
+                        try:
+                            name = self._pages.get_nowait()
+                        except queue.Empty:
+                            break
+                        for palette, findings in self._check(reader, name, shots):
+                            with self._ready:
+                                self._findings[name, palette] = findings
+                                self._ready.notify_all()
                 browser.close()
         except BaseException as error:  # reported by findings(), not lost
             with self._ready:
@@ -310,30 +332,26 @@ class AxeInBackground:
 
     @staticmethod
     def _check(
-        browser: Browser,
-        server: SiteServer,
-        name: str,
-        palette: str,
-        media: str,
-        shot: Path,
-    ) -> list[str]:
-        with visit(browser, server, viewport=DESKTOP, color_scheme=media) as v:
-            v.goto(page_url(name))
-            v.page.add_style_tag(content=NO_TRANSITIONS)
-            shown = scheme(v.page)
+        reader: Visit, name: str, shots: Path
+    ) -> Iterator[tuple[str, list[str]]]:
+        """Each palette's findings on one page, light first."""
+        page = reader.page
+        reader.goto(page_url(name))
+        page.add_style_tag(content=NO_TRANSITIONS)
+        for number, (palette, toggle) in enumerate(PALETTES):
+            checkpoint = reader.checkpoint()
+            shown = scheme(page)
             if shown != palette:
-                return [f"a {media} system shows palette {shown}, not {palette}"]
-            rules = None if palette == "default" else COLOUR_RULES
-            findings = serious_violations(v.page, rules)
-            # The whole of a chapter page; the top of the others (the API
-            # reference is long, alike from page to page, and costly to draw).
-            v.page.screenshot(path=shot, full_page=not name.startswith("reference/"))
-            return findings + v.trouble_since()
-
-    def record(self, name: str, palette: str, findings: list[str]) -> None:
-        with self._ready:
-            self._findings[name, palette] = findings
-            self._ready.notify_all()
+                yield palette, [f"palette {shown} is shown where {palette} should be"]
+                continue
+            # The dark palette is the same HTML with other colours (Material's
+            # slate scheme sets colour variables only), so there only the
+            # colour rules can find something the light run did not.
+            findings = serious_violations(page, None if number == 0 else COLOUR_RULES)
+            shot = shots / f"{slug(name)}-{palette}.jpg"
+            screenshot(page, shot, whole=not name.startswith("reference/"))
+            page.get_by_title(toggle).first.click()
+            yield palette, findings + reader.trouble_since(checkpoint)
 
     def findings(self, name: str, palette: str) -> list[str]:
         """axe's serious findings for one page and palette (waits for them)."""
@@ -343,7 +361,7 @@ class AxeInBackground:
                 timeout=300,
             )
             if self._failure is not None:
-                raise AssertionError("an axe thread failed") from self._failure
+                raise AssertionError("a palette worker failed") from self._failure
             assert done, f"axe did not finish {name} ({palette}) in 300 s"
             return self._findings[name, palette]
 
@@ -409,29 +427,18 @@ def test_first_load_is_offline_clean_and_light(
 
 
 @on_pages(ALL_PAGES)
-def test_readable_in_both_palettes(
-    quiet: Opened, axe_results: AxeInBackground, screenshots: Path
-) -> None:
-    """The toggle switches palette, and text reads well in each."""
+def test_readable_in_both_palettes(quiet: Opened) -> None:
+    """The toggle switches palette and back, and text reads well in each.
+
+    axe's colour rules and the screenshots in each palette come from
+    :class:`PalettesInBackground`; this is the reader's own switch.
+    """
     page = quiet.page
     page.add_style_tag(content=NO_TRANSITIONS)
     problems: list[str] = []
-    for expected, toggle in (
-        ("default", "Switch to dark mode"),
-        ("slate", "Switch to light mode"),
-    ):
+    for expected, toggle in PALETTES:
         assert scheme(page) == expected, f"{quiet.name}: palette is {scheme(page)}"
         problems += [f"{expected}: low contrast {c}" for c in low_contrast(page)]
-        if expected == "slate":
-            # The dark palette's axe run and screenshot happen here, on the
-            # page the toggle switched (the light ones run in the background).
-            axe_results.record(
-                quiet.name, expected, serious_violations(page, COLOUR_RULES)
-            )
-            page.screenshot(
-                path=screenshots / f"{slug(quiet.name)}-{expected}.png",
-                full_page=not quiet.name.startswith("reference/"),
-            )
         page.get_by_title(toggle).first.click()
     assert scheme(page) == "default", f"{quiet.name}: toggle did not switch back"
     assert not problems, f"{quiet.name}:\n" + "\n".join(problems)
@@ -462,7 +469,7 @@ def test_no_horizontal_scroll_at_phone_width(quiet: Opened, screenshots: Path) -
             " client: document.scrollingElement.clientWidth})"
         )
         if not quiet.name.startswith("reference/"):
-            page.screenshot(path=screenshots / f"{slug(quiet.name)}-375px.png")
+            screenshot(page, screenshots / f"{slug(quiet.name)}-375px.jpg", whole=False)
         wide = page.evaluate(
             """() => [...document.querySelectorAll('.md-content *')]
                 .filter((e) => e.getBoundingClientRect().right
@@ -590,25 +597,32 @@ def expected_pages(site: Path, term: str) -> set[str]:
     return {page for page, count in counts.items() if most and count == most}
 
 
+@pytest.fixture(scope="module")
+def searcher(browser: Browser, server: SiteServer) -> Iterator[Visit]:
+    """One reader who searches several times, in the same browser."""
+    with visit(browser, server) as v:
+        yield v
+
+
 @pytest.mark.parametrize("term", ["Waker", "ATM", "cart_total"])
 def test_search_finds_the_right_page(
-    browser: Browser, server: SiteServer, built_site: BuildResult, term: str
+    searcher: Visit, server: SiteServer, built_site: BuildResult, term: str
 ) -> None:
     expected = expected_pages(built_site.site, term)
     if not expected:
         pytest.skip(f"no page of the built site mentions {term!r} yet")
-    with visit(browser, server) as v:
-        v.goto("")
-        search = v.page.locator("input.md-search__input")
-        search.click()
-        search.press_sequentially(term)
-        first = v.page.locator("a.md-search-result__link").first
-        first.wait_for(timeout=10_000)
-        first.click()
-        v.page.wait_for_load_state()
-        opened = v.page.url.split("#")[0].split("?")[0]
-        body = v.page.locator("article").inner_text()
-        assert not v.trouble_since(), v.trouble_since()
+    page, checkpoint = searcher.page, searcher.checkpoint()
+    searcher.goto("")
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.press_sequentially(term)
+    first = page.locator("a.md-search-result__link").first
+    first.wait_for(timeout=10_000)
+    first.click()
+    page.wait_for_load_state()
+    opened = page.url.split("#")[0].split("?")[0]
+    body = page.locator("article").inner_text()
+    assert not searcher.trouble_since(checkpoint), searcher.trouble_since(checkpoint)
     wanted = sorted(server.root + location for location in expected)
     assert opened in wanted, f"search for {term!r} opened {opened}, wanted {wanted}"
     assert term.lower() in body.lower(), f"{opened} does not show {term!r}"
@@ -740,18 +754,25 @@ def run_docstring_copy(copied: str, shown: str, owner: str) -> None:
 
 
 COPY_BUTTON = "button[data-clipboard-target]"
-CLIPBOARD_FILLED = "async () => (await navigator.clipboard.readText()) !== ''"
 DOCTEST_BLOCKS = ".highlight:has(> pre > code)"
-# The text a block shows, and the documented object whose docstring holds it
-# (mkdocstrings puts each object in a .doc-object under a heading with its
-# dotted path); null for a block written on the page itself.
-SHOWN_AND_OWNER_JS = """
-(block) => {
+# Gets a block ready to copy: shows it (opening tabs and details around it)
+# and empties the clipboard. Returns the text the block shows, and the
+# documented object whose docstring holds it (mkdocstrings puts each object in
+# a .doc-object under a heading with its dotted path), null for a block written
+# on the page itself. One round trip to the browser per block, not five.
+PREPARE_COPY_JS = (
+    "async (block) => {\n  ("
+    + REVEAL_JS.strip()
+    + """)(block);
+  await navigator.clipboard.writeText('');
   const owner = block.closest('.doc-object');
   const heading = owner && owner.querySelector(':scope > .doc-heading');
   return [block.querySelector('pre > code').textContent, heading ? heading.id : null];
 }
 """
+)
+# What the copy button put on the clipboard, once it has put something there.
+CLIPBOARD_TEXT = "async () => (await navigator.clipboard.readText()) || null"
 
 
 @dataclass(frozen=True)
@@ -764,20 +785,19 @@ class Copied:
 
 
 def copy_each_doctest(page: Page) -> list[Copied]:
-    """Click every doctest block's copy button and read the clipboard."""
+    """Click each doctest block's copy button, as a reader would; read the clipboard."""
     results = []
     blocks = page.locator(DOCTEST_BLOCKS).filter(
         has=page.locator("pre > code", has_text=re.compile(r"^\s*>>>"))
     )
-    for index in range(blocks.count()):
-        block = blocks.nth(index)
-        reveal(block.element_handle())
-        shown, owner = block.evaluate(SHOWN_AND_OWNER_JS)
-        page.evaluate("navigator.clipboard.writeText('')")
-        block.hover()
-        block.locator(COPY_BUTTON).first.click()
-        page.wait_for_function(CLIPBOARD_FILLED)
-        copied = page.evaluate("navigator.clipboard.readText()")
+    for block in blocks.element_handles():
+        shown, owner = block.evaluate(PREPARE_COPY_JS)
+        button = block.query_selector(COPY_BUTTON)
+        assert button is not None, f"no copy button on the block showing {shown!r}"
+        # A real click: Playwright scrolls to the button, moves the mouse over
+        # the block (which is what shows the button) and presses.
+        button.click()
+        copied = page.wait_for_function(CLIPBOARD_TEXT).json_value()
         results.append(Copied(shown, copied, owner))
     return results
 
@@ -826,12 +846,12 @@ def test_copy_button_on_doctests_copies_runnable_code(quiet: Opened) -> None:
 
 
 # Last in the module, so the main thread's checks run while axe works in the
-# background (see AxeInBackground).
+# background (see PalettesInBackground).
 @pytest.mark.parametrize("palette", [palette for palette, _ in PALETTES])
 @pytest.mark.parametrize("name", ALL_PAGES)
 def test_axe_finds_nothing_serious(
-    name: str, palette: str, axe_results: AxeInBackground
+    name: str, palette: str, palettes: PalettesInBackground
 ) -> None:
     """axe-core: no serious or critical violation, in either palette."""
-    findings = axe_results.findings(name, palette)
+    findings = palettes.findings(name, palette)
     assert not findings, f"{name} ({palette}):\n" + "\n".join(findings)
