@@ -12,9 +12,9 @@ that caused it; so does any console error.
 
 Checks iterate over what exists (the nav pages in mkdocs.yml, the figures,
 tabs and doctest blocks on them) and fail where something must be and is not.
-Screenshots of every page in both palettes and at phone width go to
-``.cache/screenshots/``; the terminal summary says where, and lists each
-page's first-load weight.
+Screenshots of every page in both palettes, and of chapter pages at phone
+width, go to ``.cache/screenshots/``; the terminal summary says where, and
+lists each page's first-load weight.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def screenshots(request: pytest.FixtureRequest) -> Path:
     note(
         request.config,
         "screenshots",
-        f"every page in both palettes and at 375 px: {SCREENSHOTS}",
+        f"every page in both palettes, chapter pages also at 375 px: {SCREENSHOTS}",
     )
     return SCREENSHOTS
 
