@@ -7,7 +7,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from tests.report import write_summary
+from tests.report import note, write_summary
 from tests.sitebuild import ROOT, BuildResult, build
 
 
@@ -26,6 +26,22 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
+BROWSER_BUDGET = 60  # seconds for all browser tests, on a 2-core machine
+browser_seconds: list[float] = []  # each phase of each browser test
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if "browser" in report.keywords:
+        browser_seconds.append(report.duration)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print what the browser tests measured and where screenshots went."""
+    if browser_seconds:
+        note(
+            terminalreporter.config,
+            "browser tests: time taken (setup, calls and teardown)",
+            f"{sum(browser_seconds):.1f} s; the budget is {BROWSER_BUDGET} s"
+            " on a 2-core machine",
+        )
     write_summary(terminalreporter)
