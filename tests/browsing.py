@@ -1,11 +1,11 @@
 """Serve the built site on 127.0.0.1 and open its pages in Debian's Chromium.
 
 The site is served under the path of ``site_url`` (``/chapter2/``), as GitHub
-Pages serves it, by a thread-based ``http.server`` on a free port. Every page
-opens in a fresh browser context (no cache, no stored palette, like a first
-visit) whose requests pass through :class:`Visit`: a request for anything
-other than this server is aborted and recorded, so a test can fail on it and
-name it. Console errors and uncaught exceptions are recorded the same way.
+Pages serves it, by a thread-based ``http.server`` on a free port. Pages open
+in browser contexts whose requests pass through :class:`Visit`: a request for
+anything other than this server is aborted and recorded, so a test can fail
+on it and name it. Console errors and uncaught exceptions are recorded the
+same way.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
@@ -50,8 +50,7 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
 SEARCH_INDEX = "search/search_index.json"
 SETTLE_TIMEOUT = 10  # seconds
-ICON_LINK = re.compile(r'<link rel="icon" href="([^"]+)"')
-LoadState = Literal["commit", "domcontentloaded", "load", "networkidle"]
+ICON_LINK = re.compile(r'<link\b(?=[^>]*\brel="icon")[^>]*\bhref="([^"]+)"')
 
 
 def site_prefix() -> str:
@@ -120,38 +119,39 @@ class SiteServer:
 
 @dataclass
 class Visit:
-    """One page in a fresh browser context, and everything it asked for."""
+    """A browser context with one page, and everything that page asked for."""
 
     page: Page
     server: SiteServer
-    requested: list[str] = field(default_factory=list)
     finished: list[Request] = field(default_factory=list)
     # Requests the page has started that have neither finished nor failed.
     in_flight: set[Request] = field(default_factory=set)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def goto(self, url: str, wait_until: LoadState = "load") -> None:
-        response = self.page.goto(self.server.root + url, wait_until=wait_until)
+    def goto(self, url: str) -> None:
+        """Opens ``url`` (relative to the site root) up to its ``load`` event."""
+        response = self.page.goto(self.server.root + url)
         status = response.status if response else "no response"
         assert response is not None and response.ok, f"{url}: {status}"
 
-    def goto_everything(self, url: str) -> None:
+    def goto_everything(self, url: str, *, icon: bool) -> None:
         """Opens a page and waits until everything it asks for has arrived.
 
-        That is what the HTML links to (up to the ``load`` event), then the
-        two requests that follow it: the search index, fetched by Material's
-        search worker, and the icon, fetched by the browser; then whatever is
-        still in flight. Waiting for those by name gives the same requests as
-        waiting for 500 ms of network silence (Playwright's ``networkidle``),
-        without the wait.
+        That is what the HTML links to (up to the ``load`` event), then what
+        is asked for after it: the search index, which Material's script
+        fetches, and, if ``icon`` says this browser fetches icons, the page's
+        icon; then whatever is still in flight. For this site that is every
+        request Playwright's ``networkidle`` (500 ms of network silence) saw,
+        to the byte, without the wait; a request started later than that
+        would not be counted.
         """
-        address = self.server.root + url
-        html = self.server.file_for(address).read_text(encoding="utf-8")
-        icon = ICON_LINK.search(html)
+        # The icon's address is relative to the page's; a redirect (a missing
+        # trailing slash) would change what it is relative to.
+        assert url == "" or url.endswith(("/", ".html")), f"not a page address: {url}"
         after_load = {"the search index": self.server.root + SEARCH_INDEX}
         if icon:
-            after_load["the icon"] = urljoin(address, icon.group(1))
+            after_load["the icon"] = self.icon_address(url)
         with ExitStack() as waits:
             for what, wanted in after_load.items():
                 waits.enter_context(self._arrival(what, wanted))
@@ -163,6 +163,14 @@ class Visit:
                 f" {sorted(r.url for r in self.in_flight)}"
             )
             self.page.wait_for_timeout(10)
+
+    def icon_address(self, url: str) -> str:
+        """The address of the icon the built page at ``url`` names."""
+        address = self.server.root + url
+        html = self.server.file_for(address).read_text(encoding="utf-8")
+        icon = ICON_LINK.search(html)
+        assert icon, f"{url}: no <link rel=icon href=...> in the built page"
+        return urljoin(address, icon.group(1))
 
     @contextmanager
     def _arrival(self, what: str, url: str) -> Iterator[None]:
@@ -187,18 +195,33 @@ class Visit:
         ]
 
 
+def fetches_icons(browser: Browser, server: SiteServer) -> bool:
+    """Whether this browser fetches a page's icon (a headless shell may not)."""
+    with visit(browser, server) as v:
+        icon = v.icon_address("404.html")
+        try:
+            with v.page.expect_request_finished(lambda r: r.url == icon, timeout=5000):
+                v.goto("404.html")
+        except PlaywrightTimeoutError:
+            return False
+    return True
+
+
 @contextmanager
 def visit(
     browser: Browser, server: SiteServer, **context_options: Any
 ) -> Iterator[Visit]:
-    """A fresh context and page; requests that leave the server are aborted."""
+    """A fresh context and page; requests that leave the server are aborted.
+
+    A context starts as a first visit does (no cache, nothing stored); one
+    that is kept for several pages then behaves as a returning reader's.
+    """
     context = browser.new_context(**context_options)
     page = context.new_page()
     record = Visit(page, server)
 
     def route(route: Route) -> None:
         url = route.request.url
-        record.requested.append(url)
         if server.is_local(url):
             route.continue_()
         else:
@@ -209,7 +232,7 @@ def visit(
         if message.type == "error":
             record.errors.append(f"console: {message.text} ({message.location})")
 
-    # On the context, so the search worker's requests pass through it too.
+    # On the context, so a worker's requests would pass through it too.
     context.route("**/*", route)
     page.on("console", console)
     page.on("pageerror", lambda error: record.errors.append(f"uncaught: {error}"))

@@ -40,6 +40,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sybil import Document, Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
@@ -53,6 +54,7 @@ from tests.browsing import (
     SEARCH_INDEX,
     SiteServer,
     Visit,
+    fetches_icons,
     page_url,
     site_prefix,
     visit,
@@ -115,9 +117,31 @@ def screenshots(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def palettes(server: SiteServer, screenshots: Path) -> PalettesInBackground:
-    """Starts axe and screenshots as soon as the module's first test runs."""
-    return PalettesInBackground(server, ALL_PAGES, screenshots)
+def palettes(
+    request: pytest.FixtureRequest, server: SiteServer, screenshots: Path
+) -> Iterator[PalettesInBackground]:
+    """Starts axe and screenshots as soon as the module's first test runs.
+
+    Only for the pages whose axe tests were selected (all, unless ``-k`` or
+    a node id picks fewer); the workers stop when the module is done.
+    """
+    axe_test = test_axe_finds_nothing_serious.__name__
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if getattr(item, "originalname", None) == axe_test
+    }
+    workers = PalettesInBackground(
+        server, [name for name in ALL_PAGES if name in selected], screenshots
+    )
+    yield workers
+    workers.stop()
+
+
+@pytest.fixture(scope="module")
+def icons(browser: Browser, server: SiteServer) -> bool:
+    """Whether the browser fetches page icons, so a first load waits for one."""
+    return fetches_icons(browser, server)
 
 
 @dataclass
@@ -129,6 +153,8 @@ class Opened:
     # What happened while it loaded, before any test touched it.
     load_requests: list[Any]
     load_trouble: list[str]
+    # How far trouble on the page has been reported (see ``quiet``).
+    reported: tuple[int, int]
 
     @property
     def page(self) -> Page:
@@ -137,7 +163,7 @@ class Opened:
 
 @pytest.fixture(scope="module")
 def opened(
-    request: pytest.FixtureRequest, browser: Browser, server: SiteServer
+    request: pytest.FixtureRequest, browser: Browser, server: SiteServer, icons: bool
 ) -> Iterator[Opened]:
     """The page named by the test's parameter, with everything it asked for."""
     name: str = request.param
@@ -148,19 +174,20 @@ def opened(
         color_scheme="light",
         permissions=["clipboard-read", "clipboard-write"],
     ) as v:
-        v.goto_everything(page_url(name))
-        loaded = v.checkpoint()
-        yield Opened(name, v, list(v.finished), v.trouble_since())
-        # Between its tests too, the page may not reach outside or fail.
-        assert not v.trouble_since(loaded), f"{name}: {v.trouble_since(loaded)}"
+        v.goto_everything(page_url(name), icon=icons)
+        yield Opened(name, v, list(v.finished), v.trouble_since(), v.checkpoint())
 
 
 @pytest.fixture
 def quiet(opened: Opened) -> Iterator[Opened]:
-    """The opened page; the test fails if what it does errors or leaves the site."""
-    checkpoint = opened.visit.checkpoint()
+    """The opened page; the test fails if it errors or leaves the site.
+
+    Trouble is reported from where the last test on the page left off, so
+    nothing that happens between two tests goes unseen.
+    """
     yield opened
-    trouble = opened.visit.trouble_since(checkpoint)
+    trouble = opened.visit.trouble_since(opened.reported)
+    opened.reported = opened.visit.checkpoint()
     assert not trouble, f"{opened.name}: {trouble}"
 
 
@@ -303,10 +330,22 @@ class PalettesInBackground:
         self._pages: queue.SimpleQueue[str] = queue.SimpleQueue()
         for name in pages:
             self._pages.put(name)
-        for _ in range(self.WORKERS):
-            threading.Thread(
-                target=self._work, args=(server, shots), daemon=True
-            ).start()
+        self._threads = [
+            threading.Thread(target=self._work, args=(server, shots), daemon=True)
+            for _ in range(self.WORKERS if pages else 0)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Drops the pages not started yet and waits for the workers to end."""
+        while not self._pages.empty():
+            try:
+                self._pages.get_nowait()
+            except queue.Empty:
+                break
+        for thread in self._threads:
+            thread.join(timeout=60)
 
     def _work(self, server: SiteServer, shots: Path) -> None:
         try:
@@ -314,7 +353,9 @@ class PalettesInBackground:
                 browser = playwright.chromium.launch(
                     executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
                 )
-                with visit(browser, server, viewport=DESKTOP) as reader:
+                with visit(
+                    browser, server, viewport=DESKTOP, color_scheme="light"
+                ) as reader:
                     while True:
                         try:
                             name = self._pages.get_nowait()
@@ -336,22 +377,27 @@ class PalettesInBackground:
     ) -> Iterator[tuple[str, list[str]]]:
         """Each palette's findings on one page, light first."""
         page = reader.page
+        checkpoint = reader.checkpoint()
         reader.goto(page_url(name))
         page.add_style_tag(content=NO_TRANSITIONS)
         for number, (palette, toggle) in enumerate(PALETTES):
-            checkpoint = reader.checkpoint()
             shown = scheme(page)
             if shown != palette:
-                yield palette, [f"palette {shown} is shown where {palette} should be"]
-                continue
-            # The dark palette is the same HTML with other colours (Material's
-            # slate scheme sets colour variables only), so there only the
-            # colour rules can find something the light run did not.
-            findings = serious_violations(page, None if number == 0 else COLOUR_RULES)
-            shot = shots / f"{slug(name)}-{palette}.jpg"
-            screenshot(page, shot, whole=not name.startswith("reference/"))
-            page.get_by_title(toggle).first.click()
+                findings = [f"palette {shown} is shown where {palette} should be"]
+            else:
+                # The dark palette is the same HTML with other colours
+                # (Material's slate scheme sets colour variables only), so
+                # there only the colour rules can find what the light run
+                # did not.
+                rules = None if number == 0 else COLOUR_RULES
+                findings = serious_violations(page, rules)
+                shot = shots / f"{slug(name)}-{palette}.jpg"
+                screenshot(page, shot, whole=not name.startswith("reference/"))
+                page.get_by_title(toggle).first.click()
+            if number == len(PALETTES) - 1 and scheme(page) != PALETTES[0][0]:
+                findings.append("the toggle did not switch back to the light palette")
             yield palette, findings + reader.trouble_since(checkpoint)
+            checkpoint = reader.checkpoint()
 
     def findings(self, name: str, palette: str) -> list[str]:
         """axe's serious findings for one page and palette (waits for them)."""
@@ -602,6 +648,7 @@ def searcher(browser: Browser, server: SiteServer) -> Iterator[Visit]:
     """One reader who searches several times, in the same browser."""
     with visit(browser, server) as v:
         yield v
+        assert not v.trouble_since(), f"after the searches: {v.trouble_since()}"
 
 
 @pytest.mark.parametrize("term", ["Waker", "ATM", "cart_total"])
@@ -618,8 +665,8 @@ def test_search_finds_the_right_page(
     search.press_sequentially(term)
     first = page.locator("a.md-search-result__link").first
     first.wait_for(timeout=10_000)
-    first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        first.click()
     opened = page.url.split("#")[0].split("?")[0]
     body = page.locator("article").inner_text()
     assert not searcher.trouble_since(checkpoint), searcher.trouble_since(checkpoint)
@@ -797,7 +844,12 @@ def copy_each_doctest(page: Page) -> list[Copied]:
         # A real click: Playwright scrolls to the button, moves the mouse over
         # the block (which is what shows the button) and presses.
         button.click()
-        copied = page.wait_for_function(CLIPBOARD_TEXT).json_value()
+        try:
+            copied = page.wait_for_function(CLIPBOARD_TEXT, timeout=5000).json_value()
+        except PlaywrightTimeoutError:
+            raise AssertionError(
+                f"the copy button put nothing on the clipboard for\n{shown}"
+            ) from None
         results.append(Copied(shown, copied, owner))
     return results
 
