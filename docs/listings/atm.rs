@@ -150,7 +150,8 @@ impl Atm {
             ) => {
                 if self.bank.pin_matches(&card.account, &pin) {
                     let screen = "PIN accepted. Choose a service".to_string();
-                    (State::Authenticated { card }, screen) // `pin` is dropped here
+                    // `pin` is dropped here.
+                    (State::Authenticated { card }, screen)
                 } else if tries_left > 1 {
                     let left = tries_left - 1;
                     let tries = if left == 1 { "try" } else { "tries" };
@@ -166,8 +167,10 @@ impl Atm {
                     )
                 } else {
                     self.retained.push(card);
-                    let screen =
-                        format!("Wrong PIN {PIN_TRIES} times: card retained, call your bank");
+                    let screen = format!(
+                        "Wrong PIN {PIN_TRIES} times: card retained, \
+                         call your bank"
+                    );
                     (State::Idle, screen)
                 }
             }
@@ -178,14 +181,16 @@ impl Atm {
             (State::WithdrawalSelected { card, amount }, Event::Enter) => {
                 match self.refusal(&card.account, amount) {
                     Some(reason) => {
-                        let screen = format!("Refused: {reason}; enter another amount");
+                        let screen =
+                            format!("Refused: {reason}; enter another amount");
                         (State::WithdrawalSelected { card, amount: 0 }, screen)
                     }
                     None => {
                         self.bank.debit(&card.account, amount);
                         self.cash -= amount;
                         self.returned.push(card);
-                        let screen = format!("Take your card, then your cash: {amount}");
+                        let screen =
+                            format!("Take your card, then your cash: {amount}");
                         (State::Dispensing { amount }, screen)
                     }
                 }
@@ -264,7 +269,9 @@ impl Event {
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Event::InsertCard(card) => write!(f, "InsertCard({})", card.account),
+            Event::InsertCard(card) => {
+                write!(f, "InsertCard({})", card.account)
+            }
             Event::Digit(key) => write!(f, "Digit({key})"),
             other => f.write_str(other.name()),
         }
@@ -311,7 +318,9 @@ fn main() {
     for event in events {
         let shown = event.to_string();
         match atm.handle(event) {
-            Ok(screen) => println!("{shown:<17} -> {:<18} {screen}", atm.state.name()),
+            Ok(screen) => {
+                println!("{shown:<17} -> {:<18} {screen}", atm.state.name())
+            }
             Err(refused) => println!("{shown:<17} refused: {refused}"),
         }
     }

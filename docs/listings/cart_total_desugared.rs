@@ -46,8 +46,12 @@ impl Future for CartTotal {
                 CartTotal::WaitingForSocks { mut socks, shoes } => {
                     match Pin::new(&mut socks).poll(cx) {
                         Poll::Ready(socks_price) => {
-                            // `socks` is dropped here: the next state has no room for it.
-                            *this = CartTotal::WaitingForShoes { socks_price, shoes };
+                            // `socks` is dropped here: the next state has
+                            // no room for it.
+                            *this = CartTotal::WaitingForShoes {
+                                socks_price,
+                                shoes,
+                            };
                         }
                         Poll::Pending => {
                             *this = CartTotal::WaitingForSocks { socks, shoes };
@@ -59,13 +63,18 @@ impl Future for CartTotal {
                     socks_price,
                     mut shoes,
                 } => match Pin::new(&mut shoes).poll(cx) {
-                    Poll::Ready(shoes_price) => return Poll::Ready(socks_price + shoes_price),
+                    Poll::Ready(shoes_price) => {
+                        return Poll::Ready(socks_price + shoes_price)
+                    }
                     Poll::Pending => {
-                        *this = CartTotal::WaitingForShoes { socks_price, shoes };
+                        *this =
+                            CartTotal::WaitingForShoes { socks_price, shoes };
                         return Poll::Pending;
                     }
                 },
-                CartTotal::Done => panic!("`async fn` resumed after completion"),
+                CartTotal::Done => {
+                    panic!("`async fn` resumed after completion")
+                }
             }
         }
     }

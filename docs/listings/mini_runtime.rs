@@ -16,7 +16,8 @@ thread_local! {
     // Who is calling `wake()` right now, and which leaf future last returned
     // Pending: notes for the trace only. Real wakers carry no such labels.
     static WAKING: RefCell<Option<String>> = const { RefCell::new(None) };
-    static AWAITING: RefCell<Option<&'static str>> = const { RefCell::new(None) };
+    static AWAITING: RefCell<Option<&'static str>> =
+        const { RefCell::new(None) };
 }
 
 struct Shared<T> {
@@ -107,7 +108,8 @@ impl<T> Future for Receiver<T> {
             Some(stored) if stored.will_wake(cx.waker()) => {}
             _ => shared.waker = Some(cx.waker().clone()),
         }
-        AWAITING.with(|awaiting| *awaiting.borrow_mut() = Some(shared.name)); // trace
+        // For the trace only.
+        AWAITING.with(|awaiting| *awaiting.borrow_mut() = Some(shared.name));
         Poll::Pending
     }
 }
@@ -164,7 +166,8 @@ where
             }
             continue;
         }
-        let woken_by = std::mem::take(&mut *task_waker.woken_by.lock().unwrap());
+        let woken_by =
+            std::mem::take(&mut *task_waker.woken_by.lock().unwrap());
         let result = future.as_mut().poll(&mut cx);
         trace.record(woken_by, &result, label(future.as_ref().get_ref()));
         if let Poll::Ready(output) = result {
@@ -183,7 +186,8 @@ fn note_who_woke(woken_by: &Mutex<Vec<String>>) {
     }
 }
 
-/// The rows of the trace: poll, task, woken by, state before, state after, result.
+/// The rows of the trace: poll, task, woken by, state before, state after,
+/// result.
 struct Trace {
     task: String,
     state: String,
@@ -245,7 +249,9 @@ pub fn format_trace(trace: &[[String; 6]]) -> String {
     .map(String::from)];
     rows.extend(trace.iter().cloned());
     let widths: Vec<usize> = (0..6)
-        .map(|column| rows.iter().map(|row| row[column].len()).max().unwrap_or(0))
+        .map(|column| {
+            rows.iter().map(|row| row[column].len()).max().unwrap_or(0)
+        })
         .collect();
     rows.iter()
         .map(|row| {
@@ -291,8 +297,10 @@ pub fn run_scenario<F>(
     for item in sent_early {
         take(item)();
     }
-    let events: Vec<Box<dyn FnOnce()>> = arrivals.iter().map(|item| take(item)).collect();
-    let (_total, trace) = block_on("cart_total", make(socks, shoes), label, events);
+    let events: Vec<Box<dyn FnOnce()>> =
+        arrivals.iter().map(|item| take(item)).collect();
+    let (_total, trace) =
+        block_on("cart_total", make(socks, shoes), label, events);
     println!("scenario: {name}");
     println!("{}\n", format_trace(&trace));
 }

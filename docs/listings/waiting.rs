@@ -72,7 +72,9 @@ fn sleep(duration: Duration) -> Sleep {
 /// The timer driver's turn: sleep until the earliest deadline, then wake
 /// every task whose deadline has passed. Returns false if no timer is left.
 fn turn_timers() -> bool {
-    let Some(earliest) = TIMERS.with(|t| t.borrow().iter().map(|(d, _)| *d).min()) else {
+    let Some(earliest) =
+        TIMERS.with(|t| t.borrow().iter().map(|(d, _)| *d).min())
+    else {
         return false;
     };
     thread::sleep(earliest.saturating_duration_since(Instant::now()));
@@ -105,8 +107,10 @@ impl Wake for TaskWaker {
 
 /// Poll every task that has been woken; when none has, turn the timers.
 fn run_all<T>(futures: Vec<Task<T>>) -> Vec<T> {
-    let run_queue = Arc::new(Mutex::new((0..futures.len()).collect::<VecDeque<_>>()));
-    let mut tasks: Vec<Option<Task<T>>> = futures.into_iter().map(Some).collect();
+    let run_queue =
+        Arc::new(Mutex::new((0..futures.len()).collect::<VecDeque<_>>()));
+    let mut tasks: Vec<Option<Task<T>>> =
+        futures.into_iter().map(Some).collect();
     let mut outputs = Vec::new();
     while outputs.len() < tasks.len() {
         let next = run_queue.lock().unwrap().pop_front();
@@ -124,7 +128,9 @@ fn run_all<T>(futures: Vec<Task<T>>) -> Vec<T> {
             task: number,
             run_queue: Arc::clone(&run_queue),
         }));
-        if let Poll::Ready(output) = task.as_mut().poll(&mut Context::from_waker(&waker)) {
+        if let Poll::Ready(output) =
+            task.as_mut().poll(&mut Context::from_waker(&waker))
+        {
             outputs.push(output);
             tasks[number] = None;
         }
