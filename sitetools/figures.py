@@ -157,50 +157,70 @@ def shared_flat_value(series: list[Series], *keys: str) -> float | None:
     return values.pop() if same and len(values) == 1 else None
 
 
-def waiting_elapsed() -> Figure:
-    """C2-C4: time to serve every client, by strategy."""
-    name = "waiting-elapsed"
-    title = f"Time to serve clients that each wait {number(WAITING_LATENCY)} s"
-    series = waiting_series(lambda run: run.elapsed)
+def waiting_chart(
+    name: str,
+    title: str,
+    metric: Callable[[waiting.Run], float],
+    *,
+    y_label: str,
+    say: Callable[[float], str],
+    caption: str,
+    overlap: tuple[str, str],
+    overlap_note: Callable[[float], str],
+) -> Figure:
+    """A line per strategy of ``metric`` against clients, from the model.
+
+    ``say`` words a value for the tooltips. When the two ``overlap``
+    strategies draw the same flat line, one hides the other, so the caption
+    adds ``overlap_note`` of their value.
+    """
+    series = waiting_series(metric)
     svg = line_chart(
         name,
         title,
         series,
         x_label="clients",
-        y_label="seconds until every client is served",
-        tooltip=lambda s, x, y: f"{clients(x)}: {number(y)} s",
+        y_label=y_label,
+        tooltip=lambda s, x, y: f"{clients(x)}: {say(y)}",
     )
-    caption = "Computed by the virtual-clock model each time the site is built."
-    flat = shared_flat_value(series, "threads", "async")
+    flat = shared_flat_value(series, *overlap)
     if flat is not None:
-        caption += (
-            " The thread-per-client and async lines lie on top of each other: "
-            f"both finish in {number(flat)} s however many clients there are."
-        )
+        caption += " " + overlap_note(flat)
     return Figure(name, svg, title, caption)
+
+
+def waiting_elapsed() -> Figure:
+    """C2-C4: time to serve every client, by strategy."""
+    return waiting_chart(
+        "waiting-elapsed",
+        f"Time to serve clients that each wait {number(WAITING_LATENCY)} s",
+        lambda run: run.elapsed,
+        y_label="seconds until every client is served",
+        say=lambda seconds: f"{number(seconds)} s",
+        caption="Computed by the virtual-clock model each time the site is built.",
+        overlap=("threads", "async"),
+        overlap_note=lambda seconds: (
+            "The thread-per-client and async lines lie on top of each other: "
+            f"both finish in {number(seconds)} s however many clients there are."
+        ),
+    )
 
 
 def waiting_threads() -> Figure:
     """C3-C4: what the thread-per-client speed costs."""
-    name = "waiting-threads"
-    title = "Threads used to serve the same clients"
-    series = waiting_series(lambda run: run.threads)
-    svg = line_chart(
-        name,
-        title,
-        series,
-        x_label="clients",
+    return waiting_chart(
+        "waiting-threads",
+        "Threads used to serve the same clients",
+        lambda run: run.threads,
         y_label="threads",
-        tooltip=lambda s, x, y: f"{clients(x)}: {plural(y, 'thread')}",
+        say=lambda threads: plural(threads, "thread"),
+        caption="The same runs of the model.",
+        overlap=("blocking", "async"),
+        overlap_note=lambda threads: (
+            "The blocking and async lines lie on top of each other: "
+            f"{plural(threads, 'thread')} each, however many clients there are."
+        ),
     )
-    caption = "The same runs of the model."
-    flat = shared_flat_value(series, "blocking", "async")
-    if flat is not None:
-        caption += (
-            " The blocking and async lines lie on top of each other: "
-            f"{plural(flat, 'thread')} each, however many clients there are."
-        )
-    return Figure(name, svg, title, caption)
 
 
 # Every figure the site can show, by the name pages use. Each entry builds the

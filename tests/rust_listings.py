@@ -59,13 +59,18 @@ class OutputBlock:
 
 
 @functools.cache
-def rustc_version() -> str:
-    """``rustc --version``, e.g. ``rustc 1.95.0 (59807616e 2026-04-14)``."""
+def rustc_says(flag: str) -> str:
+    """What ``rustc FLAG`` prints, e.g. ``--version`` or ``-vV``."""
     command = rustc()
     assert command is not None
     return subprocess.run(
-        [command, "--version"], capture_output=True, text=True, check=True
+        [command, flag], capture_output=True, text=True, check=True
     ).stdout.strip()
+
+
+def rustc_version() -> str:
+    """``rustc --version``, e.g. ``rustc 1.95.0 (59807616e 2026-04-14)``."""
+    return rustc_says("--version")
 
 
 def programs() -> list[Path]:
@@ -73,18 +78,9 @@ def programs() -> list[Path]:
     return sorted(p for p in LISTINGS.glob("*.rs") if "fn main()" in p.read_text())
 
 
-@functools.cache
-def _rustc_identity() -> bytes:
-    command = rustc()
-    assert command is not None
-    return subprocess.run(
-        [command, "-vV"], capture_output=True, text=True, check=True
-    ).stdout.encode()
-
-
 def source_key(*extra: str) -> str:
     """A hash of the compiler, the flags, every listing and ``extra`` inputs."""
-    digest = hashlib.sha256(_rustc_identity())
+    digest = hashlib.sha256(rustc_says("-vV").encode())
     digest.update(" ".join(FLAGS).encode())
     for path in sorted(LISTINGS.glob("*.rs")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -165,12 +161,22 @@ def build(program: Path) -> Path:
     return compiled.binary
 
 
+def execute(binary: Path) -> subprocess.CompletedProcess[str]:
+    """Runs a compiled program; a panic's message comes without a backtrace."""
+    return subprocess.run(
+        [str(binary)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+    )
+
+
 @functools.cache
 def run(program: Path) -> str:
     """What the program prints (it must exit successfully)."""
-    completed = subprocess.run(
-        [str(build(program))], capture_output=True, text=True, timeout=30, check=False
-    )
+    completed = execute(build(program))
     assert completed.returncode == 0, f"{program.name} failed:\n{completed.stderr}"
     return completed.stdout
 

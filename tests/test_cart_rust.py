@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import textwrap
 from pathlib import Path
 
-from tests.rust_listings import RUST_TESTS, compile_cached, text_blocks
+from tests.rust_listings import RUST_TESTS, compile_cached, execute, text_blocks
 from tests.sitebuild import ROOT
 
 PAGE = ROOT / "docs" / "async-fn.md"
@@ -63,14 +62,7 @@ def test_rustc_futures_panic_when_resumed_after_completion() -> None:
         flags=("--edition", "2021"),
     )
     assert compiled.returncode == 0, compiled.stderr
-    ran = subprocess.run(
-        [compiled.binary],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-        env={**os.environ, "RUST_BACKTRACE": "0"},
-    )
+    ran = execute(compiled.binary)
     assert ran.returncode != 0
     assert "`async fn` resumed after completion" in ran.stderr
     assert "`async fn` resumed after completion" in PAGE.read_text(encoding="utf-8")
@@ -207,14 +199,7 @@ def run_with_mini_runtime(
     )
     compiled = compile_cached(name, source)
     assert compiled.returncode == 0, compiled.stderr
-    return subprocess.run(
-        [compiled.binary],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-        env={**os.environ, "RUST_BACKTRACE": "0"},
-    )
+    return execute(compiled.binary)
 
 
 def test_the_rust_executor_panics_when_nothing_can_wake_the_task() -> None:

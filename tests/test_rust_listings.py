@@ -126,7 +126,7 @@ LISTING_WIDTH: int = tomllib.loads((LISTINGS / "rustfmt.toml").read_text())["max
     "listing", sorted(LISTINGS.glob("*.rs")), ids=lambda path: path.name
 )
 def test_listing_lines_fit_the_code_column(listing: Path) -> None:
-    """At desktop width a page's code column holds about 84 characters."""
+    """At desktop width a page's code column holds 80 characters."""
     long = [
         f"{listing.name}:{number}: {len(line)} characters"
         for number, line in enumerate(listing.read_text().splitlines(), 1)
