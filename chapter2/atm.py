@@ -57,11 +57,16 @@ class Account:
     def __post_init__(self) -> None:
         pin = self.pin
         if not (
-            isinstance(pin, str) and len(pin) == 4 and pin.isascii() and pin.isdigit()
+            isinstance(pin, str)
+            and len(pin) == 4
+            and pin.isascii()
+            and pin.isdigit()
         ):
             raise ValueError(f"a PIN is 4 digits, got {pin!r}")
         if not is_whole(self.balance) or self.balance < 0:
-            raise ValueError(f"a balance is a whole amount >= 0, got {self.balance!r}")
+            raise ValueError(
+                f"a balance is a whole amount >= 0, got {self.balance!r}"
+            )
 
 
 class Bank:
@@ -91,7 +96,8 @@ class Bank:
         held = self._accounts[account]
         if not 0 < amount <= held.balance:
             raise ValueError(
-                f"cannot debit {amount} from {account}: balance is {held.balance}"
+                f"cannot debit {amount} from {account}:"
+                f" balance is {held.balance}"
             )
         self._accounts[account] = replace(held, balance=held.balance - amount)
 
@@ -201,7 +207,10 @@ ATM_TABLE = TransitionTable("atm", initial=Idle, transitions=[
     Transition(CardInserted, Cancel, (Idle,), "Cancel"),
     Transition(Authenticated, Withdraw, (WithdrawalSelected,), "Withdraw"),
     Transition(Authenticated, Cancel, (Idle,), "Cancel"),
-    Transition(WithdrawalSelected, Digit, (WithdrawalSelected,), "digit: amount"),
+    Transition(
+        WithdrawalSelected, Digit, (WithdrawalSelected,),
+        "digit: amount",
+    ),
     Transition(
         WithdrawalSelected, Enter, (Dispensing, WithdrawalSelected),
         "Enter", ("amount OK", "refused"),
@@ -270,7 +279,9 @@ class ATM:
 
     def __post_init__(self) -> None:
         if not is_whole(self.note) or self.note <= 0:
-            raise ValueError(f"the smallest note must be positive, got {self.note!r}")
+            raise ValueError(
+                f"the smallest note must be positive, got {self.note!r}"
+            )
         if not is_whole(self.cash) or self.cash < 0:
             raise ValueError(
                 f"cash in the machine is a whole amount >= 0, got {self.cash!r}"
@@ -314,12 +325,15 @@ class ATM:
             case CardInserted(card, pin, tries_left), Digit(key):
                 pin += str(key)
                 return Outcome(
-                    CardInserted(card, pin, tries_left), "PIN: " + "*" * len(pin)
+                    CardInserted(card, pin, tries_left),
+                    "PIN: " + "*" * len(pin),
                 )
             # ...and an amount digit here.
             case WithdrawalSelected(card, amount), Digit(key):
                 amount = amount * 10 + key
-                return Outcome(WithdrawalSelected(card, amount), f"Amount: {amount}")
+                return Outcome(
+                    WithdrawalSelected(card, amount), f"Amount: {amount}"
+                )
             case CardInserted(card, pin, tries_left), Enter():
                 if self.bank.pin_matches(card.account, pin):
                     # The next state has no field for the PIN: it stays behind.
@@ -330,7 +344,8 @@ class ATM:
                     left = tries_left - 1
                     tries = "try" if left == 1 else "tries"
                     return Outcome(
-                        CardInserted(card, "", left), f"Wrong PIN: {left} {tries} left"
+                        CardInserted(card, "", left),
+                        f"Wrong PIN: {left} {tries} left",
                     )
                 return Outcome(
                     Idle(),
@@ -339,7 +354,8 @@ class ATM:
                 )
             case Authenticated(card), Withdraw():
                 return Outcome(
-                    WithdrawalSelected(card), f"Amount? (multiples of {self.note})"
+                    WithdrawalSelected(card),
+                    f"Amount? (multiples of {self.note})",
                 )
             case WithdrawalSelected(card, amount), Enter():
                 reason = self.refusal(card.account, amount)
@@ -354,15 +370,22 @@ class ATM:
                     (ReturnCard(card), Dispense(card.account, amount)),
                 )
             case (
-                (CardInserted(card) | Authenticated(card) | WithdrawalSelected(card)),
+                (
+                    CardInserted(card)
+                    | Authenticated(card)
+                    | WithdrawalSelected(card)
+                ),
                 Cancel(),
             ):
-                return Outcome(Idle(), "Cancelled: take your card", (ReturnCard(card),))
+                return Outcome(
+                    Idle(), "Cancelled: take your card", (ReturnCard(card),)
+                )
             case Dispensing(), TakeCash():
                 return Outcome(Idle(), "Insert your card")
+        state, event_name = type(self.state).__name__, type(event).__name__
         raise AssertionError(
-            f"ATM_TABLE lists {type(self.state).__name__} + {type(event).__name__}, "
-            "but decide() has no case for it"
+            f"ATM_TABLE lists {state} + {event_name},"
+            " but decide() has no case for it"
         )
 
     # --8<-- [end:decide]

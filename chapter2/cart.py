@@ -65,7 +65,7 @@ class WaitingForSocks:
 
 @dataclass(frozen=True)
 class WaitingForShoes:
-    """Stopped at ``shoes.await``: the socks receiver is gone, its price kept."""
+    """Stopped at ``shoes.await``: the socks receiver gone, its price kept."""
 
     socks_price: int
     shoes: Receiver[int]
@@ -93,9 +93,15 @@ CART_TOTAL = TransitionTable(
     initial=Start,
     transitions=[
         Transition(Start, Resumed, (WaitingForSocks,), "first poll"),
-        Transition(WaitingForSocks, Pending, (WaitingForSocks,), "socks: Pending"),
-        Transition(WaitingForSocks, Ready, (WaitingForShoes,), "socks: Ready(price)"),
-        Transition(WaitingForShoes, Pending, (WaitingForShoes,), "shoes: Pending"),
+        Transition(
+            WaitingForSocks, Pending, (WaitingForSocks,), "socks: Pending"
+        ),
+        Transition(
+            WaitingForSocks, Ready, (WaitingForShoes,), "socks: Ready(price)"
+        ),
+        Transition(
+            WaitingForShoes, Pending, (WaitingForShoes,), "shoes: Pending"
+        ),
         Transition(WaitingForShoes, Ready, (Done,), "shoes: Ready(price)"),
     ],
     final=[Done],
@@ -123,8 +129,11 @@ class CartTotal(FutureBase[int]):
                     outcome = socks.poll(cx)
                     match outcome:
                         case Ready(socks_price):
-                            # No field for `socks` in the next state: it is dropped.
-                            self._move(outcome, WaitingForShoes(socks_price, shoes))
+                            # No field for `socks` in the next state:
+                            # it is dropped.
+                            self._move(
+                                outcome, WaitingForShoes(socks_price, shoes)
+                            )
                         case Pending():
                             self._move(outcome, WaitingForSocks(socks, shoes))
                             return Pending()
@@ -135,13 +144,17 @@ class CartTotal(FutureBase[int]):
                             self._move(outcome, Done())
                             return Ready(socks_price + shoes_price)
                         case Pending():
-                            self._move(outcome, WaitingForShoes(socks_price, shoes))
+                            self._move(
+                                outcome, WaitingForShoes(socks_price, shoes)
+                            )
                             return Pending()
                 case Done():
-                    raise PolledAfterCompletion("`async fn` resumed after completion")
+                    raise PolledAfterCompletion(
+                        "`async fn` resumed after completion"
+                    )
 
     def _move(self, event: object, new_state: CartState) -> None:
-        """Take one step, refusing any the table :data:`CART_TOTAL` does not list."""
+        """Take one step; refuse any the table :data:`CART_TOTAL` lacks."""
         row = CART_TOTAL.lookup(self.state, event)
         CART_TOTAL.check_target(row, new_state)
         self.state = new_state
@@ -238,7 +251,9 @@ def run_cart(
     senders = {"socks": socks_tx, "shoes": shoes_tx}
     for item in plan.sent_early:
         senders[item].send(PRICES[item])
-    arrivals = PriceArrivals((senders[item], PRICES[item]) for item in plan.arrivals)
+    arrivals = PriceArrivals(
+        (senders[item], PRICES[item]) for item in plan.arrivals
+    )
     executor = Executor(drivers=[arrivals])
     executor.spawn(make_future(socks, shoes), name="cart_total")
     executor.run()

@@ -52,9 +52,13 @@ def to_ns(seconds: float) -> int:
     ten waits of 0.1 s add up to exactly 1.0 s.
     """
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-        raise TypeError(f"a duration must be a number of seconds, got {seconds!r}")
+        raise TypeError(
+            f"a duration must be a number of seconds, got {seconds!r}"
+        )
     if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"a duration must be finite and >= 0 seconds, got {seconds}")
+        raise ValueError(
+            f"a duration must be finite and >= 0 seconds, got {seconds}"
+        )
     return round(seconds * NS_PER_SECOND)
 
 
@@ -150,7 +154,9 @@ class Clock(ABC):
     def add_timer(self, sleep: Sleep) -> None:
         """Remember ``sleep`` so that :meth:`turn` fires it at its deadline."""
         with self._lock:
-            heapq.heappush(self._timers, (sleep.deadline_ns, next(self._order), sleep))
+            heapq.heappush(
+                self._timers, (sleep.deadline_ns, next(self._order), sleep)
+            )
             self._wait_begins()
 
     def turn(self) -> bool:
@@ -338,7 +344,9 @@ class VirtualClock(Clock):
             self._lock.notify_all()
         parked.released.wait()  # an event each, so a release wakes one thread
         if parked.abandoned:
-            raise ThreadsStuck("the clock gave up on its threads (see the main error)")
+            raise ThreadsStuck(
+                "the clock gave up on its threads (see the main error)"
+            )
 
     def _advance_until_all_finish(self) -> None:
         """The 'operating system': move time to the next event, let go of
@@ -383,7 +391,9 @@ class VirtualClock(Clock):
         return True
 
     def _abandon_all(self) -> None:
-        parked = [entry for _, _, entry in self._sleepers] + list(self._cpu_queue)
+        parked = [entry for _, _, entry in self._sleepers] + list(
+            self._cpu_queue
+        )
         if self._on_cpu is not None:
             parked.append(self._on_cpu)
         for entry in parked:
@@ -445,7 +455,9 @@ class RealClock(Clock):
         threads: list[threading.Thread] = []
         try:
             for body in bodies:
-                thread = threading.Thread(target=self._thread_main, args=(body, errors))
+                thread = threading.Thread(
+                    target=self._thread_main, args=(body, errors)
+                )
                 thread.start()
                 threads.append(thread)
         finally:

@@ -53,7 +53,9 @@ class Stalled(RuntimeError):
 
     def __init__(self, stuck: Sequence[tuple[str, str, bool]]) -> None:
         self.stuck = [(name, state) for name, state, _ in stuck]
-        lines = [f"executor stalled: {len(stuck)} task(s) can never be polled again"]
+        lines = [
+            f"executor stalled: {len(stuck)} task(s) can never be polled again"
+        ]
         for name, state, waker_held in stuck:
             if waker_held:
                 why = "its waker is held, but nothing left running can wake it"
@@ -262,7 +264,9 @@ class Executor:
     # --8<-- [end:run]
 
     def block_on(
-        self, future: Future[T] | Coroutine[Any, Any, T], name: str | None = None
+        self,
+        future: Future[T] | Coroutine[Any, Any, T],
+        name: str | None = None,
     ) -> T:
         """Spawn ``future``, run everything to completion, return its output."""
         handle = self.spawn(future, name)
@@ -341,7 +345,12 @@ class Executor:
         if self.record:
             self.trace.append(
                 PollRecord(
-                    self.polls, task.name, woken_by, before, task.state(), repr(result)
+                    self.polls,
+                    task.name,
+                    woken_by,
+                    before,
+                    task.state(),
+                    repr(result),
                 )
             )
 
@@ -368,7 +377,8 @@ HEADERS = ("poll", "task", "woken by", "state before", "state after", "result")
 def format_trace(trace: Iterable[PollRecord]) -> str:
     """Format poll records as an aligned table (the form the pages print)."""
     rows = [HEADERS] + [
-        (str(r.poll), r.task, r.woken_by, r.before, r.after, r.result) for r in trace
+        (str(r.poll), r.task, r.woken_by, r.before, r.after, r.result)
+        for r in trace
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
     lines = [

@@ -129,7 +129,9 @@ class FutureBase(Generic[T]):
                     woken.set_result(None)
 
             waker = Waker("asyncio task", wake)
-            dropped = weakref.finalize(waker, _waker_dropped, woken, label_of(self))
+            dropped = weakref.finalize(
+                waker, _waker_dropped, woken, label_of(self)
+            )
             try:
                 result = self.poll(Context(waker))
             except BaseException:

@@ -45,7 +45,11 @@ class InvalidTransition(Exception):
     """
 
     def __init__(
-        self, machine: str, state: object, event: object, accepted: Sequence[str]
+        self,
+        machine: str,
+        state: object,
+        event: object,
+        accepted: Sequence[str],
     ):
         self.machine = machine
         self.state = state
@@ -130,7 +134,9 @@ class TransitionTable:
     def accepted_events(self, state: type) -> tuple[str, ...]:
         """Names of the events ``state`` accepts, in table order."""
         return tuple(
-            row.event.__name__ for row in self.transitions if row.source is state
+            row.event.__name__
+            for row in self.transitions
+            if row.source is state
         )
 
     def lookup(self, state: object, event: object) -> Transition:
@@ -160,7 +166,9 @@ class TransitionTable:
         (top to bottom) and their reverses.
         """
         if rankdir not in {"LR", "RL", "TB", "BT"}:
-            raise ValueError(f"rankdir must be LR, RL, TB or BT, got {rankdir!r}")
+            raise ValueError(
+                f"rankdir must be LR, RL, TB or BT, got {rankdir!r}"
+            )
         edges: dict[tuple[str, str], list[str]] = {}
         for row in self.transitions:
             for target in row.targets:
@@ -180,7 +188,9 @@ class TransitionTable:
         ]
         for state in self.states():
             shape = ", peripheries=2" if state in self.final else ""
-            lines.append(f'  {state.__name__} [label="{state.__name__}"{shape}];')
+            lines.append(
+                f'  {state.__name__} [label="{state.__name__}"{shape}];'
+            )
         for (source_name, target_name), labels in edges.items():
             label = "\\n".join(labels).replace('"', '\\"')
             lines.append(f'  {source_name} -> {target_name} [label="{label}"];')

@@ -146,7 +146,9 @@ def strategies_argument(text: str) -> list[str]:
     unknown = [name for name in names if name not in STRATEGIES]
     choices = f"choose from {', '.join(STRATEGIES)}"
     if not names:
-        raise argparse.ArgumentTypeError(f"no strategy named in {text!r}; {choices}")
+        raise argparse.ArgumentTypeError(
+            f"no strategy named in {text!r}; {choices}"
+        )
     if unknown:
         raise argparse.ArgumentTypeError(
             f"unknown strategy {', '.join(map(repr, unknown))}; {choices}"
@@ -265,10 +267,21 @@ def measure(
             filter(None, [package_root, os.environ.get("PYTHONPATH")])
         ),
     }
-    command = [sys.executable, "-c", CHILD, strategy.name, str(clients), repr(latency)]
+    command = [
+        sys.executable,
+        "-c",
+        CHILD,
+        strategy.name,
+        str(clients),
+        repr(latency),
+    ]
     started = time.monotonic()
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     ) as child:
         try:
             while True:
@@ -287,7 +300,9 @@ def measure(
         return Measurement(strategy.name, model, error=lines[-1])
     if "error" in result:
         return Measurement(strategy.name, model, error=result["error"])
-    return Measurement(strategy.name, model, Run(**result["run"]), result["memory"])
+    return Measurement(
+        strategy.name, model, Run(**result["run"]), result["memory"]
+    )
 
 
 TABLE_HEADINGS = (
@@ -326,7 +341,9 @@ def format_measurements(measurements: Sequence[Measurement]) -> str:
         )
     table = format_table(TABLE_HEADINGS, rows)
     # A failure message is wider than any column: it gets a line of its own.
-    failures = [f"{m.strategy}: {m.error}" for m in measurements if m.run is None]
+    failures = [
+        f"{m.strategy}: {m.error}" for m in measurements if m.run is None
+    ]
     return "\n".join([table, *failures])
 
 
@@ -340,7 +357,9 @@ def run(args: argparse.Namespace) -> int:
             strategy = STRATEGIES[name]
             label = f"[{number}/{len(names)}] {name}"
             progress.start(label, strategy.model(args.clients, args.latency))
-            results.append(measure(strategy, args.clients, args.latency, progress))
+            results.append(
+                measure(strategy, args.clients, args.latency, progress)
+            )
             progress.finish()
     except KeyboardInterrupt:
         progress.finish()
@@ -353,9 +372,8 @@ def run(args: argparse.Namespace) -> int:
 
 def heading(clients: int, latency: float, names: Sequence[str]) -> str:
     """The line above the table: what was measured."""
-    what = (
-        f"{clients:,} client{'' if clients == 1 else 's'}, each waiting {latency:g} s"
-    )
+    plural = "" if clients == 1 else "s"
+    what = f"{clients:,} client{plural}, each waiting {latency:g} s"
     if any(name.startswith("cpu-") for name in names):
         what += f" (cpu-*: each computing {latency:g} s)"
     return what

@@ -58,7 +58,14 @@ class SenderConsumed(RuntimeError):
 class _Slot(Generic[T]):
     """What the two halves share (Tokio's ``Inner``): the value and the waker."""
 
-    __slots__ = ("finished", "has_value", "name", "sender_gone", "value", "waker")
+    __slots__ = (
+        "finished",
+        "has_value",
+        "name",
+        "sender_gone",
+        "value",
+        "waker",
+    )
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -167,7 +174,9 @@ class Receiver(FutureBase[T]):
             return Ready(value)
         if slot.sender_gone:
             slot.finished = True
-            raise Canceled(f"the {slot.name} sender was dropped without sending")
+            raise Canceled(
+                f"the {slot.name} sender was dropped without sending"
+            )
         return None
 
     # --8<-- [end:receiver]

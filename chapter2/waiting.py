@@ -66,7 +66,9 @@ class Run:
         )
 
 
-def timed(strategy: str, clients: int, clock: Clock, body: Callable[[], object]) -> Run:
+def timed(
+    strategy: str, clients: int, clock: Clock, body: Callable[[], object]
+) -> Run:
     """Run ``body`` and report what ``clock`` saw while it ran."""
     start, cpu_start = clock.now(), clock.cpu_time()
     body()
@@ -83,7 +85,9 @@ def timed(strategy: str, clients: int, clock: Clock, body: Callable[[], object])
 def check(clients: int, *durations: float) -> None:
     """Refuse bad input with a clear error, before anything runs."""
     if isinstance(clients, bool) or not isinstance(clients, int) or clients < 1:
-        raise ValueError(f"clients must be a whole number >= 1, got {clients!r}")
+        raise ValueError(
+            f"clients must be a whole number >= 1, got {clients!r}"
+        )
     for seconds in durations:
         to_ns(seconds)
 
@@ -98,7 +102,11 @@ def handle_blocking(clock: Clock, latency: float, work: float = 0.0) -> None:
 
 
 def serve_blocking(
-    clients: int, latency: float, *, work: float = 0.0, clock: Clock | None = None
+    clients: int,
+    latency: float,
+    *,
+    work: float = 0.0,
+    clock: Clock | None = None,
 ) -> Run:
     """C2: one thread serves the clients one after another."""
     check(clients, latency, work)
@@ -108,7 +116,9 @@ def serve_blocking(
         for _ in range(clients):
             handle_blocking(clock, latency, work)
 
-    return timed("blocking", clients, clock, lambda: clock.run_threads([one_thread]))
+    return timed(
+        "blocking", clients, clock, lambda: clock.run_threads([one_thread])
+    )
 
 
 # --8<-- [end:blocking]
@@ -116,7 +126,11 @@ def serve_blocking(
 
 # --8<-- [start:threads]
 def serve_threads(
-    clients: int, latency: float, *, work: float = 0.0, clock: Clock | None = None
+    clients: int,
+    latency: float,
+    *,
+    work: float = 0.0,
+    clock: Clock | None = None,
 ) -> Run:
     """C3: one thread per client, each blocking through its own wait."""
     check(clients, latency, work)
@@ -180,7 +194,9 @@ def serve_asyncio(clients: int, latency: float) -> Run:
         await asyncio.gather(*(one_client() for _ in range(clients)))
 
     run = timed("asyncio", clients, clock, lambda: asyncio.run(all_clients()))
-    return Run(run.strategy, clients, run.elapsed, run.cpu, len(threads), peak_waiting)
+    return Run(
+        run.strategy, clients, run.elapsed, run.cpu, len(threads), peak_waiting
+    )
 
 
 # --8<-- [start:yield_now]
@@ -251,7 +267,14 @@ def compare(clients: int, latency: float, *, work: float = 0.0) -> list[Run]:
     ]
 
 
-RUN_HEADINGS = ("strategy", "clients", "elapsed", "CPU", "threads", "peak waiting")
+RUN_HEADINGS = (
+    "strategy",
+    "clients",
+    "elapsed",
+    "CPU",
+    "threads",
+    "peak waiting",
+)
 
 
 def format_runs(runs: Iterable[Run]) -> str:
@@ -280,7 +303,8 @@ def format_table(headings: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     for row in table:
         cells = [row[0].ljust(widths[0])]
         cells += [
-            cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)
+            cell.rjust(width)
+            for cell, width in zip(row[1:], widths[1:], strict=True)
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

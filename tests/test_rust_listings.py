@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -115,21 +114,3 @@ def test_listing_is_formatted_as_rustfmt_would(listing: Path) -> None:
     assert checked.returncode == 0, (
         f"rustfmt would change {listing.name}:\n{checked.stdout}"
     )
-
-
-# The width docs/listings/rustfmt.toml gives rustfmt, which leaves comments
-# and string literals as they are; this checks every line.
-LISTING_WIDTH: int = tomllib.loads((LISTINGS / "rustfmt.toml").read_text())["max_width"]
-
-
-@pytest.mark.parametrize(
-    "listing", sorted(LISTINGS.glob("*.rs")), ids=lambda path: path.name
-)
-def test_listing_lines_fit_the_code_column(listing: Path) -> None:
-    """At desktop width a page's code column holds 80 characters."""
-    long = [
-        f"{listing.name}:{number}: {len(line)} characters"
-        for number, line in enumerate(listing.read_text().splitlines(), 1)
-        if len(line) > LISTING_WIDTH
-    ]
-    assert not long, "lines a reader would have to scroll to:\n" + "\n".join(long)

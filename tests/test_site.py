@@ -6,14 +6,18 @@ broken-link checks build small scratch copies of the docs.
 
 from __future__ import annotations
 
+import doctest
 import re
+import textwrap
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from sybil import Sybil
+from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
-from sitetools.snippets import includes_in
+from sitetools.snippets import expand, includes_in
 from tests.sitebuild import (
     ROOT,
     BuildResult,
@@ -110,6 +114,54 @@ def test_included_snippets_appear_verbatim(built_site: BuildResult, page: str) -
                     f"{':' + include.section if include.section else ''}"
                     f" not shown: {line!r}"
                 )
+
+
+# At 1280 px a page's code column shows 80 characters of Material's code font
+# (688 px at 8.18 px each, measured in Chromium); a longer line is cut off
+# until the reader scrolls the block sideways.
+CODE_COLUMN = 80
+FENCE = re.compile(r"\{?[ \t]*\.?(?P<language>[\w-]+)[^\n]*$\n", re.MULTILINE)
+
+
+def shown_code(markdown: Path) -> Iterator[tuple[str, str]]:
+    """(language, line) for every line of code a page shows, output left out.
+
+    Snippets are expanded as the build expands them. In a session block only
+    the lines a reader types count: a doctest's examples, a shell's commands.
+    """
+    fences = RawFencedCodeBlockLexer(info_pattern=FENCE)
+    for region in fences(Sybil([]).parse(markdown)):
+        language = str(region.lexemes["language"])
+        text = expand(textwrap.dedent(str(region.lexemes["source"])))[0]
+        if language == "text":  # output, shown as it was printed
+            continue
+        if language == "console":
+            lines = [line for line in text.splitlines() if line.startswith("$ ")]
+        elif text.lstrip().startswith(">>>"):
+            lines = []
+            for example in doctest.DocTestParser().get_examples(text):
+                source = example.source.splitlines()
+                indent = " " * example.indent
+                lines += [f"{indent}>>> {source[0]}"]
+                lines += [f"{indent}... {line}" for line in source[1:]]
+        else:
+            lines = text.splitlines()
+        for line in lines:
+            yield language, line
+
+
+@pytest.mark.parametrize("page", nav_pages(config()["nav"]))
+def test_code_a_page_shows_fits_its_code_column(page: str) -> None:
+    """No line of code needs a sideways scroll at desktop width.
+
+    Output is left out: a traceback or a long repr is what it is.
+    """
+    wide = [
+        f"{language}, {len(line)} characters: {line.strip()}"
+        for language, line in shown_code(DOCS / page)
+        if len(line) > CODE_COLUMN
+    ]
+    assert not wide, f"{page}: lines wider than {CODE_COLUMN}:\n" + "\n".join(wide)
 
 
 def test_readme_quotes_the_published_address() -> None:
