@@ -317,16 +317,8 @@ class Executor:
             result = task.future.poll(Context(task.waker()))
         except Exception as error:
             if self.record:
-                self.trace.append(
-                    PollRecord(
-                        self.polls,
-                        task.name,
-                        woken_by,
-                        before,
-                        task.state(),
-                        f"raised {type(error).__name__}",
-                    )
-                )
+                raised = f"raised {type(error).__name__}"
+                self._trace_poll(task, woken_by, before, raised)
             state = before if self.record else task.state()
             error.add_note(f"while polling task {task.name!r} in state {state}")
             raise
@@ -343,16 +335,16 @@ class Executor:
                     "not Ready(...) or Pending()"
                 )
         if self.record:
-            self.trace.append(
-                PollRecord(
-                    self.polls,
-                    task.name,
-                    woken_by,
-                    before,
-                    task.state(),
-                    repr(result),
-                )
-            )
+            self._trace_poll(task, woken_by, before, repr(result))
+
+    def _trace_poll(
+        self, task: Task[Any], woken_by: str, before: str, result: str
+    ) -> None:
+        """Adds the row for the poll that just ended to the trace."""
+        row = PollRecord(
+            self.polls, task.name, woken_by, before, task.state(), result
+        )
+        self.trace.append(row)
 
     def _turn_drivers(self) -> bool:
         return any([driver.turn() for driver in self.drivers])
