@@ -1,0 +1,164 @@
+"""The site as readers see it, in a real browser with no network.
+
+The built site is served on 127.0.0.1 (:mod:`tests.browsing`) and driven by
+Playwright in Debian's Chromium. On the main thread, each page is opened once,
+in a fresh context (a first visit: no cache, nothing stored), by the package
+fixture ``opened``; the tests of every module in this package take turns on
+it, because pytest runs every test of one page before opening the next.
+Meanwhile two worker threads, each with a browser of its own, run axe and
+take screenshots of every page in both palettes
+(:class:`~tests.browser.palettes.PalettesInBackground`); the axe tests, moved
+to the end of the run, collect their findings. Every request that leaves the
+server is aborted and fails the test that caused it; so does any console
+error.
+
+Every test in this package is marked ``browser`` (``make quick`` leaves them
+out) and skips with the reason when Chromium is missing. Screenshots go to
+``.cache/screenshots/``; the terminal summary says where, and lists each
+page's first-load weight.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.browser.pages import ALL_PAGES, DESKTOP, Opened
+from tests.browser.palettes import PalettesInBackground
+from tests.browsing import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    CHROMIUM_MISSING,
+    SCREENSHOTS,
+    SiteServer,
+    fetches_icons,
+    page_url,
+    site_prefix,
+    visit,
+)
+from tests.report import note
+from tests.sitebuild import BuildResult
+
+HERE = Path(__file__).parent
+# The test that collects the background workers' findings, page by page.
+AXE_TEST = "test_axe_finds_nothing_serious"
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if HERE in item.path.parents:
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(
+            pytest.mark.skipif(not CHROMIUM.is_file(), reason=CHROMIUM_MISSING)
+        )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The axe tests go last, so the main thread's checks run while axe works.
+
+    trylast: after pytest has grouped the tests by page.
+    """
+    axe = [item for item in items if getattr(item, "originalname", None) == AXE_TEST]
+    if not axe:
+        return
+    others = [item for item in items if item not in axe]
+    last_browser = max(
+        (i for i, item in enumerate(others) if HERE in item.path.parents), default=-1
+    )
+    items[:] = others[: last_browser + 1] + axe + others[last_browser + 1 :]
+
+
+# --- fixtures ----------------------------------------------------------------
+# Package scope: one server, browser and opened page shared by every module.
+# Not session scope: Playwright's sync API keeps an asyncio loop marked as
+# running on this thread while it is open, which would break any later test
+# that calls asyncio.run().
+
+
+@pytest.fixture(scope="package")
+def server(built_site: BuildResult) -> Iterator[SiteServer]:
+    with SiteServer(built_site.site, site_prefix()) as running:
+        yield running
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(request: pytest.FixtureRequest) -> Path:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    note(
+        request.config,
+        "screenshots",
+        f"every page in both palettes, chapter pages also at 375 px: {SCREENSHOTS}",
+    )
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="package", autouse=True)
+def palettes(
+    request: pytest.FixtureRequest, server: SiteServer, screenshots: Path
+) -> Iterator[PalettesInBackground]:
+    """Starts axe and screenshots as soon as the first browser test runs.
+
+    Only for the pages whose axe tests were selected (all, unless ``-k`` or
+    a node id picks fewer); the workers stop when the package is done.
+    """
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if getattr(item, "originalname", None) == AXE_TEST
+    }
+    workers = PalettesInBackground(
+        server, [name for name in ALL_PAGES if name in selected], screenshots
+    )
+    yield workers
+    workers.stop()
+
+
+@pytest.fixture(scope="package")
+def icons(browser: Browser, server: SiteServer) -> bool:
+    """Whether the browser fetches page icons, so a first load waits for one."""
+    return fetches_icons(browser, server)
+
+
+@pytest.fixture(scope="package")
+def opened(
+    request: pytest.FixtureRequest, browser: Browser, server: SiteServer, icons: bool
+) -> Iterator[Opened]:
+    """The page named by the test's parameter, with everything it asked for."""
+    name: str = request.param
+    with visit(
+        browser,
+        server,
+        viewport=DESKTOP,
+        color_scheme="light",
+        permissions=["clipboard-read", "clipboard-write"],
+    ) as v:
+        v.goto_everything(page_url(name), icon=icons)
+        yield Opened(name, v, list(v.finished), v.trouble_since(), v.checkpoint())
+
+
+@pytest.fixture
+def quiet(opened: Opened) -> Iterator[Opened]:
+    """The opened page; the test fails if it errors or leaves the site.
+
+    Trouble is reported from where the last test on the page left off, so
+    nothing that happens between two tests goes unseen.
+    """
+    yield opened
+    trouble = opened.visit.trouble_since(opened.reported)
+    opened.reported = opened.visit.checkpoint()
+    assert not trouble, f"{opened.name}: {trouble}"

@@ -1,0 +1,100 @@
+"""What the browser tests share: the pages, viewports, palettes, and how to
+open a page and show a block that sits inside a tab or a details element.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browsing import Visit, page_url
+from tests.sitebuild import ROOT, config, html_path, nav_pages
+
+DOCS = ROOT / "docs"
+NAV_PAGES = nav_pages(config()["nav"])
+# Every page a reader can land on: the nav, and the page for a wrong address.
+ALL_PAGES = [*NAV_PAGES, "404.html"]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 800}
+# Material's two palettes, in the order a first visit on a light system shows
+# them, each with the title of the toggle that leaves it for the other.
+PALETTES = (("default", "Switch to dark mode"), ("slate", "Switch to light mode"))
+NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+
+
+@dataclass
+class Opened:
+    """A page as a first-time reader opened it, shared by that page's tests."""
+
+    name: str
+    visit: Visit
+    # What happened while it loaded, before any test touched it.
+    load_requests: list[Any]
+    load_trouble: list[str]
+    # How far trouble on the page has been reported (see the ``quiet`` fixture).
+    reported: tuple[int, int]
+
+    @property
+    def page(self) -> Page:
+        return self.visit.page
+
+
+def on_pages(pages: list[str]) -> pytest.MarkDecorator:
+    """Run a test once per page, on the page the ``opened`` fixture opened.
+
+    Every test module uses the same fixture, so each page is opened once for
+    all of them: pytest runs every test of one page before the next page.
+    """
+    return pytest.mark.parametrize("opened", pages, indirect=True)
+
+
+def slug(page: str) -> str:
+    return page_url(page).strip("/").replace("/", "-").removesuffix(".html") or "index"
+
+
+def built_html(site: Path, page: str) -> str:
+    return html_path(site, page).read_text(encoding="utf-8")
+
+
+def scheme(page: Page) -> str:
+    return str(page.evaluate("document.body.getAttribute('data-md-color-scheme')"))
+
+
+def screenshot(page: Page, path: Path, *, whole: bool) -> None:
+    """A JPEG for a reviewer: the whole page, or what the first screen shows.
+
+    JPEG, not PNG: a chapter page is about 17,000 px tall, and encoding it as
+    PNG took twice as long, for text a reviewer reads just as well. Only
+    chapter pages are taken whole; the API reference is long and alike from
+    page to page, and its top shows its palette.
+    """
+    page.screenshot(path=path, full_page=whole, type="jpeg", quality=85)
+
+
+# Clicks whichever tab label hides an element, outermost first, and opens the
+# details elements around it, so that the element is shown.
+REVEAL_JS = """
+(element) => {
+  const labels = [];
+  for (let block = element.closest('.tabbed-block'); block;
+       block = block.parentElement.closest('.tabbed-block')) {
+    const set = block.closest('.tabbed-set');
+    const index = [...block.parentElement.children].indexOf(block);
+    const label = set.querySelectorAll(':scope > .tabbed-labels > label')[index];
+    labels.unshift(label);
+  }
+  for (const details of document.querySelectorAll('details:not([open])')) {
+    if (details.contains(element)) details.open = true;
+  }
+  labels.forEach((label) => label.click());
+  return labels.length;
+}
+"""
+
+
+def reveal(handle: Any) -> None:
+    handle.evaluate(REVEAL_JS)

@@ -1,0 +1,219 @@
+"""Palettes and accessibility: contrast, axe-core, and the background workers.
+
+axe and full-page screenshots are most of the browser tests' work, so two
+worker threads do them for every page in both palettes
+(:class:`PalettesInBackground`) while the main thread runs the other checks;
+``test_palettes.py`` collects their findings at the end.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, sync_playwright
+
+from tests.browser.pages import (
+    DESKTOP,
+    NO_TRANSITIONS,
+    PALETTES,
+    scheme,
+    screenshot,
+    slug,
+)
+from tests.browsing import CHROMIUM, CHROMIUM_FLAGS, SiteServer, Visit, page_url, visit
+
+SERIOUS = {"serious", "critical"}
+MIN_CONTRAST = 4.5  # WCAG AA, normal text
+
+# Contrast of text against what is really behind it: walks up to the first
+# opaque background, blending translucent layers on the way, as WCAG defines.
+CONTRAST_JS = """
+(samples) => {
+  const parse = (css) => {
+    const m = css.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) =>
+    [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
+  const background = (element) => {
+    const layers = [];
+    for (let e = element; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    return layers.reverse().reduce((bg, layer) => over(layer, bg), [255, 255, 255, 1]);
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.slice(0, 3).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const out = [];
+  for (const [selector, property] of samples) {
+    const element = document.querySelector(selector);
+    if (!element || !element.getClientRects().length) continue;
+    const bg = background(element);
+    const fg = over(parse(getComputedStyle(element)[property]), bg);
+    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+    out.push({selector, ratio: (hi + 0.05) / (lo + 0.05)});
+  }
+  return out;
+}
+"""
+
+# What a reader reads on a page, in each palette: body text, links, code,
+# navigation, the header, and the text inside generated figures.
+CONTRAST_SAMPLES = [
+    (".md-content .md-typeset p", "color"),
+    (".md-content .md-typeset p a", "color"),
+    (".md-content .md-typeset p code", "color"),
+    (".md-content .md-typeset pre code", "color"),
+    (".md-nav__link--active", "color"),
+    (".md-header__topic .md-ellipsis", "color"),
+    (".chapter-figure svg text", "fill"),
+    (".chapter-figure figcaption", "color"),
+]
+
+
+def low_contrast(page: Page) -> list[str]:
+    samples = page.evaluate(CONTRAST_JS, CONTRAST_SAMPLES)
+    assert samples, "no text found to measure"
+    return [
+        f"{s['selector']}: {s['ratio']:.2f}:1"
+        for s in samples
+        if s["ratio"] < MIN_CONTRAST
+    ]
+
+
+# The only axe rules whose outcome depends on colour. The dark palette changes
+# colours and nothing else, so there it needs only these, in half the time.
+COLOUR_RULES = {
+    "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}
+}
+
+
+def serious_violations(page: Page, options: dict[str, Any] | None = None) -> list[str]:
+    """axe-core's serious and critical findings, from the copy pinned on PyPI."""
+    # Only violations get full details: the same findings, in half the time.
+    options = {"resultTypes": ["violations"], **(options or {})}
+    results = Axe().run(page, options=options).response
+    assert results["testEngine"]["name"] == "axe-core", "axe-core did not run"
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in results["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+class PalettesInBackground:
+    """axe findings and screenshots for every page in each palette, off the main thread.
+
+    axe and full-page screenshots are most of the browser tests' work, so
+    they run while the main thread does the other checks. Playwright allows
+    one instance per thread: each worker thread has its own browser and one
+    context, reused from page to page as a reader's browser would be (the
+    main thread's fresh contexts are what check a first visit), and takes
+    pages from a shared queue until none are left. On each page it runs axe
+    and takes the screenshot, switches to the dark palette with the toggle
+    and does the same, then switches back, so the next page opens light.
+    """
+
+    WORKERS = 2  # one per core of the machine the time budget is set for
+
+    def __init__(self, server: SiteServer, pages: list[str], shots: Path) -> None:
+        self._findings: dict[tuple[str, str], list[str]] = {}
+        self._ready = threading.Condition()
+        self._failure: BaseException | None = None
+        self._pages: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for name in pages:
+            self._pages.put(name)
+        self._threads = [
+            threading.Thread(target=self._work, args=(server, shots), daemon=True)
+            for _ in range(self.WORKERS if pages else 0)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Drops the pages not started yet and waits for the workers to end."""
+        while not self._pages.empty():
+            try:
+                self._pages.get_nowait()
+            except queue.Empty:
+                break
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+    def _work(self, server: SiteServer, shots: Path) -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+                )
+                with visit(
+                    browser, server, viewport=DESKTOP, color_scheme="light"
+                ) as reader:
+                    while True:
+                        try:
+                            name = self._pages.get_nowait()
+                        except queue.Empty:
+                            break
+                        for palette, findings in self._check(reader, name, shots):
+                            with self._ready:
+                                self._findings[name, palette] = findings
+                                self._ready.notify_all()
+                browser.close()
+        except BaseException as error:  # reported by findings(), not lost
+            with self._ready:
+                self._failure = error
+                self._ready.notify_all()
+
+    @staticmethod
+    def _check(
+        reader: Visit, name: str, shots: Path
+    ) -> Iterator[tuple[str, list[str]]]:
+        """Each palette's findings on one page, light first."""
+        page = reader.page
+        checkpoint = reader.checkpoint()
+        reader.goto(page_url(name))
+        page.add_style_tag(content=NO_TRANSITIONS)
+        for number, (palette, toggle) in enumerate(PALETTES):
+            shown = scheme(page)
+            if shown != palette:
+                findings = [f"palette {shown} is shown where {palette} should be"]
+            else:
+                # The dark palette is the same HTML with other colours
+                # (Material's slate scheme sets colour variables only), so
+                # there only the colour rules can find what the light run
+                # did not.
+                rules = None if number == 0 else COLOUR_RULES
+                findings = serious_violations(page, rules)
+                shot = shots / f"{slug(name)}-{palette}.jpg"
+                screenshot(page, shot, whole=not name.startswith("reference/"))
+                page.get_by_title(toggle).first.click()
+            if number == len(PALETTES) - 1 and scheme(page) != PALETTES[0][0]:
+                findings.append("the toggle did not switch back to the light palette")
+            yield palette, findings + reader.trouble_since(checkpoint)
+            checkpoint = reader.checkpoint()
+
+    def findings(self, name: str, palette: str) -> list[str]:
+        """axe's serious findings for one page and palette (waits for them)."""
+        with self._ready:
+            done = self._ready.wait_for(
+                lambda: (name, palette) in self._findings or self._failure is not None,
+                timeout=300,
+            )
+            if self._failure is not None:
+                raise AssertionError("a palette worker failed") from self._failure
+            assert done, f"axe did not finish {name} ({palette}) in 300 s"
+            return self._findings[name, palette]

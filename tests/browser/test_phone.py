@@ -1,0 +1,40 @@
+"""At phone width (375 px) the page never scrolls sideways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.browser.pages import (
+    DESKTOP,
+    NAV_PAGES,
+    PHONE,
+    Opened,
+    on_pages,
+    screenshot,
+    slug,
+)
+
+
+@on_pages(NAV_PAGES)
+def test_no_horizontal_scroll_at_phone_width(quiet: Opened, screenshots: Path) -> None:
+    """At 375 px the page never scrolls sideways (code blocks scroll inside)."""
+    page = quiet.page
+    page.set_viewport_size(PHONE)
+    try:
+        widths = page.evaluate(
+            "({scroll: document.scrollingElement.scrollWidth,"
+            " client: document.scrollingElement.clientWidth})"
+        )
+        if not quiet.name.startswith("reference/"):
+            screenshot(page, screenshots / f"{slug(quiet.name)}-375px.jpg", whole=False)
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('.md-content *')]
+                .filter((e) => e.getBoundingClientRect().right
+                               > document.scrollingElement.clientWidth + 1)
+                .slice(0, 5).map((e) => e.tagName + '.' + e.className)"""
+        )
+    finally:
+        page.set_viewport_size(DESKTOP)
+    assert widths["scroll"] <= widths["client"], (
+        f"{quiet.name} scrolls sideways at 375 px: {widths}; too wide: {wide}"
+    )
