@@ -16,10 +16,30 @@ $(STAMP): pyproject.toml constraints.txt
 		-c constraints.txt -e '.[docs,test]'
 	touch $(STAMP)
 
-serve: $(STAMP)
+# npm packages (package.json, exact versions and hashes in package-lock.json)
+# for the checks and site parts that need Node. Reinstalled when the lock
+# changes; without npm, everything else still works and this is said once.
+NPM := $(shell command -v npm 2>/dev/null)
+ifneq ($(NPM),)
+NODE_SETUP := node_modules/.installed-stamp
+$(NODE_SETUP): package.json package-lock.json
+	$(NPM) ci --loglevel=error
+	touch $(NODE_SETUP)
+else
+NODE_SETUP := no-npm
+.PHONY: no-npm
+no-npm:
+	@echo "make: npm not found, so the npm packages in package.json are not" \
+		"installed and the checks that need them are SKIPPED (install Node.js" \
+		"and npm to run them)"
+endif
+
+SETUP := $(STAMP) $(NODE_SETUP)
+
+serve: $(SETUP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --watch-theme
 
-lint: $(STAMP)
+lint: $(SETUP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict chapter2
@@ -31,7 +51,7 @@ test: lint
 quick: lint
 	$(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
 
-build: $(STAMP)
+build: $(SETUP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
 # Re-pin every dependency after editing pyproject.toml: resolves in a scratch
@@ -45,4 +65,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) site .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) node_modules site .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
