@@ -10,10 +10,10 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test quick lint build lock clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml sitetools/pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		-c constraints.txt -e '.[docs,test]'
+		-c constraints.txt -e '.[docs,test]' -e ./sitetools
 	touch $(STAMP)
 
 # npm packages (package.json, exact versions and hashes in package-lock.json)
@@ -59,10 +59,10 @@ build: $(SETUP)
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check '.[docs,test]'
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check '.[docs,test]' ./sitetools
 	echo "# Exact versions installed by make; regenerate with make lock." > constraints.txt
-	.lock-venv/bin/python -m pip freeze --exclude chapter2 >> constraints.txt
+	.lock-venv/bin/python -m pip freeze --exclude chapter2 --exclude chapter2-sitetools >> constraints.txt
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules site .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) node_modules site .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info sitetools/*.egg-info

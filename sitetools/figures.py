@@ -4,7 +4,7 @@ A page asks for a figure with a line of its own::
 
     <!-- figure: atm-states -->
 
-and the build hook (:mod:`sitetools.hooks`) replaces it with the SVG that
+and the Markdown extension :mod:`sitetools.generated` replaces it with the SVG that
 :func:`render` returns, inline, so it is drawn in the page's own colours and
 needs nothing from outside the site. Figures are functions of the model, so a
 change to a transition table changes the diagram in the same build: nothing is
@@ -251,7 +251,7 @@ def render(name: str) -> Figure:
 
 
 def as_html(figure: Figure) -> str:
-    """The ``<figure>`` element the hook puts on the page."""
+    """The ``<figure>`` element the extension puts on the page."""
     return (
         f'<figure class="chapter-figure" id="figure-{figure.name}">\n'
         f"{figure.svg}\n"

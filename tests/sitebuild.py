@@ -47,7 +47,7 @@ def copy_project(destination: Path, *, minimal: bool = False) -> Path:
     """A scratch copy of what the build reads, to break on purpose.
 
     With ``minimal`` the pages are replaced by one small ``index.md`` (and the
-    nav by its entry), with the site's configuration, theme and hooks intact:
+    nav by its entry), with the site's configuration, theme and extensions intact:
     enough to test what the strict build rejects, in a fraction of the time a
     full build takes.
     """

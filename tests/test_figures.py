@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import markdown
 import pytest
 
 from chapter2.machine import Transition, TransitionTable
 from sitetools.figures import FIGURES, FigureError, as_html, diagram, render
-from tests.sitebuild import ROOT, build, copy_project
+from sitetools.generated import MAKERS
+from tests.sitebuild import ROOT, build, config, copy_project
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,51 @@ def test_built_site_shows_the_figure_the_model_produces(
     assert any(expected in page.read_text() for page in site.rglob("*.html")), (
         f"no built page contains the current rendering of figure {name}"
     )
+
+
+def convert(text: str) -> str:
+    """``text`` as Markdown with the site's extensions that matter here."""
+    return markdown.markdown(
+        text, extensions=["pymdownx.superfences", "sitetools.generated"]
+    )
+
+
+def test_the_extension_replaces_a_marker_with_its_figure() -> None:
+    page = convert("Before.\n\n<!-- figure: atm-states -->\n\nAfter.\n")
+    assert as_html(render("atm-states")) in page
+    assert "<!--" not in page
+    assert page.startswith("<p>Before.</p>") and page.endswith("<p>After.</p>")
+
+
+def test_a_marker_quoted_in_code_stays_as_written() -> None:
+    page = convert("```html\n<!-- figure: atm-states -->\n```\n")
+    assert "&lt;!-- figure: atm-states --&gt;" in page
+    assert "<svg" not in page
+
+
+def test_an_unknown_figure_fails_the_conversion() -> None:
+    with pytest.raises(FigureError, match="unknown figure 'nope'"):
+        convert("<!-- figure: nope -->\n")
+
+
+def test_figures_come_from_an_extension_both_builders_run() -> None:
+    """Zensical ignores ``hooks:`` and MkDocs plugins: a figure made there
+    would vanish from a Zensical build without an error."""
+    site = config()
+    assert "hooks" not in site
+    assert "sitetools.generated" in site["markdown_extensions"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("kind", sorted(MAKERS))
+def test_no_built_page_keeps_a_marker(kind: str, built_site: object) -> None:
+    """A marker left in the HTML is a figure the build did not draw."""
+    site = built_site.site  # type: ignore[attr-defined]
+    left = [
+        str(page.relative_to(site))
+        for page in site.rglob("*.html")
+        if f"<!-- {kind}:" in page.read_text()
+    ]
+    assert not left, f"pages still holding a {kind} marker: {left}"
 
 
 def test_an_indented_figure_marker_fails_the_build(tmp_path: Path) -> None:
