@@ -13,7 +13,9 @@ wrong with it are made visible:
 * when tasks remain but none is queued and no :class:`Driver` (a timer, say)
   can wake one, :meth:`Executor.run` raises :class:`Stalled`, naming each
   stuck task and its state, instead of waiting forever as a real program
-  would.
+  would. (For a task whose waker nobody holds, tokio-console's
+  ``lost-waker`` lint gives a live Tokio program a similar warning; for a
+  waker that is held but never called, no tool can tell.)
 """
 
 from __future__ import annotations
@@ -47,8 +49,11 @@ class Driver(Protocol):
 class Stalled(RuntimeError):
     """Tasks remain, none can run, and nothing is left that could wake them.
 
-    In Rust this program would simply hang. ``stuck`` lists each task with
-    the state it is stuck in.
+    In Rust this program would simply hang. When no one holds a stuck
+    task's waker, tokio-console's ``lost-waker`` lint warns about it in a
+    live Tokio program; when the waker is held but nothing will call it, a
+    real runtime cannot tell "never" from "not yet". ``stuck`` lists each
+    task with the state it is stuck in.
     """
 
     def __init__(self, stuck: Sequence[tuple[str, str, bool]]) -> None:

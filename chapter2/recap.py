@@ -27,8 +27,8 @@ T = TypeVar("T")
 async def brew(log: list[str]) -> str:
     """Make tea, noting each step in ``log``.
 
-    Models a Rust ``async fn brew() -> String``: calling it only builds the
-    future; the body runs when something drives it.
+    Models a Rust ``async fn brew() -> &'static str``: calling it only
+    builds the future; the body runs when something drives it.
     """
     log.append("boil water")
     log.append("steep leaves")

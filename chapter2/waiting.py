@@ -201,10 +201,13 @@ def serve_asyncio(clients: int, latency: float) -> Run:
 
 # --8<-- [start:yield_now]
 class YieldNow(FutureBase[None]):
-    """``tokio::task::yield_now``: ``Pending`` once, then ``Ready``.
+    """Models ``tokio::task::yield_now``: ``Pending`` once, then ``Ready``.
 
-    It wakes its own task before returning ``Pending``, so the task goes to
-    the back of the run queue and every other ready task gets a turn first.
+    The model wakes its own task at once, before returning ``Pending``, so
+    the task goes to the back of the run queue, behind every task already
+    in it. Tokio defers that wake instead: its scheduler wakes the task only
+    after running out of ready tasks and checking its drivers. Even so,
+    Tokio promises no order; it may poll the yielding task again at once.
     """
 
     def __init__(self) -> None:

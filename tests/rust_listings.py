@@ -68,6 +68,21 @@ def rustc_says(flag: str) -> str:
     ).stdout.strip()
 
 
+@functools.cache
+def toolchain_version(toolchain: str) -> str:
+    """``rustc +TOOLCHAIN -vV``, or "" when rustup has no such toolchain."""
+    command = rustc()
+    if command is None:
+        return ""
+    completed = subprocess.run(
+        [command, f"+{toolchain}", "-vV"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return completed.stdout.strip() if completed.returncode == 0 else ""
+
+
 def rustc_version() -> str:
     """``rustc --version``, e.g. ``rustc 1.95.0 (59807616e 2026-04-14)``."""
     return rustc_says("--version")
@@ -105,16 +120,25 @@ def compile_cached(
     *,
     flags: tuple[str, ...] = FLAGS,
     env: dict[str, str] | None = None,
+    toolchain: str | None = None,
 ) -> Compiled:
     """Compile a listing (a path) or a scratch program (text), at most once.
 
-    The result, success or failure, is cached under ``.cache/rust/`` by a hash
-    of everything that could change it.
+    ``toolchain`` (e.g. ``"nightly"``) picks a rustup toolchain other than
+    the default. The result, success or failure, is cached under
+    ``.cache/rust/`` by a hash of everything that could change it.
     """
     command = rustc()
     assert command is not None
+    compiler = [command] if toolchain is None else [command, f"+{toolchain}"]
     text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
-    key = source_key(name, text, " ".join(flags), json.dumps(env or {}, sort_keys=True))
+    key = source_key(
+        name,
+        text,
+        " ".join(flags),
+        json.dumps(env or {}, sort_keys=True),
+        toolchain_version(toolchain) if toolchain else "",
+    )
     binary = CACHE / f"{name}-{key}"
     record = binary.with_suffix(".json")
     if record.exists():
@@ -128,7 +152,7 @@ def compile_cached(
         path.write_text(text, encoding="utf-8")
     partial = binary.with_suffix(f".partial-{os.getpid()}")
     completed = subprocess.run(
-        [command, *flags, "-o", str(partial), str(path)],
+        [*compiler, *flags, "-o", str(partial), str(path)],
         capture_output=True,
         text=True,
         timeout=300,

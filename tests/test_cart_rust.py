@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import textwrap
 from pathlib import Path
 
-from tests.rust_listings import RUST_TESTS, compile_cached, execute, text_blocks
+import pytest
+
+from tests.rust_listings import (
+    RUST_TESTS,
+    compile_cached,
+    execute,
+    text_blocks,
+    toolchain_version,
+)
 from tests.sitebuild import ROOT
 
 PAGE = ROOT / "docs" / "async-fn.md"
 LISTING = ROOT / "docs" / "listings" / "cart_total.rs"
-LAYOUT_TITLE = "RUSTC_BOOTSTRAP=1 rustc --edition 2021 -Zprint-type-sizes cart_total.rs"
+LAYOUT_TITLE = "rustc 1.95.0 -Zprint-type-sizes (excerpt)"
+NIGHTLY_COMMAND = (
+    "rustc +nightly --edition 2021 -Zprint-type-sizes docs/listings/cart_total.rs"
+)
 
 pytestmark = RUST_TESTS
 
@@ -23,20 +35,45 @@ def text_block(page: Path, title: str) -> list[str]:
     return bodies[0].splitlines()
 
 
-def test_the_layout_excerpt_is_what_rustc_prints() -> None:
-    """The -Zprint-type-sizes block is a contiguous excerpt of rustc's output."""
-    shown = text_block(PAGE, LAYOUT_TITLE)
-    assert shown[0].startswith("print-type-size type: `{async fn body of cart_total")
+def layout_printed(toolchain: str | None = None) -> list[str]:
+    """What ``-Zprint-type-sizes`` prints for cart_total.rs.
+
+    The stable compiler accepts the flag only with RUSTC_BOOTSTRAP=1 (the
+    page says why it is used here, and tells readers to use nightly).
+    """
     compiled = compile_cached(
         "cart_total_layout",
         LISTING,
         flags=("--edition", "2021", "-Zprint-type-sizes"),
-        env={"RUSTC_BOOTSTRAP": "1"},
+        env={"RUSTC_BOOTSTRAP": "1"} if toolchain is None else None,
+        toolchain=toolchain,
     )
     assert compiled.returncode == 0, compiled.stderr
-    printed = compiled.stdout.splitlines()
+    return compiled.stdout.splitlines()
+
+
+def assert_excerpt(shown: list[str], printed: list[str]) -> None:
+    assert shown[0] in printed, f"rustc printed no line {shown[0]!r}"
     start = printed.index(shown[0])
     assert printed[start : start + len(shown)] == shown
+
+
+def test_the_layout_excerpt_is_what_rustc_prints() -> None:
+    """The -Zprint-type-sizes block is a contiguous excerpt of rustc's output."""
+    shown = text_block(PAGE, LAYOUT_TITLE)
+    assert shown[0].startswith("print-type-size type: `{async fn body of cart_total")
+    assert_excerpt(shown, layout_printed())
+
+
+@pytest.mark.skipif(
+    not toolchain_version("nightly"), reason="no nightly toolchain installed"
+)
+def test_a_nightly_toolchain_prints_the_same_layout() -> None:
+    """The page tells readers to use nightly and says it prints the same lines."""
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert f"$ {NIGHTLY_COMMAND}" in prose
+    assert "A nightly toolchain prints the same lines" in prose
+    assert_excerpt(text_block(PAGE, LAYOUT_TITLE), layout_printed("nightly"))
 
 
 def test_rustc_futures_panic_when_resumed_after_completion() -> None:
@@ -161,7 +198,7 @@ def test_a_mutex_guard_across_an_await_makes_the_future_not_send(
 def test_rustc_warns_about_an_unused_future_unless_let_underscore(
     tmp_path: Path,
 ) -> None:
-    """The closing page: the warning, and how `let _ =` silences it."""
+    """The closing page: rustc's warning, and how `let _ =` silences it."""
     source = """\
         async fn work() -> u32 {
             1
@@ -184,7 +221,32 @@ def test_rustc_warns_about_an_unused_future_unless_let_underscore(
         (ROOT / "docs" / "using-the-model.md").read_text(encoding="utf-8").split()
     )
     assert warning in closing
-    assert "`let _ = fut;` silences the warning" in closing
+    assert "`let _ = fut;` silences rustc's warning" in closing
+
+
+@pytest.mark.skipif(
+    shutil.which("clippy-driver") is None, reason="clippy-driver not found on PATH"
+)
+def test_clippy_still_flags_let_underscore_on_a_future(tmp_path: Path) -> None:
+    """The closing page: Clippy's default lint is not silenced by `let _ =`."""
+    path = tmp_path / "ignored.rs"
+    path.write_text(
+        "async fn work() -> u32 {\n    1\n}\n\nfn main() {\n    let _ = work();\n}\n",
+        encoding="utf-8",
+    )
+    linted = subprocess.run(
+        ["clippy-driver", "--edition", "2021", "-o", str(tmp_path / "x"), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stderr
+    assert "`#[warn(clippy::let_underscore_future)]` on by default" in linted.stderr
+    closing = " ".join(
+        (ROOT / "docs" / "using-the-model.md").read_text(encoding="utf-8").split()
+    )
+    assert "Clippy's `let_underscore_future`, on by default, still flags it" in closing
 
 
 def run_with_mini_runtime(

@@ -163,7 +163,11 @@ fn compute(duration: Duration) {
     }
 }
 
-/// Like `tokio::task::yield_now`: `Pending` once, after waking its own task.
+/// Like `tokio::task::yield_now`: `Pending` once, then `Ready`. This one
+/// wakes its own task at once, so it goes behind every task already queued.
+/// Tokio's defers the wake until its scheduler has run out of ready tasks
+/// and checked its drivers, and promises no order: it may poll the yielding
+/// task again first.
 struct YieldNow(bool);
 
 impl Future for YieldNow {
