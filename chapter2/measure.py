@@ -46,6 +46,10 @@ MAX_LATENCY = 60.0
 """The longest wait ``--latency`` accepts, in seconds."""
 DEFAULT_CLIENTS = 20
 DEFAULT_LATENCY = 0.1
+DEFAULT_MAX_SECONDS = 5.0
+"""A strategy the model predicts will take longer than this is skipped unless
+``--max-seconds`` allows it: the six strategies together then take about
+30 s at most, whatever ``--clients`` and ``--latency`` say."""
 
 
 @dataclass(frozen=True)
@@ -101,12 +105,14 @@ STRATEGIES: dict[str, Strategy] = {
     )
 }
 
-HELP = "compare blocking, threads and async on clients that wait (C1-C5)"
+HELP = "time blocking, threads and async serving clients that wait"
 DESCRIPTION = (
     "Serve N clients that each wait S seconds in several ways, on the real\n"
     "clock, and print a table: wall time, what the chapter's model predicts,\n"
     "CPU time, threads used, most waits in progress at once, and growth in\n"
-    "peak memory. Each strategy runs in a fresh Python process.\n\nstrategies:\n"
+    "peak memory. Each strategy runs in a fresh Python process. A strategy\n"
+    "the model predicts will take more than --max-seconds is skipped, and\n"
+    "the table says so.\n\nstrategies:\n"
     + "\n".join(f"  {s.name:<11} {s.summary}" for s in STRATEGIES.values())
 )
 
@@ -139,6 +145,20 @@ def latency_argument(text: str) -> float:
             f"must be more than 0 and at most {MAX_LATENCY:g} seconds, got {text}"
         )
     return latency
+
+
+def max_seconds_argument(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds, got {text!r}"
+        ) from None
+    if not seconds > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"must be more than 0 seconds, got {text}"
+        )
+    return seconds
 
 
 def strategies_argument(text: str) -> list[str]:
@@ -181,13 +201,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="strategies to run, repeatable or comma-separated (default: all)",
     )
     parser.add_argument(
+        "--max-seconds",
+        type=max_seconds_argument,
+        default=DEFAULT_MAX_SECONDS,
+        metavar="T",
+        help="skip a strategy the model predicts will take more than T seconds"
+        f" (default {DEFAULT_MAX_SECONDS:g}; inf runs every one)",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="no progress lines on stderr"
     )
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """One strategy's row: the run as measured, or why it failed."""
+    """One strategy's row: the run as measured, why it failed, or the limit
+    that kept it from running."""
 
     strategy: str
     model: float
@@ -195,6 +224,8 @@ class Measurement:
     memory: int | None = None
     """Bytes the process's peak resident memory grew by during the run."""
     error: str | None = None
+    skipped_over: float | None = None
+    """The ``--max-seconds`` that ``model`` exceeded, if it was not run."""
 
 
 def peak_memory() -> int | None:
@@ -253,6 +284,11 @@ class Progress:
         if self.live:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
+
+    def note(self, line: str) -> None:
+        """A line that stays, on a terminal or not."""
+        if self.enabled:
+            print(line, file=self.stream, flush=True)
 
 
 def measure(
@@ -321,6 +357,9 @@ def format_measurements(measurements: Sequence[Measurement]) -> str:
     """The table the command prints."""
     rows: list[tuple[str, ...]] = []
     for m in measurements:
+        if m.skipped_over is not None:
+            rows.append((m.strategy, "skipped", f"{m.model:g} s", *["-"] * 5))
+            continue
         if m.run is None:
             rows.append((m.strategy, "failed", *["-"] * 6))
             continue
@@ -341,33 +380,72 @@ def format_measurements(measurements: Sequence[Measurement]) -> str:
         )
     table = format_table(TABLE_HEADINGS, rows)
     # A failure message is wider than any column: it gets a line of its own.
-    failures = [
-        f"{m.strategy}: {m.error}" for m in measurements if m.run is None
+    failures = [f"{m.strategy}: {m.error}" for m in measurements if m.error]
+    return "\n".join([table, *failures, *skip_notes(measurements)])
+
+
+def skip_notes(measurements: Sequence[Measurement]) -> list[str]:
+    """Under the table: why each skipped strategy was skipped, and the flag
+    that runs them all."""
+    skipped = [m for m in measurements if m.skipped_over is not None]
+    notes = [
+        f"{m.strategy}: skipped, the model predicts {m.model:,.6g} s,"
+        f" more than --max-seconds {m.skipped_over:g}"
+        for m in skipped
     ]
-    return "\n".join([table, *failures])
+    if skipped:
+        enough = math.ceil(max(m.model for m in skipped))
+        notes.append(f"to run anyway, add --max-seconds {enough}")
+    return notes
+
+
+def predicted_seconds(
+    names: Sequence[str], clients: int, latency: float, max_seconds: float
+) -> float:
+    """What the model predicts the strategies not skipped take together."""
+    models = (STRATEGIES[name].model(clients, latency) for name in names)
+    return sum(model for model in models if model <= max_seconds)
+
+
+def plan(
+    names: Sequence[str], clients: int, latency: float, limit: float
+) -> str:
+    """The first progress line: how many strategies run, and for how long."""
+    models = [STRATEGIES[name].model(clients, latency) for name in names]
+    skipped = sum(model > limit for model in models)
+    total = predicted_seconds(names, clients, latency, limit)
+    what = f"{len(names)} strateg{'y' if len(names) == 1 else 'ies'}"
+    if skipped:
+        what += f", {skipped} skipped (see the table)"
+    return f"{what}; the model predicts {total:,.6g} s for those that run"
 
 
 def run(args: argparse.Namespace) -> int:
     """Measure each chosen strategy and print the table; 1 if any failed."""
     names = list(dict.fromkeys(args.strategy or STRATEGIES))
+    clients, latency, limit = args.clients, args.latency, args.max_seconds
     progress = Progress(sys.stderr, enabled=not args.quiet)
+    progress.note(plan(names, clients, latency, limit))
     results: list[Measurement] = []
     try:
         for number, name in enumerate(names, 1):
             strategy = STRATEGIES[name]
             label = f"[{number}/{len(names)}] {name}"
-            progress.start(label, strategy.model(args.clients, args.latency))
-            results.append(
-                measure(strategy, args.clients, args.latency, progress)
-            )
+            model = strategy.model(clients, latency)
+            if model > limit:
+                progress.note(f"{label} skipped (model: {model:,.6g} s)")
+                results.append(Measurement(name, model, skipped_over=limit))
+                continue
+            progress.start(label, model)
+            results.append(measure(strategy, clients, latency, progress))
             progress.finish()
     except KeyboardInterrupt:
         progress.finish()
         print("interrupted", file=sys.stderr)
         return 130
-    print(heading(args.clients, args.latency, names))
+    print(heading(clients, latency, names))
     print(format_measurements(results))
-    return 1 if any(m.run is None for m in results) else 0
+    return 1 if any(m.error for m in results) else 0
 
 
 def heading(clients: int, latency: float, names: Sequence[str]) -> str:

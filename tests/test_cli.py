@@ -7,13 +7,17 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from chapter2 import measure
 from chapter2.cli import build_parser, main
 from chapter2.measure import (
     MAX_CLIENTS,
+    MAX_LATENCY,
     STRATEGIES,
     TABLE_HEADINGS,
     Measurement,
@@ -63,6 +67,7 @@ def test_measures_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert wall >= 0.06 and cpu < 0.5 * wall
     # progress went to stderr, one line per strategy (stderr is not a terminal)
     assert err.splitlines() == [
+        "3 strategies; the model predicts 0.1 s for those that run",
         "[1/3] blocking (model: 0.06 s) ...",
         "[2/3] async (model: 0.02 s) ...",
         "[3/3] threads (model: 0.02 s) ...",
@@ -95,6 +100,10 @@ def test_quiet_prints_no_progress(capsys: pytest.CaptureFixture[str]) -> None:
         (["--strategy", "async,fibers"], "unknown strategy 'fibers'"),
         (["--strategy", ","], "no strategy named in ','; choose from blocking,"),
         (["--strategy", ""], "no strategy named in ''"),
+        (["--max-seconds", "0"], "argument --max-seconds: must be more than 0"),
+        (["--max-seconds", "-1"], "must be more than 0 seconds, got -1"),
+        (["--max-seconds", "nan"], "must be more than 0 seconds, got nan"),
+        (["--max-seconds", "long"], "expected a number of seconds, got 'long'"),
         (["--colour"], "unrecognized arguments: --colour"),
     ],
 )
@@ -235,6 +244,7 @@ def test_the_command_runs_as_a_program() -> None:
     assert list(rows) == ["threads", "cpu-async"]
     assert [rows[name][4] for name in rows] == ["2", "1"]
     assert completed.stderr.splitlines() == [
+        "2 strategies; the model predicts 0.03 s for those that run",
         "[1/2] threads (model: 0.01 s) ...",
         "[2/2] cpu-async (model: 0.02 s) ...",
     ]
@@ -255,10 +265,137 @@ def test_pages_show_commands() -> None:
 @pytest.mark.parametrize("command", commands_shown_to_readers())
 def test_every_command_shown_to_readers_parses(command: str) -> None:
     """A command a page tells readers to type must be one the CLI accepts."""
-    argv = shlex.split(command)
+    argv = shlex.split(command, comments=True)
     if "--help" in argv:
         with pytest.raises(SystemExit) as exited:
             build_parser().parse_args(argv)
         assert exited.value.code == 0
     else:
         build_parser().parse_args(argv)
+
+
+def fake_measure(measured: list[str]) -> Callable[..., Measurement]:
+    """A stand-in for measure.measure that records what it was asked to run
+    and reports the model's time as the wall time: no real waiting."""
+
+    def measure_instantly(
+        strategy: measure.Strategy, clients: int, latency: float, progress: Progress
+    ) -> Measurement:
+        measured.append(strategy.name)
+        model = strategy.model(clients, latency)
+        run = Run(strategy.name, clients, model, 0.0, 1, 1)
+        return Measurement(strategy.name, model, run)
+
+    return measure_instantly
+
+
+def test_strategies_over_the_limit_are_skipped_and_the_table_says_why(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    measured: list[str] = []
+    monkeypatch.setattr(measure, "measure", fake_measure(measured))
+    # The invocation from the review: 1,000 s each for three strategies.
+    status = main(["waiting", "--clients", "10000", "--latency", "0.1"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert measured == ["threads", "async", "asyncio"]
+    rows = table_rows(out.split("\nblocking: ")[0])
+    assert {name: row[:3] for name, row in rows.items() if row[0] == "skipped"} == {
+        "blocking": ["skipped", "1000 s", "-"],
+        "cpu-serial": ["skipped", "1000 s", "-"],
+        "cpu-async": ["skipped", "1000 s", "-"],
+    }
+    assert out.splitlines()[-4:] == [
+        "blocking: skipped, the model predicts 1,000 s, more than --max-seconds 5",
+        "cpu-serial: skipped, the model predicts 1,000 s, more than --max-seconds 5",
+        "cpu-async: skipped, the model predicts 1,000 s, more than --max-seconds 5",
+        "to run anyway, add --max-seconds 1000",
+    ]
+    assert err.splitlines()[0] == (
+        "6 strategies, 3 skipped (see the table);"
+        " the model predicts 0.3 s for those that run"
+    )
+    assert "[1/6] blocking skipped (model: 1,000 s)" in err.splitlines()
+
+
+def test_the_flag_the_table_suggests_runs_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    measured: list[str] = []
+    monkeypatch.setattr(measure, "measure", fake_measure(measured))
+    args = ["waiting", "--clients", "10000", "--latency", "0.1", "--quiet"]
+    assert main([*args, "--max-seconds", "1000"]) == 0
+    assert measured == list(STRATEGIES)
+    assert "skipped" not in capsys.readouterr().out
+    measured.clear()
+    assert main([*args, "--max-seconds", "inf", "--strategy", "blocking"]) == 0
+    assert measured == ["blocking"]
+
+
+def test_a_strategy_exactly_at_the_limit_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    measured: list[str] = []
+    monkeypatch.setattr(measure, "measure", fake_measure(measured))
+    args = ["--clients", "10", "--latency", "0.5", "--strategy", "blocking"]
+    assert main(["waiting", *args, "--quiet"]) == 0
+    assert measured == ["blocking"], "10 x 0.5 s is 5 s, the default limit"
+    assert main(["waiting", *args, "--max-seconds", "4.9", "--quiet"]) == 0
+    assert measured == ["blocking"]
+    assert "to run anyway, add --max-seconds 5" in capsys.readouterr().out
+
+
+@given(
+    clients=st.integers(1, MAX_CLIENTS),
+    latency=st.floats(0, MAX_LATENCY, exclude_min=True),
+)
+# The worst cases: every strategy right at the limit, or the most clients.
+@example(clients=1, latency=5.0)
+@example(clients=1, latency=10.0)
+@example(clients=1, latency=30.0)
+@example(clients=MAX_CLIENTS, latency=5 / MAX_CLIENTS)
+@example(clients=1, latency=MAX_LATENCY)
+def test_every_allowed_invocation_is_predicted_to_take_30_s_at_most(
+    clients: int, latency: float
+) -> None:
+    """By default, whatever the arguments; start-up and thread creation add
+    a little (about 1 s for 6 processes, 3 s for 10,000 threads)."""
+    args = build_parser().parse_args(
+        ["waiting", "--clients", str(clients), "--latency", repr(latency)]
+    )
+    total = measure.predicted_seconds(
+        list(STRATEGIES), clients, latency, args.max_seconds
+    )
+    assert total <= 30
+
+
+def test_help_says_what_the_command_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out
+    assert "waiting   time blocking, threads and async" in listing
+    with pytest.raises(SystemExit):
+        main(["waiting", "--help"])
+    text = capsys.readouterr().out
+    assert "--max-seconds T" in text and "(default 5; inf runs every one)" in text
+    assert not re.search(r"\bC\d", listing + text), "claim numbers mean nothing here"
+
+
+def test_the_readme_says_how_long_its_example_takes() -> None:
+    """Each ``python -m chapter2 waiting`` line in the README that runs
+    strategies ends with ``# about N s``: the model's prediction plus start-up
+    (a fraction of a second per strategy), rounded."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = re.findall(r"python -m chapter2 (waiting .*)$", readme, re.MULTILINE)
+    runs = [line for line in lines if "--help" not in line]
+    assert runs
+    for line in runs:
+        command, _, stated = line.partition("# about ")
+        assert stated, f"README: say how long {command.strip()!r} takes"
+        args = build_parser().parse_args(shlex.split(command))
+        names = args.strategy or list(STRATEGIES)
+        total = measure.predicted_seconds(
+            names, args.clients, args.latency, args.max_seconds
+        )
+        seconds = float(stated.removesuffix(" s"))
+        assert total <= seconds <= total + 0.3 * len(names) + 1, line
