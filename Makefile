@@ -36,8 +36,12 @@ endif
 
 SETUP := $(STAMP) $(NODE_SETUP)
 
+# make serve PORT=8001 serves on another port. The wrapper is mkdocs serve with
+# its redirect from / to the site's path logged as INFO, not as a WARNING.
+PORT ?= 8000
 serve: $(SETUP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload --watch-theme
+	$(BIN)/python -m sitetools.serve --dev-addr 127.0.0.1:$(PORT) \
+		--livereload --watch-theme
 
 lint: $(SETUP)
 	$(BIN)/ruff check .
