@@ -27,7 +27,9 @@ Examples:
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -90,6 +92,27 @@ def check(clients: int, *durations: float) -> None:
         )
     for seconds in durations:
         to_ns(seconds)
+
+
+# --8<-- [start:c1]
+def block_and_measure(seconds: float) -> tuple[float, float]:
+    """C1 on the real clock: block this thread for ``seconds`` with
+    ``time.sleep`` (as ``std::thread::sleep`` does); return the wall time
+    that passed and the CPU time this thread used meanwhile.
+    """
+    to_ns(seconds)  # refuse a negative or non-numeric duration
+    collecting = gc.isenabled()
+    gc.disable()  # a collection here would be CPU time the sleep did not use
+    try:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        time.sleep(seconds)
+        return time.perf_counter() - wall, time.thread_time() - cpu
+    finally:
+        if collecting:
+            gc.enable()
+
+
+# --8<-- [end:c1]
 
 
 # --8<-- [start:blocking]

@@ -76,35 +76,6 @@ def test_a_nightly_toolchain_prints_the_same_layout() -> None:
     assert_excerpt(text_block(PAGE, LAYOUT_TITLE), layout_printed("nightly"))
 
 
-def test_rustc_futures_panic_when_resumed_after_completion() -> None:
-    """The page quotes rustc's panic for polling a finished async fn."""
-    compiled = compile_cached(
-        "resumed",
-        textwrap.dedent(
-            """\
-            use std::future::Future;
-            use std::pin::pin;
-            use std::task::{Context, Poll, Waker};
-
-            async fn one() -> u32 { 1 }
-
-            fn main() {
-                let mut cx = Context::from_waker(Waker::noop());
-                let mut future = pin!(one());
-                assert_eq!(future.as_mut().poll(&mut cx), Poll::Ready(1));
-                let _ = future.as_mut().poll(&mut cx);
-            }
-            """
-        ),
-        flags=("--edition", "2021"),
-    )
-    assert compiled.returncode == 0, compiled.stderr
-    ran = execute(compiled.binary)
-    assert ran.returncode != 0
-    assert "`async fn` resumed after completion" in ran.stderr
-    assert "`async fn` resumed after completion" in PAGE.read_text(encoding="utf-8")
-
-
 def compile_rust(
     tmp_path: Path, name: str, source: str
 ) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ sleeping thread uses almost no CPU. Upper bounds on time are benchmarks.
 
 from __future__ import annotations
 
-import time
+import gc
 
 import pytest
 
@@ -15,6 +15,7 @@ from chapter2.clock import Clock, RealClock, VirtualClock
 from chapter2.executor import Executor
 from chapter2.waiting import (
     Run,
+    block_and_measure,
     compare,
     crunch,
     crunch_async,
@@ -147,16 +148,12 @@ def test_format_table_refuses_ragged_rows() -> None:
 # Real clock: what holds on any machine.
 
 
-# --8<-- [start:c1]
-def test_c1_a_blocked_thread_uses_wall_time_but_almost_no_cpu() -> None:
-    wall, cpu = time.perf_counter(), time.process_time()
-    time.sleep(0.2)  # block this thread, as std::thread::sleep does
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    assert wall >= 0.2
-    assert cpu < 0.5 * wall  # in practice well under 1%
-
-
-# --8<-- [end:c1]
+def test_c1_the_measurement_refuses_a_bad_duration() -> None:
+    with pytest.raises(ValueError, match="finite and >= 0"):
+        block_and_measure(-1)
+    wall, _cpu = block_and_measure(0.01)
+    assert wall >= 0.01
+    assert gc.isenabled()
 
 
 def test_c1_c2_real_blocking_thread() -> None:

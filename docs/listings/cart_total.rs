@@ -2,6 +2,11 @@
 //     rustc --edition 2021 cart_total.rs && ./cart_total
 mod mini_runtime;
 
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::pin;
+use std::task::{Context, Waker};
+
 use mini_runtime::{channel, run_scenario, Receiver};
 
 // --8<-- [start:cart_total]
@@ -38,4 +43,24 @@ fn main() {
         std::mem::size_of::<Receiver<u32>>()
     );
     // --8<-- [end:size]
+
+    // --8<-- [start:after_ready]
+    let (socks_tx, socks) = channel::<u32>("socks");
+    let (shoes_tx, shoes) = channel::<u32>("shoes");
+    socks_tx.send(12);
+    shoes_tx.send(58);
+    let mut future = pin!(cart_total(socks, shoes));
+    let mut cx = Context::from_waker(Waker::noop());
+    println!("poll 1: {:?}", future.as_mut().poll(&mut cx));
+    // Poll it again, catching the panic to print its message.
+    let again =
+        panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut cx)));
+    match again {
+        Ok(poll) => println!("poll 2: {poll:?}"),
+        Err(panic) => match panic.downcast_ref::<&str>() {
+            Some(message) => println!("poll 2 panicked: {message}"),
+            None => println!("poll 2 panicked"),
+        },
+    }
+    // --8<-- [end:after_ready]
 }
