@@ -13,67 +13,12 @@ from tests.rust_listings import (
     RUST_TESTS,
     compile_cached,
     execute,
-    text_blocks,
-    toolchain_version,
 )
 from tests.sitebuild import ROOT
 
 PAGE = ROOT / "docs" / "async-fn.md"
 LISTING = ROOT / "docs" / "listings" / "cart_total.rs"
-LAYOUT_TITLE = "rustc 1.95.0 -Zprint-type-sizes (excerpt)"
-NIGHTLY_COMMAND = (
-    "rustc +nightly --edition 2021 -Zprint-type-sizes docs/listings/cart_total.rs"
-)
-
 pytestmark = RUST_TESTS
-
-
-def text_block(page: Path, title: str) -> list[str]:
-    """The lines of the ```text block with ``title`` on ``page``, dedented."""
-    bodies = [body for shown, body in text_blocks(page) if shown == title]
-    assert bodies, f"{page.name} has no text block titled {title!r}"
-    return bodies[0].splitlines()
-
-
-def layout_printed(toolchain: str | None = None) -> list[str]:
-    """What ``-Zprint-type-sizes`` prints for cart_total.rs.
-
-    The stable compiler accepts the flag only with RUSTC_BOOTSTRAP=1 (the
-    page says why it is used here, and tells readers to use nightly).
-    """
-    compiled = compile_cached(
-        "cart_total_layout",
-        LISTING,
-        flags=("--edition", "2021", "-Zprint-type-sizes"),
-        env={"RUSTC_BOOTSTRAP": "1"} if toolchain is None else None,
-        toolchain=toolchain,
-    )
-    assert compiled.returncode == 0, compiled.stderr
-    return compiled.stdout.splitlines()
-
-
-def assert_excerpt(shown: list[str], printed: list[str]) -> None:
-    assert shown[0] in printed, f"rustc printed no line {shown[0]!r}"
-    start = printed.index(shown[0])
-    assert printed[start : start + len(shown)] == shown
-
-
-def test_the_layout_excerpt_is_what_rustc_prints() -> None:
-    """The -Zprint-type-sizes block is a contiguous excerpt of rustc's output."""
-    shown = text_block(PAGE, LAYOUT_TITLE)
-    assert shown[0].startswith("print-type-size type: `{async fn body of cart_total")
-    assert_excerpt(shown, layout_printed())
-
-
-@pytest.mark.skipif(
-    not toolchain_version("nightly"), reason="no nightly toolchain installed"
-)
-def test_a_nightly_toolchain_prints_the_same_layout() -> None:
-    """The page tells readers to use nightly and says it prints the same lines."""
-    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
-    assert f"$ {NIGHTLY_COMMAND}" in prose
-    assert "A nightly toolchain prints the same lines" in prose
-    assert_excerpt(text_block(PAGE, LAYOUT_TITLE), layout_printed("nightly"))
 
 
 def compile_rust(
