@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import re
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
@@ -21,11 +22,14 @@ from chapter2.atm import (
     Digit,
     Dispense,
     Dispensing,
+    Effect,
     Enter,
     Event,
     Idle,
     InsertCard,
     Outcome,
+    RetainCard,
+    ReturnCard,
     State,
     TakeCash,
     Withdraw,
@@ -229,6 +233,35 @@ def test_each_state_carries_only_its_own_fields() -> None:
         "WithdrawalSelected": ["card", "amount"],
         "Dispensing": ["amount"],
     }
+
+
+# The pages say a state never changes: a step makes a new one. Every state,
+# event and effect, the card and the account refuse to be altered in place.
+VALUES: list[object] = [
+    *STATES,
+    *EVENTS,
+    ReturnCard(ALICE),
+    RetainCard(ALICE),
+    Dispense("alice", 20),
+    ALICE,
+    Account(pin="1234", balance=5),
+]
+
+
+def test_the_frozen_values_cover_every_state_event_and_effect() -> None:
+    kinds = {type(value) for value in VALUES}
+    assert {type(state) for state in STATES} == set(ATM_TABLE.states())
+    assert kinds >= {*get_args(State), *get_args(Event), *get_args(Effect)}
+
+
+@pytest.mark.parametrize("value", VALUES, ids=lambda value: type(value).__name__)
+def test_a_state_event_or_effect_cannot_be_changed(value: object) -> None:
+    before = copy.deepcopy(value)
+    names = [field.name for field in dataclasses.fields(value)]  # type: ignore[arg-type]
+    for name in [*names, "extra"]:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(value, name, None)
+    assert value == before
 
 
 # C6: the same key, two meanings.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from dataclasses import fields
-from typing import Any
+from dataclasses import FrozenInstanceError, fields
+from typing import Any, get_args
 
 import pytest
 from hypothesis import given, settings
@@ -15,6 +15,7 @@ from chapter2.cart import (
     CART_TOTAL,
     SCENARIOS,
     VERSIONS,
+    CartState,
     CartTotal,
     Done,
     Resumed,
@@ -87,6 +88,23 @@ def test_each_state_holds_only_what_the_rest_needs() -> None:
     assert cart.poll(noop_cx()) == Pending()
     assert cart.state == WaitingForShoes(12, shoes)
     assert [f.name for f in fields(cart.state)] == ["socks_price", "shoes"]
+
+
+def test_a_state_cannot_be_changed_in_place() -> None:
+    """Each poll makes a new state; none can be altered after it is made."""
+    _socks_tx, socks = channel("socks")
+    _shoes_tx, shoes = channel("shoes")
+    states: list[CartState] = [
+        Start(socks, shoes),
+        WaitingForSocks(socks, shoes),
+        WaitingForShoes(12, shoes),
+        Done(),
+    ]
+    assert {type(state) for state in states} == set(get_args(CartState))
+    for state in states:
+        for name in [*(f.name for f in fields(state)), "extra"]:
+            with pytest.raises(FrozenInstanceError):
+                setattr(state, name, None)
 
 
 def test_polling_after_ready_is_refused_like_rustc_panics() -> None:
