@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test quick lint build lock clean
+.PHONY: serve test quick lint build build-zensical lock clean
 
 $(STAMP): pyproject.toml sitetools/pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ endif
 
 SETUP := $(STAMP) $(NODE_SETUP)
 
+# Zensical only for what uses it: build-zensical, and the tests that compare
+# its build with MkDocs' (pyproject.toml, extra "zensical").
+ZENSICAL_STAMP := $(VENV)/.zensical-stamp
+$(ZENSICAL_STAMP): $(STAMP) constraints-zensical.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt -c constraints-zensical.txt -e '.[docs,test,zensical]'
+	touch $(ZENSICAL_STAMP)
+
 # make serve PORT=8001 serves on another port. The wrapper is mkdocs serve with
 # its redirect from / to the site's path logged as INFO, not as a WARNING.
 PORT ?= 8000
@@ -48,11 +56,11 @@ lint: $(SETUP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict chapter2
 
-test: lint
+test: lint $(ZENSICAL_STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The fast loop while writing: everything but the browser tests.
-quick: lint
+quick: lint $(ZENSICAL_STAMP)
 	$(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
 
 # The tests that need no browser, on every CPython 3.11+ on PATH or under pyenv,
@@ -65,6 +73,10 @@ test-pythons: $(SETUP)
 build: $(SETUP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# The same site built by Material's successor, into site-zensical/ (zensical.yml).
+build-zensical: $(ZENSICAL_STAMP)
+	$(BIN)/zensical build --strict --config-file zensical.yml
+
 # Re-pin every dependency after editing pyproject.toml: resolves in a scratch
 # environment and writes the exact versions that `make` then installs.
 lock:
@@ -73,7 +85,14 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check '.[docs,test]' ./sitetools
 	echo "# Exact versions installed by make; regenerate with make lock." > constraints.txt
 	.lock-venv/bin/python -m pip freeze --exclude chapter2 --exclude chapter2-sitetools >> constraints.txt
+# Zensical's extra, resolved on top of those pins so it changes none of them.
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check \
+		-c constraints.txt '.[zensical]'
+	echo "# What the zensical extra adds to constraints.txt; regenerate with make lock." \
+		> constraints-zensical.txt
+	.lock-venv/bin/python -m pip freeze --exclude chapter2 \
+		| grep -vxFf constraints.txt | grep -v ' @ ' >> constraints-zensical.txt
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules site .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info sitetools/*.egg-info
+	rm -rf $(VENV) node_modules site site-zensical .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info sitetools/*.egg-info

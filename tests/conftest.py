@@ -8,13 +8,36 @@ import pytest
 from hypothesis import settings
 
 from tests.report import note, write_summary
-from tests.sitebuild import ROOT, BuildResult, build
+from tests.sitebuild import (
+    ROOT,
+    ZENSICAL_MISSING,
+    BuildResult,
+    build,
+    build_zensical,
+    copy_project,
+    zensical_installed,
+)
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The site, built once per test session with ``mkdocs build --strict``."""
     result = build(ROOT, tmp_path_factory.mktemp("site"))
+    assert result.returncode == 0, result.log
+    return result
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The same site, built once per session by Zensical, Material's successor.
+
+    From a scratch copy of the project: Zensical writes its site and its cache
+    inside the project it builds.
+    """
+    if not zensical_installed():
+        pytest.skip(ZENSICAL_MISSING)
+    project = copy_project(tmp_path_factory.mktemp("zensical") / "project")
+    result = build_zensical(project)
     assert result.returncode == 0, result.log
     return result
 

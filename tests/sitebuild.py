@@ -9,12 +9,23 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from importlib.util import find_spec
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+ZENSICAL = [sys.executable, "-m", "zensical"]
+# Zensical reads mkdocs.yml through this file, which adds what differs for it.
+ZENSICAL_CONFIG = "zensical.yml"
+ZENSICAL_MISSING = (
+    "Zensical is not installed: `make test` installs it (pyproject.toml,"
+    " extra zensical)"
+)
+# Zensical colours its diagnostics whatever the terminal; the log is read as text.
+ANSI_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,42 @@ def build(project: Path, site: Path) -> BuildResult:
     return BuildResult(completed.returncode, completed.stderr + completed.stdout, site)
 
 
+def zensical_installed() -> bool:
+    return find_spec("zensical") is not None
+
+
+def build_zensical(project: Path) -> BuildResult:
+    """Run ``zensical build --strict`` on ``project``.
+
+    Zensical has no ``--site-dir``: it builds into the ``site_dir`` that
+    zensical.yml names, inside the project, and keeps a cache in the project's
+    ``.cache/``; so tests build a scratch copy (:func:`copy_project`).
+    """
+    completed = subprocess.run(
+        [*ZENSICAL, "build", "--strict", "--config-file", ZENSICAL_CONFIG],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    with (project / ZENSICAL_CONFIG).open(encoding="utf-8") as handle:
+        site_dir = str(yaml.load(handle, Loader=_Loader)["site_dir"])
+    log = ANSI_COLOUR.sub("", completed.stderr + completed.stdout)
+    return BuildResult(completed.returncode, log, project / site_dir)
+
+
+# What a build reads: configuration, pages, theme overrides, the tooling, and
+# every folder a page includes code from (docs/waiting.md shows a test).
+BUILD_INPUTS = (
+    "mkdocs.yml",
+    ZENSICAL_CONFIG,
+    "docs",
+    "overrides",
+    "sitetools",
+    "chapter2",
+    "tests",
+)
 SCRATCH_PAGE = "# Scratch page\n\n## A heading\n\nA [link](#a-heading).\n"
 
 
@@ -52,7 +99,7 @@ def copy_project(destination: Path, *, minimal: bool = False) -> Path:
     full build takes.
     """
     destination.mkdir(parents=True)
-    for name in ("mkdocs.yml", "docs", "chapter2", "sitetools", "overrides"):
+    for name in BUILD_INPUTS:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(
@@ -115,3 +162,58 @@ def code_lines(page_html: str) -> set[str]:
     for block in re.findall(r"<code[^>]*>(.*?)</code>", page_html, re.DOTALL):
         lines.update(line.strip() for line in visible_text(block).splitlines())
     return lines
+
+
+class ResourceCollector(HTMLParser):
+    """Collects every URL the browser would load without a click."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in {"script", "img", "iframe", "audio", "video", "source", "embed"}:
+            self.loaded += [
+                v for k, v in values.items() if k in {"src", "srcset"} and v
+            ]
+        if tag == "link" and values.get("href"):
+            rel = (values.get("rel") or "").split()
+            if {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(
+                rel
+            ):
+                self.loaded.append(values["href"] or "")
+        if tag == "object" and values.get("data"):
+            self.loaded.append(values["data"] or "")
+        if values.get("style"):
+            self.loaded += re.findall(r"url\(([^)]+)\)", values["style"] or "")
+
+
+def loaded_by(page_html: str) -> list[str]:
+    """Every URL a page makes the browser load without a click."""
+    collector = ResourceCollector()
+    collector.feed(page_html)
+    return collector.loaded
+
+
+def is_external(url: str) -> bool:
+    return bool(re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE))
+
+
+def loaded_from_outside(site: Path) -> dict[str, list[str]]:
+    """Outside URLs the built HTML and CSS load, by file: should be none."""
+    offenders: dict[str, list[str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        loaded = loaded_by(page.read_text(encoding="utf-8"))
+        external = [url for url in loaded if is_external(url)]
+        if external:
+            offenders[str(page.relative_to(site))] = external
+    for stylesheet in site.rglob("*.css"):
+        text = stylesheet.read_text(encoding="utf-8")
+        external = [
+            u for u in re.findall(r"url\(['\"]?([^'\")]+)", text) if is_external(u)
+        ]
+        external += re.findall(r"@import\s+['\"]?(?:url\()?['\"]?(//|https?:)", text)
+        if external:
+            offenders[str(stylesheet.relative_to(site))] = external
+    return offenders

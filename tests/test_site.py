@@ -10,7 +10,6 @@ import doctest
 import re
 import textwrap
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -26,43 +25,11 @@ from tests.sitebuild import (
     config,
     copy_project,
     html_path,
+    loaded_from_outside,
     nav_pages,
 )
 
 DOCS = ROOT / "docs"
-
-
-def built_pages(site: Path) -> Iterator[Path]:
-    yield from sorted(site.rglob("*.html"))
-
-
-class ResourceCollector(HTMLParser):
-    """Collects every URL the browser would load without a click."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.loaded: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag in {"script", "img", "iframe", "audio", "video", "source", "embed"}:
-            self.loaded += [
-                v for k, v in values.items() if k in {"src", "srcset"} and v
-            ]
-        if tag == "link" and values.get("href"):
-            rel = (values.get("rel") or "").split()
-            if {"stylesheet", "icon", "preload", "modulepreload", "manifest"} & set(
-                rel
-            ):
-                self.loaded.append(values["href"] or "")
-        if tag == "object" and values.get("data"):
-            self.loaded.append(values["data"] or "")
-        if values.get("style"):
-            self.loaded += re.findall(r"url\(([^)]+)\)", values["style"] or "")
-
-
-def is_external(url: str) -> bool:
-    return bool(re.match(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE))
 
 
 def test_strict_build_succeeds(built_site: BuildResult) -> None:
@@ -78,21 +45,7 @@ def test_every_nav_page_is_built(built_site: BuildResult) -> None:
 
 
 def test_nothing_is_loaded_from_outside_the_site(built_site: BuildResult) -> None:
-    offenders: dict[str, list[str]] = {}
-    for page in built_pages(built_site.site):
-        collector = ResourceCollector()
-        collector.feed(page.read_text(encoding="utf-8"))
-        external = [url for url in collector.loaded if is_external(url)]
-        if external:
-            offenders[str(page.relative_to(built_site.site))] = external
-    for stylesheet in built_site.site.rglob("*.css"):
-        text = stylesheet.read_text(encoding="utf-8")
-        external = [
-            u for u in re.findall(r"url\(['\"]?([^'\")]+)", text) if is_external(u)
-        ]
-        external += re.findall(r"@import\s+['\"]?(?:url\()?['\"]?(//|https?:)", text)
-        if external:
-            offenders[str(stylesheet.relative_to(built_site.site))] = external
+    offenders = loaded_from_outside(built_site.site)
     assert not offenders, offenders
 
 
