@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -12,8 +16,8 @@ from tests.sitebuild import (
     ROOT,
     ZENSICAL_MISSING,
     BuildResult,
+    ZensicalBuild,
     build,
-    build_zensical,
     copy_project,
     zensical_installed,
 )
@@ -27,8 +31,30 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     return result
 
 
+# The Zensical build, started as soon as the tests that need it are collected,
+# so it runs on the other core while the first tests run.
+early: dict[str, ZensicalBuild] = {}
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    wanted = any(
+        "zensical_site" in getattr(item, "fixturenames", ()) for item in session.items
+    )
+    if wanted and zensical_installed():
+        scratch = Path(tempfile.mkdtemp(prefix="zensical-site-"))
+        early["build"] = ZensicalBuild(copy_project(scratch / "project"))
+
+
+def pytest_sessionfinish() -> None:
+    build = early.pop("build", None)
+    if build is not None:  # collected, then never asked for (an early stop)
+        build.process.kill()
+        build.process.communicate()
+        shutil.rmtree(build.project.parent, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def zensical_site() -> Iterator[BuildResult]:
     """The same site, built once per session by Zensical, Material's successor.
 
     From a scratch copy of the project: Zensical writes its site and its cache
@@ -36,10 +62,16 @@ def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """
     if not zensical_installed():
         pytest.skip(ZENSICAL_MISSING)
-    project = copy_project(tmp_path_factory.mktemp("zensical") / "project")
-    result = build_zensical(project)
-    assert result.returncode == 0, result.log
-    return result
+    build = early.pop("build", None)
+    if build is None:
+        scratch = Path(tempfile.mkdtemp(prefix="zensical-site-"))
+        build = ZensicalBuild(copy_project(scratch / "project"))
+    try:
+        result = build.result()
+        assert result.returncode == 0, result.log
+        yield result
+    finally:
+        shutil.rmtree(build.project.parent, ignore_errors=True)
 
 
 # Property tests must never fail on a slow machine for being slow, and in CI

@@ -55,25 +55,45 @@ def zensical_installed() -> bool:
     return find_spec("zensical") is not None
 
 
-def build_zensical(project: Path) -> BuildResult:
-    """Run ``zensical build --strict`` on ``project``.
+class ZensicalBuild:
+    """``zensical build --strict`` of ``project``, running while other work goes on.
 
     Zensical has no ``--site-dir``: it builds into the ``site_dir`` that
     zensical.yml names, inside the project, and keeps a cache in the project's
     ``.cache/``; so tests build a scratch copy (:func:`copy_project`).
     """
-    completed = subprocess.run(
-        [*ZENSICAL, "build", "--strict", "--config-file", ZENSICAL_CONFIG],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    with (project / ZENSICAL_CONFIG).open(encoding="utf-8") as handle:
-        site_dir = str(yaml.load(handle, Loader=_Loader)["site_dir"])
-    log = ANSI_COLOUR.sub("", completed.stderr + completed.stdout)
-    return BuildResult(completed.returncode, log, project / site_dir)
+
+    TIMEOUT = 120  # seconds
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.process = subprocess.Popen(
+            [*ZENSICAL, "build", "--strict", "--config-file", ZENSICAL_CONFIG],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def result(self) -> BuildResult:
+        """Waits for the build to end."""
+        try:
+            output, _ = self.process.communicate(timeout=self.TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            raise AssertionError(
+                f"zensical build of {self.project} took over {self.TIMEOUT} s"
+            ) from None
+        with (self.project / ZENSICAL_CONFIG).open(encoding="utf-8") as handle:
+            site_dir = str(yaml.load(handle, Loader=_Loader)["site_dir"])
+        log = ANSI_COLOUR.sub("", output)
+        return BuildResult(self.process.returncode, log, self.project / site_dir)
+
+
+def build_zensical(project: Path) -> BuildResult:
+    """Run ``zensical build --strict`` on ``project`` and wait for it."""
+    return ZensicalBuild(project).result()
 
 
 # What a build reads: configuration, pages, theme overrides, the tooling, and
