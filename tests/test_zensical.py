@@ -183,30 +183,10 @@ VIEWS: dict[str, Callable[[str, str], list[str]]] = {
         own_loads(html, page)
     ),
 }
-# Until figures move from hooks: (which Zensical ignores) into a Markdown
-# extension (issue 11), pages with figures cannot match; strict, so the marks
-# must go once they do.
-FIGURES_BY_HOOK = "hooks" in config()
-MISSING_FIGURES = {"text", "generated elements"}
 
 
-def comparison(view: str, page: str) -> object:
-    source = DOCS / page
-    if (
-        FIGURES_BY_HOOK
-        and view in MISSING_FIGURES
-        and source.is_file()
-        and "<!-- figure:" in source.read_text(encoding="utf-8")
-    ):
-        reason = "figures come from hooks:, which Zensical ignores (issue 11)"
-        mark = pytest.mark.xfail(reason=reason, strict=True)
-        return pytest.param(view, page, marks=mark)
-    return (view, page)
-
-
-@pytest.mark.parametrize(
-    ("view", "page"), [comparison(view, page) for view in VIEWS for page in PAGES]
-)
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("view", VIEWS)
 def test_page_gives_the_reader_the_same(
     built_site: BuildResult, zensical_site: BuildResult, view: str, page: str
 ) -> None:

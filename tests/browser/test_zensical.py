@@ -26,10 +26,9 @@ from tests.browsing import (
     site_prefix,
     visit,
 )
-from tests.sitebuild import BuildResult, config
+from tests.sitebuild import BuildResult
 
 PAGE = "state-machines.md"
-FIGURES_BY_HOOK = "hooks" in config()
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +54,6 @@ def test_page_loads_from_the_site_alone_without_errors(reader: Visit) -> None:
     assert not reader.trouble_since(), reader.trouble_since()
 
 
-@pytest.mark.xfail(
-    FIGURES_BY_HOOK,
-    reason="figures come from hooks:, which Zensical ignores (issue 11)",
-    strict=True,
-)
 def test_every_figure_is_drawn(reader: Visit) -> None:
     asked = len(re.findall(r"<!-- figure: [\w-]+ -->", (DOCS / PAGE).read_text()))
     figures = reader.page.locator("figure.chapter-figure svg").all()
