@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
+from pathlib import Path
+
 import pytest
 
 from tests.browser.pages import ALL_PAGES, NAV_PAGES, Opened, on_pages
 from tests.browsing import SEARCH_INDEX, SiteServer
 from tests.report import note
 
-PAGE_WEIGHT_LIMIT = 500 * 1000  # bytes, search index excluded
+# What a first visit may download, search index excluded, compressed as GitHub
+# Pages serves it (gzip). About 110 KB today: Material's script and styles are
+# most of it, a long chapter page 30 KB. The limit catches what would change
+# the order of magnitude, such as a vendored diagram library or a runtime
+# loaded before the reader asks for it.
+PAGE_WEIGHT_LIMIT = 150 * 1000  # bytes
+
+
+@functools.cache
+def gzipped_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6))
 
 
 @on_pages(ALL_PAGES)
@@ -18,23 +32,24 @@ def test_first_load_is_offline_clean_and_light(
     """No request leaves the site, nothing errors, and the page stays small."""
     assert not opened.load_trouble, f"{opened.name}: {opened.load_trouble}"
     assert opened.load_requests, f"{opened.name}: no request finished"
-    weight = 0
+    raw = compressed = 0
     for finished in opened.load_requests:
         if finished.url.endswith(SEARCH_INDEX):
             continue
         served = server.file_for(finished.url)
         assert served.is_file(), f"{opened.name} loaded {finished.url}"
-        # Files are sent as they are (no compression here), so the file size
-        # is what crossed the wire; GitHub Pages gzips, so readers get less.
-        weight += finished.sizes()["responseHeadersSize"] + served.stat().st_size
+        headers = finished.sizes()["responseHeadersSize"]
+        raw += headers + served.stat().st_size
+        compressed += headers + gzipped_size(served)
     if opened.name in NAV_PAGES:
         note(
             request.config,
-            "first-load weight (all requests but the search index, uncompressed)",
-            f"{opened.name:<28} {weight / 1000:7.1f} KB"
-            f"  ({len(opened.load_requests)} requests)",
+            "first-load weight (all requests but the search index):"
+            " gzipped as served, and raw",
+            f"{opened.name:<28} {compressed / 1000:6.1f} KB gzipped"
+            f"  {raw / 1000:6.1f} KB raw  ({len(opened.load_requests)} requests)",
         )
-        assert weight <= PAGE_WEIGHT_LIMIT, (
-            f"{opened.name} weighs {weight / 1000:.1f} KB on first load,"
-            f" over {PAGE_WEIGHT_LIMIT / 1000:.0f} KB"
+        assert compressed <= PAGE_WEIGHT_LIMIT, (
+            f"{opened.name} weighs {compressed / 1000:.1f} KB gzipped on first"
+            f" load, over {PAGE_WEIGHT_LIMIT / 1000:.0f} KB"
         )
