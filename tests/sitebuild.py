@@ -139,6 +139,14 @@ def copy_project(destination: Path, *, minimal: bool = False) -> Path:
     return destination
 
 
+def broken_project(destination: Path, addition: str) -> Path:
+    """A minimal scratch copy whose one page ends with ``addition``."""
+    project = copy_project(destination, minimal=True)
+    page = project / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + addition)
+    return project
+
+
 class _Loader(yaml.SafeLoader):
     """Reads mkdocs.yml, ignoring any ``!!python/...`` tags."""
 

@@ -20,6 +20,7 @@ from sitetools.snippets import expand, includes_in
 from tests.sitebuild import (
     ROOT,
     BuildResult,
+    broken_project,
     build,
     code_lines,
     config,
@@ -123,17 +124,14 @@ def test_readme_quotes_the_published_address() -> None:
     assert site_url in readme, f"README.md must link {site_url}"
 
 
-# Each breakage, and a word the build's complaint must contain, so the test
-# cannot pass because the build failed for some other reason.
-BROKEN_PAGES = {
+# Each broken link, and a word the build's warning about it must contain, so
+# the test cannot pass because the build failed for some other reason.
+BROKEN_LINKS = {
     "missing page": ("See [the missing page](no-such-page.md).\n", "no-such-page.md"),
     "missing anchor": ("See [nothing](#no-such-heading).\n", "no-such-heading"),
     "unrecognised link": ("See [a folder](assets/).\n", "assets/"),
-    "missing snippet": (
-        '```python\n--8<-- "chapter2/no_such_module.py"\n```\n',
-        "no_such_module.py",
-    ),
 }
+MISSING_SNIPPET = '```python\n--8<-- "chapter2/no_such_module.py"\n```\n'
 
 
 def test_scratch_project_builds_before_it_is_broken(tmp_path: Path) -> None:
@@ -142,21 +140,12 @@ def test_scratch_project_builds_before_it_is_broken(tmp_path: Path) -> None:
     assert result.returncode == 0, result.log
 
 
-@pytest.mark.parametrize("breakage", sorted(BROKEN_PAGES))
-def test_strict_build_rejects_broken_links(tmp_path: Path, breakage: str) -> None:
-    project = copy_project(tmp_path / "project", minimal=True)
-    page = project / "docs" / "index.md"
-    page.write_text(
-        page.read_text(encoding="utf-8") + "\n" + BROKEN_PAGES[breakage][0],
-        encoding="utf-8",
-    )
-    result = build(project, tmp_path / "site")
-    assert result.returncode != 0, f"strict build accepted a {breakage}"
-    assert BROKEN_PAGES[breakage][1] in result.log, result.log
-
-
-def test_strict_build_rejects_a_missing_nav_page(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project", minimal=True)
+def test_strict_build_rejects_broken_links_and_a_missing_nav_page(
+    tmp_path: Path,
+) -> None:
+    """Every breakage in one scratch build (not a build each), each warned about."""
+    links = "\n".join(text for text, _ in BROKEN_LINKS.values())
+    project = broken_project(tmp_path / "project", links)
     mkdocs_yml = project / "mkdocs.yml"
     text = mkdocs_yml.read_text(encoding="utf-8")
     mkdocs_yml.write_text(
@@ -168,8 +157,21 @@ def test_strict_build_rejects_a_missing_nav_page(tmp_path: Path) -> None:
     )
     assert "gone.md" in mkdocs_yml.read_text(encoding="utf-8")
     result = build(project, tmp_path / "site")
-    assert result.returncode != 0, "strict build accepted a nav entry with no page"
-    assert "gone.md" in result.log, result.log
+    assert result.returncode != 0, "strict build accepted broken links"
+    warnings = [line for line in result.log.splitlines() if "WARNING" in line]
+    expected = {name: word for name, (_, word) in BROKEN_LINKS.items()}
+    expected["nav entry with no page"] = "gone.md"
+    unwarned = [
+        n for n, word in expected.items() if not any(word in w for w in warnings)
+    ]
+    assert not unwarned, f"strict build did not warn of: {unwarned}\n{result.log}"
+
+
+def test_strict_build_rejects_a_missing_snippet(tmp_path: Path) -> None:
+    project = broken_project(tmp_path / "project", MISSING_SNIPPET)
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0, "strict build accepted a missing snippet"
+    assert "no_such_module.py" in result.log, result.log
 
 
 def test_every_snippet_section_is_shown_somewhere() -> None:

@@ -18,6 +18,7 @@ catches those (tests/test_site.py).
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from tests.sitebuild import (
     ROOT,
     ZENSICAL_CONFIG,
     BuildResult,
+    broken_project,
     build_zensical,
     config,
     copy_project,
@@ -41,6 +43,7 @@ from tests.sitebuild import (
     visible_text,
     zensical_installed,
 )
+from tests.test_site import BROKEN_LINKS, MISSING_SNIPPET
 
 DOCS = ROOT / "docs"
 PAGES = [*nav_pages(config()["nav"]), "404.html"]
@@ -103,13 +106,14 @@ def generated(html: str) -> list[str]:
     return parser.found
 
 
-def own_files() -> set[str]:
+@functools.cache
+def own_files() -> frozenset[str]:
     """The files the site ships from docs/ (everything but the pages)."""
-    return {
+    return frozenset(
         str(path.relative_to(DOCS))
         for path in DOCS.rglob("*")
         if path.is_file() and path.suffix != ".md"
-    }
+    )
 
 
 def own_loads(html: str, page: str) -> set[str]:
@@ -249,14 +253,6 @@ def test_scripts_request_nothing_outside_the_site(zensical_site: BuildResult) ->
     assert not triggered, f"pages that make the theme load from outside: {triggered}"
 
 
-def scratch(tmp_path: Path, addition: str = "") -> Path:
-    """A minimal copy of the project whose one page ends with ``addition``."""
-    project = copy_project(tmp_path / "project", minimal=True)
-    page = project / "docs" / "index.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n" + addition)
-    return project
-
-
 def test_an_offline_plugin_would_load_from_outside(tmp_path: Path) -> None:
     """Zensical's offline plugin adds iframe-worker from a CDN to every page.
 
@@ -265,7 +261,7 @@ def test_an_offline_plugin_would_load_from_outside(tmp_path: Path) -> None:
     iframe-worker with the site and list it under ``extra.polyfills``;
     until then the check above fails, as this planted case shows.
     """
-    project = scratch(tmp_path)
+    project = copy_project(tmp_path / "project", minimal=True)
     mkdocs_yml = project / "mkdocs.yml"
     text = mkdocs_yml.read_text(encoding="utf-8")
     mkdocs_yml.write_text(text.replace("\nplugins:\n", "\nplugins:\n  - offline\n"))
@@ -278,21 +274,24 @@ def test_an_offline_plugin_would_load_from_outside(tmp_path: Path) -> None:
 # --- a broken link fails the build --------------------------------------------
 
 
+# Zensical's strict build rejects these two of MkDocs' broken links.
+CAUGHT = {
+    "missing page": "page does not exist",
+    "missing anchor": "anchor does not exist",
+}
+
+
 def test_zensical_build_rejects_broken_links(tmp_path: Path) -> None:
-    project = scratch(
-        tmp_path,
-        "See [the missing page](no-such-page.md).\n\n"
-        "See [nothing](#no-such-heading).\n",
-    )
-    result = build_zensical(project)
+    links = "\n".join(BROKEN_LINKS[name][0] for name in CAUGHT)
+    result = build_zensical(broken_project(tmp_path / "project", links))
     assert result.returncode != 0, "Zensical's strict build accepted broken links"
-    for complaint in ("page does not exist", "anchor does not exist"):
-        assert complaint in result.log, result.log
-    assert "2 issues found" in result.log, result.log
+    for name, complaint in CAUGHT.items():
+        assert complaint in result.log, f"no complaint of a {name}:\n{result.log}"
+    assert f"{len(CAUGHT)} issues found" in result.log, result.log
 
 
 def test_zensical_build_rejects_a_missing_snippet(tmp_path: Path) -> None:
-    project = scratch(tmp_path, '```python\n--8<-- "chapter2/no_such_module.py"\n```\n')
-    result = build_zensical(project)
+    """An error in a Markdown extension fails Zensical's build too."""
+    result = build_zensical(broken_project(tmp_path / "project", MISSING_SNIPPET))
     assert result.returncode != 0, "Zensical's strict build accepted a missing snippet"
     assert "no_such_module.py" in result.log, result.log
