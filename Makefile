@@ -74,7 +74,7 @@ build: $(SETUP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
 # The same site built by Material's successor, into site-zensical/ (zensical.yml).
-build-zensical: $(ZENSICAL_STAMP)
+build-zensical: $(SETUP) $(ZENSICAL_STAMP)
 	$(BIN)/zensical build --strict --config-file zensical.yml
 
 # Re-pin every dependency after editing pyproject.toml: resolves in a scratch
