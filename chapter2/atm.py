@@ -197,9 +197,9 @@ Event = InsertCard | Digit | Enter | Withdraw | Cancel | TakeCash
 ATM_TABLE = TransitionTable("atm", initial=Idle, transitions=[
     Transition(
         Idle, InsertCard, (CardInserted, Idle),
-        "card", ("known", "unknown"),
+        "InsertCard", ("known", "unknown"),
     ),
-    Transition(CardInserted, Digit, (CardInserted,), "digit: PIN"),
+    Transition(CardInserted, Digit, (CardInserted,), "Digit"),
     Transition(
         CardInserted, Enter, (Authenticated, CardInserted, Idle),
         "Enter", ("PIN right", "PIN wrong", "3rd wrong: keep card"),
@@ -207,16 +207,13 @@ ATM_TABLE = TransitionTable("atm", initial=Idle, transitions=[
     Transition(CardInserted, Cancel, (Idle,), "Cancel"),
     Transition(Authenticated, Withdraw, (WithdrawalSelected,), "Withdraw"),
     Transition(Authenticated, Cancel, (Idle,), "Cancel"),
-    Transition(
-        WithdrawalSelected, Digit, (WithdrawalSelected,),
-        "digit: amount",
-    ),
+    Transition(WithdrawalSelected, Digit, (WithdrawalSelected,), "Digit"),
     Transition(
         WithdrawalSelected, Enter, (Dispensing, WithdrawalSelected),
         "Enter", ("amount OK", "refused"),
     ),
     Transition(WithdrawalSelected, Cancel, (Idle,), "Cancel"),
-    Transition(Dispensing, TakeCash, (Idle,), "take cash"),
+    Transition(Dispensing, TakeCash, (Idle,), "TakeCash"),
 ])
 # --8<-- [end:table]
 # fmt: on

@@ -31,7 +31,7 @@ from typing import Any
 
 from chapter2.executor import Executor
 from chapter2.future import Future, FutureBase, PolledAfterCompletion
-from chapter2.machine import Transition, TransitionTable
+from chapter2.machine import Move, Transition, TransitionTable
 from chapter2.oneshot import Receiver, Sender, channel
 from chapter2.task import Context, Pending, Poll, Ready
 
@@ -119,6 +119,7 @@ class CartTotal(FutureBase[int]):
 
     def __init__(self, socks: Receiver[int], shoes: Receiver[int]) -> None:
         self.state: CartState = Start(socks, shoes)
+        self.moves: list[Move] = []  # every move so far, for traces
 
     def poll(self, cx: Context) -> Poll[int]:
         while True:
@@ -155,8 +156,7 @@ class CartTotal(FutureBase[int]):
 
     def _move(self, event: object, new_state: CartState) -> None:
         """Take one step; refuse any the table :data:`CART_TOTAL` lacks."""
-        row = CART_TOTAL.lookup(self.state, event)
-        CART_TOTAL.check_target(row, new_state)
+        self.moves.append(CART_TOTAL.move(self.state, event, new_state))
         self.state = new_state
 
     # --8<-- [end:poll]
@@ -172,6 +172,10 @@ class CartTotal(FutureBase[int]):
                 return "awaiting shoes"
             case Done():
                 return "Done"
+
+    def held(self) -> str:
+        """What the future holds now: its state, with that state's data."""
+        return repr(self.state)
 
     def __repr__(self) -> str:
         return f"CartTotal({self.state!r})"
@@ -244,6 +248,17 @@ def run_cart(
     The task is spawned as ``cart_total``; ``make_channel`` builds the two
     channels (pass :func:`~chapter2.oneshot.forgetful_channel` to see a stall).
     """
+    executor = cart_executor(scenario, version, make_channel=make_channel)
+    executor.run()
+    return executor
+
+
+def cart_executor(
+    scenario: str, version: str, *, make_channel: ChannelFactory = channel
+) -> Executor:
+    """The executor :func:`run_cart` runs, before it runs: the task spawned,
+    the early prices sent, the others waiting in its driver.
+    """
     plan = _lookup(SCENARIOS, scenario, "scenario")
     make_future = _lookup(VERSIONS, version, "version")
     socks_tx, socks = make_channel("socks")
@@ -256,7 +271,6 @@ def run_cart(
     )
     executor = Executor(drivers=[arrivals])
     executor.spawn(make_future(socks, shoes), name="cart_total")
-    executor.run()
     return executor
 
 

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from types import CoroutineType
 from typing import Any, Generic, Protocol, TypeVar
 
-from chapter2.future import CoroutineFuture, Future, label_of
+from chapter2.future import CoroutineFuture, Future, held_by, label_of, moves_of
+from chapter2.machine import Move
 from chapter2.task import Context, Pending, Ready, Waker
 
 T = TypeVar("T")
@@ -84,6 +85,10 @@ class PollRecord:
 
     ``result`` is ``Ready(...)``, ``Pending``, or ``raised SomeError`` when
     the poll raised (the error then propagates out of :meth:`Executor.run`).
+    ``held`` is what the future held after the poll, and ``moves`` the moves
+    it made during it, when the future can tell (see
+    :func:`~chapter2.future.held_by` and :func:`~chapter2.future.moves_of`);
+    the printed table leaves them out.
     """
 
     poll: int
@@ -92,6 +97,21 @@ class PollRecord:
     before: str
     after: str
     result: str
+    held: str = ""
+    moves: tuple[Move, ...] = ()
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The executor found no task ready and turned its drivers.
+
+    It happened after ``polls`` polls; ``woke`` lists the tasks that turn
+    woke, each with who woke it (empty when what the drivers did woke no
+    one, such as a value sent to a channel nobody is waiting on yet).
+    """
+
+    polls: int
+    woke: tuple[tuple[str, str], ...]
 
 
 class Task(Generic[T]):
@@ -206,6 +226,9 @@ class Executor:
         # One bound method shared by every task, not one per task.
         self._wake_task = self._schedule
         self.trace: list[PollRecord] = []
+        self.turns: list[Turn] = []
+        # While drivers turn (and recording): the wakes they cause.
+        self._woken_in_turn: list[tuple[str, str]] | None = None
         self.polls = 0
         self._tasks: list[Task[Any]] = []
         self._run_queue: deque[Task[Any]] = deque()
@@ -301,6 +324,8 @@ class Executor:
             if task.woken_by is None:
                 task.woken_by = []
             task.woken_by.append(by)
+            if self._woken_in_turn is not None:
+                self._woken_in_turn.append((task.name, by))
         if not task.queued:
             task.queued = True
             self._run_queue.append(task)
@@ -316,6 +341,7 @@ class Executor:
             woken_by = ", ".join(dict.fromkeys(task.woken_by or ()))
             task.woken_by = None
             before = task.state()
+            moved = len(moves_of(task.future))
         self.polls += 1
         task.polls += 1
         try:
@@ -323,7 +349,7 @@ class Executor:
         except Exception as error:
             if self.record:
                 raised = f"raised {type(error).__name__}"
-                self._trace_poll(task, woken_by, before, raised)
+                self._trace_poll(task, woken_by, before, raised, moved)
             state = before if self.record else task.state()
             error.add_note(f"while polling task {task.name!r} in state {state}")
             raise
@@ -340,19 +366,44 @@ class Executor:
                     "not Ready(...) or Pending()"
                 )
         if self.record:
-            self._trace_poll(task, woken_by, before, repr(result))
+            self._trace_poll(task, woken_by, before, repr(result), moved)
 
     def _trace_poll(
-        self, task: Task[Any], woken_by: str, before: str, result: str
+        self,
+        task: Task[Any],
+        woken_by: str,
+        before: str,
+        result: str,
+        moved: int,
     ) -> None:
-        """Adds the row for the poll that just ended to the trace."""
+        """Adds the row for the poll that just ended to the trace.
+
+        ``moved`` counts the future's moves before the poll began.
+        """
+        future = task.future
         row = PollRecord(
-            self.polls, task.name, woken_by, before, task.state(), result
+            self.polls,
+            task.name,
+            woken_by,
+            before,
+            task.state(),
+            result,
+            held_by(future),
+            tuple(moves_of(future)[moved:]),
         )
         self.trace.append(row)
 
     def _turn_drivers(self) -> bool:
-        return any([driver.turn() for driver in self.drivers])
+        if not self.record:
+            return any([driver.turn() for driver in self.drivers])
+        self._woken_in_turn = []
+        try:
+            turned = any([driver.turn() for driver in self.drivers])
+        finally:
+            woke, self._woken_in_turn = tuple(self._woken_in_turn), None
+        if turned:
+            self.turns.append(Turn(self.polls, woke))
+        return turned
 
     def _stalled(self) -> Stalled:
         stuck = [

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Coroutine, Generator
+from collections.abc import Coroutine, Generator, Sequence
 from contextvars import ContextVar
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
+from chapter2.machine import Move
 from chapter2.task import Context, Pending, Poll, Ready, Waker
 
 T = TypeVar("T")
@@ -74,6 +75,22 @@ def label_of(future: object) -> str:
     if callable(label):
         return str(label())
     return type(future).__name__
+
+
+def held_by(future: object) -> str:
+    """What a future holds now, as text for traces; empty if it cannot say.
+
+    A future may provide ``held()``; :class:`CoroutineFuture` shows the
+    local variables of its suspended frame.
+    """
+    held = getattr(future, "held", None)
+    return str(held()) if callable(held) else ""
+
+
+def moves_of(future: object) -> Sequence[Move]:
+    """The moves a state machine future has made so far, if it keeps them."""
+    moves = getattr(future, "moves", None)
+    return moves if isinstance(moves, list) else []
 
 
 class FutureBase(Generic[T]):
@@ -183,6 +200,20 @@ class CoroutineFuture(Generic[T]):
         if self.waiting_on is None:
             return "Start"
         return f"awaiting {label_of(self.waiting_on)}"
+
+    def held(self) -> str:
+        """The local variables of the coroutine's frame, by name.
+
+        CPython keeps every local of a suspended coroutine, needed again or
+        not, until the function returns: unlike the states of
+        :class:`~chapter2.cart.CartTotal`, which hold only what the rest of
+        the function needs.
+        """
+        frame = getattr(self.coroutine, "cr_frame", None)
+        if frame is None:
+            return ""
+        names = frame.f_locals.items()
+        return ", ".join(f"{name}={value!r}" for name, value in names)
 
     # --8<-- [start:coroutine_poll]
     def poll(self, cx: Context) -> Poll[T]:

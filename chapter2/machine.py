@@ -37,6 +37,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+# How every diagram drawn from the model looks (fonts, spacing, boxes).
+DOT_STYLE = (
+    '  graph [fontname="Arial", fontsize=12, nodesep=0.4, ranksep=0.5];',
+    '  node [fontname="Arial", fontsize=12, shape=box, style=rounded];',
+    '  edge [fontname="Arial", fontsize=10];',
+)
+
 
 class InvalidTransition(Exception):
     """An event arrived that the current state does not accept.
@@ -64,6 +71,19 @@ class InvalidTransition(Exception):
 
 class IllegalTarget(AssertionError):
     """A handler moved to a state its table row does not list (a bug in the model)."""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move a machine made: an arrow of its diagram, by state names.
+
+    ``label`` is the arrow's text (see :meth:`Transition.arrow_label`), so a
+    record of moves can be followed on the diagram drawn from the table.
+    """
+
+    source: str
+    label: str
+    target: str
 
 
 @dataclass(frozen=True)
@@ -157,6 +177,20 @@ class TransitionTable:
                 f"{type(new_state).__name__}, but the table allows only {allowed}"
             )
 
+    def move(self, state: object, event: object, new_state: object) -> Move:
+        """Check one move against the table and describe it; change nothing.
+
+        Raises :class:`InvalidTransition` if ``state`` does not accept
+        ``event``, :class:`IllegalTarget` if the row does not lead to
+        ``new_state``'s type.
+        """
+        row = self.lookup(state, event)
+        self.check_target(row, new_state)
+        target = type(new_state)
+        return Move(
+            row.source.__name__, row.arrow_label(target), target.__name__
+        )
+
     def to_dot(self, rankdir: str = "LR") -> str:
         """Graphviz DOT source for this table's diagram.
 
@@ -180,9 +214,7 @@ class TransitionTable:
         lines = [
             f'digraph "{self.name}" {{',
             f"  rankdir={rankdir};",
-            '  graph [fontname="Arial", fontsize=12, nodesep=0.4, ranksep=0.5];',
-            '  node [fontname="Arial", fontsize=12, shape=box, style=rounded];',
-            '  edge [fontname="Arial", fontsize=10];',
+            *DOT_STYLE,
             '  __start [shape=point, width=0.12, label=""];',
             f"  __start -> {self.initial.__name__};",
         ]

@@ -14,6 +14,7 @@ drawn by hand and nothing can drift.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import shutil
 import subprocess
@@ -80,6 +81,17 @@ def inline_svg(svg: str, name: str, title: str) -> str:
     svg = svg.replace('"black"', '"currentColor"')
     svg = re.sub(r"<text(?![^>]*\bfill=)", '<text fill="currentColor"', svg)
     svg = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', svg)
+    # Name each state and arrow by the model's names, so a stepper on the
+    # page can find the one to mark: data-node="Start",
+    # data-edge="Start->WaitingForSocks".
+    svg = re.sub(
+        r'(<g id="[^"]+" class="(node|edge)")>\s*<title>([^<]*)</title>',
+        lambda m: (
+            f'{m[1]} data-{m[2]}="{html.escape(html.unescape(m[3]))}">'
+            f"<title>{m[3]}</title>"
+        ),
+        svg,
+    )
     # width/height stay: without them the SVG gets whatever width Material's
     # fit-content <figure> offers (the caption decides it), and labels shrink.
     # chapter.css scales it down on screens narrower than the drawing.
@@ -107,9 +119,10 @@ def diagram(
     return Figure(name, inline_svg(svg, name, title), title, caption)
 
 
-# The waiting page's charts: serve 1 to 50 clients that each wait 0.1 s, three
-# ways, on the virtual clock (chapter2.waiting.compare), at build time.
-WAITING_CLIENTS = (1, 10, 20, 30, 40, 50)
+# The waiting page's charts: serve 1 to 100 clients that each wait 0.1 s,
+# three ways, on the virtual clock (chapter2.waiting.compare), at build time;
+# 100 clients and 0.1 s are what the table beside them shows (a test checks).
+WAITING_CLIENTS = (1, 20, 40, 60, 80, 100)
 WAITING_LATENCY = 0.1
 WAITING_LABELS = {
     "blocking": "one blocking thread",
@@ -250,11 +263,37 @@ def render(name: str) -> Figure:
     return make()
 
 
+# The narrowest column a page gives a figure, in CSS px (a 320 px phone).
+NARROWEST_COLUMN = 288
+PX_PER_UNIT = {"pt": 4 / 3, "px": 1.0, "": 1.0}
+
+
+def drawn_width(svg: str) -> float:
+    """The width the SVG is drawn at, in CSS px (its ``width`` attribute)."""
+    width = re.search(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px|)"', svg)
+    if width is None:
+        raise FigureError("an SVG figure needs a width in pt or px")
+    return float(width[1]) * PX_PER_UNIT[width[2]]
+
+
 def as_html(figure: Figure) -> str:
-    """The ``<figure>`` element the extension puts on the page."""
+    """The ``<figure>`` element the extension puts on the page.
+
+    Figures are drawn at their own size, never shrunk: that keeps every
+    label at 11 CSS px or more. One wider than the narrowest column sits in
+    a box that scrolls sideways (chapter.css shades the side that has more),
+    which the keyboard can reach and scroll.
+    """
+    box = '<div class="chapter-figure__scroll">'
+    if drawn_width(figure.svg) > NARROWEST_COLUMN:
+        label = html.escape(f"{figure.title} (scrolls sideways on narrow screens)")
+        box = (
+            f'<div class="chapter-figure__scroll" tabindex="0" role="group"'
+            f' aria-label="{label}">'
+        )
     return (
         f'<figure class="chapter-figure" id="figure-{figure.name}">\n'
-        f"{figure.svg}\n"
+        f"{box}\n{figure.svg}\n</div>\n"
         f"<figcaption>{figure.caption}</figcaption>\n"
         "</figure>"
     )
@@ -277,3 +316,22 @@ def _cart_total_states() -> Figure:
 
 
 FIGURES["cart-total-states"] = _cart_total_states
+
+
+def _waiting_clients() -> Figure:
+    from sitetools.steppers import clients_dot
+
+    svg = render_dot(clients_dot())
+    title = "The states of three client tasks on one executor"
+    return Figure(
+        "waiting-clients",
+        inline_svg(svg, "waiting-clients", title),
+        title,
+        "One row per client task: the states it went through and the polls "
+        "that moved it, from the executor's trace of the run above, drawn "
+        "when the site is built. Each arrow says who woke the task and what "
+        "<code>poll</code> returned.",
+    )
+
+
+FIGURES["waiting-clients"] = _waiting_clients

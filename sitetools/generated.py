@@ -6,11 +6,18 @@ its own such as ::
 
     <!-- figure: atm-states -->
 
-is replaced with the figure :mod:`sitetools.figures` builds for that name. An
-unknown name fails the build, and so does a marker that is indented (inside a
-tab or an admonition), where it could not stand as a block of HTML of its own.
-Without this extension the marker would stay an HTML comment and the figure
-would silently vanish; the site tests look for that.
+is replaced with the figure :mod:`sitetools.figures` builds for that name,
+and ``<!-- stepper: NAME -->`` with the stepper :mod:`sitetools.steppers`
+computes. An unknown name fails the build, and so does a marker that is
+indented (inside a tab or an admonition), where it could not stand as a block
+of HTML of its own. Without this extension the marker would stay an HTML
+comment and the figure would silently vanish; the site tests look for that.
+
+Configuration: ``site_url``, the site's address (mkdocs.yml passes its own
+``site_url`` with a YAML alias). A page with a stepper loads
+``assets/stepper.js`` by its path under that address: builders differ in how
+they rewrite relative addresses in raw HTML, and a path from the site's root
+means the same thing on every page, with or without instant navigation.
 """
 
 from __future__ import annotations
@@ -18,15 +25,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from sitetools.figures import as_html, render
+from sitetools import figures, steppers
 
-# What each kind of marker becomes: kind -> (name -> HTML).
-MAKERS: dict[str, Callable[[str], str]] = {
-    "figure": lambda name: as_html(render(name)),
+STEPPER_SCRIPT = "assets/stepper.js"
+
+# What each kind of marker becomes: kind -> (name, script address or None
+# if the page has it already -> HTML).
+MAKERS: dict[str, Callable[[str, str | None], str]] = {
+    "figure": lambda name, _: figures.as_html(figures.render(name)),
+    "stepper": lambda name, script: steppers.as_html(steppers.build(name), script),
 }
 
 MARKER = re.compile(r"<!-- (?P<kind>[a-z]+): (?P<name>[\w-]+) -->[ \t]*")
@@ -45,19 +57,26 @@ class GeneratedContent(Preprocessor):
     lines, as a block.
     """
 
+    def __init__(self, md: Markdown, script: str) -> None:
+        super().__init__(md)
+        self.script = script
+
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
+        script: str | None = self.script  # once per page
         for line in lines:
             marker = MARKER.fullmatch(line)
             if marker and marker["kind"] in MAKERS:
-                html = MAKERS[marker["kind"]](marker["name"])
+                html = MAKERS[marker["kind"]](marker["name"], script)
+                if marker["kind"] == "stepper":
+                    script = None
                 out += ["", self.md.htmlStash.store(html), ""]
                 continue
             if INDENTED_MARKER.match(line):
                 # Indented raw HTML is not a raw HTML block: it would vanish.
                 raise MisplacedMarker(
-                    f"{line.strip()} is indented; figures must stand at the "
-                    "left margin, outside tabs and admonitions"
+                    f"{line.strip()} is indented; figures and steppers must "
+                    "stand at the left margin, outside tabs and admonitions"
                 )
             out.append(line)
         return out
@@ -66,12 +85,18 @@ class GeneratedContent(Preprocessor):
 class GeneratedExtension(Extension):
     """Registers :class:`GeneratedContent` with Python-Markdown."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {"site_url": ["", "The site's address (mkdocs.yml site_url)"]}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.registerExtension(self)
+        root = urlsplit(str(self.getConfig("site_url"))).path.rstrip("/")
+        content = GeneratedContent(md, f"{root}/{STEPPER_SCRIPT}")
         # After snippets (32) and superfences (25), which has already stashed
         # fenced code, so a marker quoted in a code block stays as written;
         # before raw HTML blocks are read (20).
-        md.preprocessors.register(GeneratedContent(md), "chapter2_generated", 24)
+        md.preprocessors.register(content, "chapter2_generated", 24)
 
 
 def makeExtension(**kwargs: Any) -> GeneratedExtension:  # noqa: N802

@@ -101,6 +101,13 @@ UNLISTED = [
 ]
 
 
+def test_the_diagram_names_each_arrow_by_its_event() -> None:
+    """The diagram's labels are the event names the table and prose use
+    (guards in brackets), not other words for them."""
+    for row in ATM_TABLE.transitions:
+        assert row.label == row.event.__name__, row
+
+
 def test_most_pairings_are_refused() -> None:
     # 5 states x 6 events, of which the table lists 10.
     assert len(UNLISTED) == 20

@@ -54,7 +54,7 @@ def test_markers_show_the_model_numbers() -> None:
 
 def test_threads_chart_shows_the_threads_each_strategy_used() -> None:
     shown = set(tooltips(figures.render("waiting-threads").svg))
-    assert {"50 clients: 50 threads", "50 clients: 1 thread"} <= shown
+    assert {"100 clients: 100 threads", "100 clients: 1 thread"} <= shown
 
 
 def test_changing_the_models_numbers_changes_the_chart(
@@ -71,8 +71,8 @@ def test_changing_the_models_numbers_changes_the_chart(
     figures.waiting_runs.cache_clear()
     after = figures.render("waiting-elapsed")
     assert after.svg != before.svg
-    assert "50 clients: 10 s" in tooltips(after.svg)
-    assert "50 clients: 5 s" in tooltips(before.svg)
+    assert "100 clients: 20 s" in tooltips(after.svg)
+    assert "100 clients: 10 s" in tooltips(before.svg)
 
 
 def test_captions_state_only_what_the_model_shows(
@@ -98,7 +98,17 @@ def test_changing_the_latency_changes_chart_and_caption(
     figure = figures.render("waiting-elapsed")
     assert "each wait 0.2 s" in figure.title
     assert "finish in 0.2 s" in figure.caption
-    assert "50 clients: 10 s" in tooltips(figure.svg)
+    assert "100 clients: 20 s" in tooltips(figure.svg)
+
+
+def test_charts_cover_the_clients_of_the_table_beside_them() -> None:
+    """waiting.md prints compare(...) for some clients and latency right
+    above the charts; the charts must go as far, with the same wait."""
+    page = (ROOT / "docs" / "waiting.md").read_text(encoding="utf-8")
+    table = re.search(r"compare\(clients=(\d+), latency=([\d.]+)\)", page)
+    assert table, "waiting.md no longer prints compare(clients=N, latency=L)"
+    assert max(figures.WAITING_CLIENTS) == int(table[1])
+    assert float(table[2]) == figures.WAITING_LATENCY
 
 
 def test_chart_fits_any_palette_and_page() -> None:

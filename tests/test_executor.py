@@ -243,3 +243,44 @@ def test_many_tasks_with_one_name_get_numbers_in_order() -> None:
     names = [executor.spawn(Flag("x"), name="t").name for _ in range(4)]
     assert explicit.name == "t#3"
     assert names == ["t", "t#2", "t#4", "t#5"]
+
+
+def test_the_trace_keeps_what_each_poll_left_the_future_holding() -> None:
+    """For the site's steppers: the state's data after every poll, and the
+    moves a state machine made during it."""
+    from chapter2.cart import run_cart
+
+    trace = run_cart("one-by-one", "state-machine").trace
+    assert [r.held for r in trace] == [
+        "WaitingForSocks(socks=Receiver('socks'), shoes=Receiver('shoes'))",
+        "WaitingForShoes(socks_price=12, shoes=Receiver('shoes'))",
+        "Done()",
+    ]
+    assert [(m.source, m.label, m.target) for m in trace[1].moves] == [
+        ("WaitingForSocks", "socks: Ready(price)", "WaitingForShoes"),
+        ("WaitingForShoes", "shoes: Pending", "WaitingForShoes"),
+    ]
+    coroutine = run_cart("one-by-one", "async-fn").trace
+    assert coroutine[1].held == (
+        "socks=Receiver('socks'), shoes=Receiver('shoes'), socks_price=12"
+    )
+    assert coroutine[-1].held == "" and coroutine[-1].moves == ()
+
+
+def test_the_executor_records_each_turn_of_its_drivers_and_whom_it_woke() -> None:
+    from chapter2.cart import run_cart
+
+    turns = run_cart("other-order", "state-machine").turns
+    # The shoes price came first and woke no one; the socks price woke the task.
+    assert [(t.polls, t.woke) for t in turns] == [
+        (1, ()),
+        (1, (("cart_total", "socks sender"),)),
+    ]
+
+
+def test_an_executor_that_does_not_record_keeps_no_turns() -> None:
+    a, b = Flag("a"), Flag("b")
+    executor = Executor(drivers=[Setter(a, b)], record=False)
+    executor.spawn(both(a, b))
+    executor.run()
+    assert executor.trace == [] and executor.turns == []

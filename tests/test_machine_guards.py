@@ -1,4 +1,5 @@
-"""The two small extensions of chapter2.machine: guards per target, and rankdir."""
+"""The small extensions of chapter2.machine: guards per target, rankdir, and
+moves described by state names."""
 
 from __future__ import annotations
 
@@ -6,7 +7,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from chapter2.machine import Transition, TransitionTable
+from chapter2.machine import (
+    IllegalTarget,
+    InvalidTransition,
+    Move,
+    Transition,
+    TransitionTable,
+)
 
 
 @dataclass(frozen=True)
@@ -54,3 +61,14 @@ def test_rankdir_defaults_to_left_to_right_and_can_change() -> None:
 def test_an_unknown_rankdir_is_refused() -> None:
     with pytest.raises(ValueError, match="rankdir must be LR, RL, TB or BT, got 'up'"):
         lock().to_dot("up")
+
+
+def test_a_move_is_checked_and_described_by_state_names() -> None:
+    table = lock()
+    assert table.move(Locked(), Code(), Unlocked()) == Move(
+        "Locked", "code [right]", "Unlocked"
+    )
+    with pytest.raises(InvalidTransition):
+        table.move(Unlocked(), Code(), Locked())
+    with pytest.raises(IllegalTarget):
+        lock(()).move(Locked(), Code(), Code())

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.pages import DOCS, NAV_PAGES, Opened, on_pages, reveal
+from tests.browser.pages import (
+    DESKTOP,
+    DOCS,
+    NAV_PAGES,
+    PHONE,
+    Opened,
+    on_pages,
+    reveal,
+)
 
 # A page's request for a figure, wherever it stands: the build replaces only
 # markers on a line of their own, so an indented one (inside a tab, say) stays
@@ -45,3 +53,50 @@ def test_every_generated_figure_is_drawn(quiet: Opened) -> None:
         f"{quiet.name} asks for {markers} figures (<!-- figure: NAME -->)"
         f" but shows {len(figures)}"
     )
+
+
+# Each figure at the current width: its smallest text as drawn (font size
+# times the scale the SVG is drawn at; hypot, as an axis label is rotated),
+# and whether its box scrolls sideways and can be reached by the keyboard.
+FIGURE_TEXT_JS = """
+() => [...document.querySelectorAll('figure.chapter-figure')].map((figure) => {
+  const box = figure.querySelector('.chapter-figure__scroll');
+  const sizes = [...figure.querySelectorAll('svg text')]
+    .filter((text) => text.textContent.trim() && text.getScreenCTM())
+    .map((text) => {
+      const m = text.getScreenCTM();
+      return parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+    });
+  return {
+    name: figure.id,
+    smallest: Math.min(...sizes),
+    scrolls: box.scrollWidth > box.clientWidth
+      && ['auto', 'scroll'].includes(getComputedStyle(box).overflowX),
+    focusable: box.tabIndex >= 0,
+  };
+})
+"""
+SMALLEST_TEXT = 11  # CSS px
+
+
+@on_pages(NAV_PAGES)
+def test_figure_text_is_legible_at_phone_width(quiet: Opened) -> None:
+    """At 375 px no figure text is under 11 CSS px unless its box scrolls
+    sideways; a box that scrolls can be reached by the keyboard."""
+    page = quiet.page
+    page.set_viewport_size(PHONE)
+    try:
+        figures = page.evaluate(FIGURE_TEXT_JS)
+    finally:
+        page.set_viewport_size(DESKTOP)
+    problems = [
+        f"{f['name']}: text at {f['smallest']:.1f} px"
+        for f in figures
+        if f["smallest"] < SMALLEST_TEXT and not f["scrolls"]
+    ]
+    problems += [
+        f"{f['name']} scrolls but the keyboard cannot reach it"
+        for f in figures
+        if f["scrolls"] and not f["focusable"]
+    ]
+    assert not problems, f"{quiet.name}: {problems}"

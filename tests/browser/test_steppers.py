@@ -1,0 +1,212 @@
+"""Steppers, as a reader drives them: buttons, keys, the live region, the
+marks on the diagram, and the same after Material's instant navigation.
+
+Each stepper's expected steps are read from the built page, whose data
+tests/test_steppers.py ties to the model; here the question is whether the
+widget shows them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from playwright.sync_api import Browser, Locator, Page, Route
+
+from tests.browser.pages import DESKTOP, Opened, on_pages
+from tests.browsing import SiteServer, site_prefix, visit
+from tests.sitebuild import config
+from tests.test_steppers import pages_with_steppers
+
+STEPPER_PAGES = sorted(pages_with_steppers())
+
+# What the widget and its figure show now, in one round trip.
+SHOWN_JS = """
+(root) => {
+  const svg = document.getElementById(root.dataset.figure).querySelector('svg');
+  const marked = (state) => [...svg.querySelectorAll(`[data-state="${state}"]`)];
+  const buttons = Object.fromEntries([...root.querySelectorAll('button[data-go]')]
+    .map((b) => [b.dataset.go, b.disabled]));
+  return {
+    say: root.querySelector('[role=status]').textContent,
+    current: [...svg.querySelectorAll('[aria-current="step"]')]
+      .map((e) => e.dataset.node),
+    taken: marked('taken').map((e) => e.dataset.edge),
+    here: marked('here').map((e) => e.dataset.node).sort(),
+    disabled: buttons,
+    focused: document.activeElement.dataset.go || document.activeElement.tagName,
+  };
+}
+"""
+
+
+def shown(root: Locator) -> dict[str, Any]:
+    result: dict[str, Any] = root.evaluate(SHOWN_JS)
+    return result
+
+
+def expected(step: dict[str, Any]) -> dict[str, Any]:
+    """What the widget should show at ``step`` (as the build wrote it)."""
+    return {
+        "say": step["say"],
+        "current": [step["node"]],
+        "taken": [f"{a}->{b}" for a, b in step["edges"]],
+        "here": sorted(step["here"]),
+    }
+
+
+def same(now: dict[str, Any], step: dict[str, Any]) -> bool:
+    return {key: now[key] for key in ("say", "current", "taken", "here")} == (
+        expected(step)
+    )
+
+
+def tracks_of(root: Locator) -> list[dict[str, Any]]:
+    tracks: list[dict[str, Any]] = json.loads(root.get_attribute("data-tracks") or "")
+    return tracks
+
+
+def step_through(root: Locator, steps: list[dict[str, Any]], where: str) -> None:
+    """Next until it is disabled, checking every step; then Previous once."""
+    next_button = root.get_by_role("button", name="Next")
+    now = shown(root)
+    assert same(now, steps[0]), f"{where}: first step shows {now}"
+    assert now["disabled"]["prev"] and now["disabled"]["first"], where
+    presses = 0
+    while not next_button.is_disabled():
+        next_button.click()
+        presses += 1
+        now = shown(root)
+        assert same(now, steps[presses]), f"{where}, step {presses}: {now}"
+        assert presses < len(steps), f"{where}: Next is still enabled at the end"
+    assert presses == len(steps) - 1, f"{where}: Next disabled after {presses}"
+    # Focus left the disabled Next for Previous, not for the page.
+    assert now["focused"] == "prev", f"{where}: focus went to {now['focused']}"
+    root.get_by_role("button", name="Previous").click()
+    back = shown(root)
+    assert same(back, steps[-2]), f"{where}: Previous shows {back}"
+    assert not back["disabled"]["next"], where
+
+
+@on_pages(STEPPER_PAGES)
+def test_next_until_disabled_reaches_the_end_and_previous_goes_back(
+    quiet: Opened,
+) -> None:
+    """Every step of every run, as the build computed it, then one back."""
+    roots = quiet.page.locator("[data-stepper]")
+    assert roots.count() == len(pages_with_steppers()[quiet.name])
+    for root in roots.all():
+        name = root.get_attribute("data-stepper")
+        assert root.is_visible(), f"{name} was not set up"
+        select = root.locator("select")
+        for number, track in enumerate(tracks_of(root)):
+            if select.count():
+                select.select_option(str(number))
+            step_through(root, track["steps"], f"{name}, {track['label']}")
+
+
+# Where each run ends, in the words of the issue and the pages: Ready(70) in
+# Done for cart_total, the stall's error, the ATM back at Idle, three
+# clients Done at 0.1 s. (page, stepper, track, current node, words said)
+ENDS = {
+    "async-fn.md": [
+        ("cart-total", 0, "Done", "Ready(70)"),
+        ("cart-total", 3, "WaitingForSocks", "is stuck in state awaiting socks"),
+    ],
+    "state-machines.md": [("atm-session", 0, "Idle", "Insert your card")],
+    "waiting.md": [("clients", 0, "client 2: Done", "client 2 is now Done")],
+}
+
+
+def start_over(root: Locator) -> None:
+    """The first step of the first run, whatever earlier tests left."""
+    select = root.locator("select")
+    if select.count():
+        select.select_option("1" if select.input_value() == "0" else "0")
+        select.select_option("0")
+    reset = root.get_by_role("button", name="Reset")
+    if reset.is_enabled():
+        reset.click()
+
+
+def test_every_page_with_a_stepper_has_its_end_checked() -> None:
+    assert sorted(ENDS) == STEPPER_PAGES
+
+
+@on_pages(STEPPER_PAGES)
+def test_the_runs_end_where_the_pages_say(quiet: Opened) -> None:
+    for name, track, node, words in ENDS[quiet.name]:
+        root = quiet.page.locator(f'[data-stepper="{name}"]')
+        start_over(root)
+        if track:
+            root.locator("select").select_option(str(track))
+        root.get_by_role("button", name="Next").focus()
+        quiet.page.keyboard.press("End")
+        now = shown(root)
+        assert now["current"] == [node], (name, track, now)
+        assert words in now["say"], (name, track, now)
+
+
+@on_pages(STEPPER_PAGES)
+def test_keys_move_the_focused_stepper_only(quiet: Opened) -> None:
+    """ArrowRight, ArrowLeft, Home and End on the widget; not on the page."""
+    page = quiet.page
+    root = page.locator("[data-stepper]").first
+    start_over(root)
+    steps = tracks_of(root)[0]["steps"]
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("ArrowRight")  # focus outside the widget: nothing moves
+    assert same(shown(root), steps[0])
+    root.get_by_role("button", name="Next").focus()
+    for key, index in (
+        ("ArrowRight", 1),
+        ("End", len(steps) - 1),
+        ("ArrowLeft", len(steps) - 2),
+        ("Home", 0),
+    ):
+        page.keyboard.press(key)
+        assert same(shown(root), steps[index]), f"{quiet.name}: {key}"
+
+
+def text_of(page: Page) -> str:
+    return str(page.locator("[data-stepper] [role=status]").first.text_content())
+
+
+def test_steppers_work_after_instant_navigation(
+    server: SiteServer, browser: Browser
+) -> None:
+    """From a page without a stepper to two pages with one, by the nav links,
+    without reloading: the script loads on the first and sets up the second.
+
+    Material navigates instantly only to the addresses in sitemap.xml, which
+    name the published site; served here, the sitemap names this server
+    instead, as it would on the published site.
+    """
+    published = str(config()["site_url"]).removesuffix(site_prefix())
+
+    def local_sitemap(route: Route) -> None:
+        sitemap = server.file_for(route.request.url).read_text(encoding="utf-8")
+        route.fulfill(
+            body=sitemap.replace(published, server.origin),
+            content_type="application/xml",
+        )
+
+    with visit(browser, server, viewport=DESKTOP) as v:
+        page = v.page
+        page.route(re.compile(r".*/sitemap\.xml$"), local_sitemap)
+        v.goto("")
+        page.evaluate("window.sameDocument = true")
+        for title, name in (
+            ("What async fn compiles into", "cart-total"),
+            ("State machines, with an ATM", "atm-session"),
+        ):
+            page.locator(".md-nav--primary").get_by_role("link", name=title).click()
+            root = page.locator(f'[data-stepper="{name}"]')
+            root.wait_for(state="visible", timeout=10_000)
+            assert page.evaluate("window.sameDocument"), "the page was reloaded"
+            before = text_of(page)
+            root.get_by_role("button", name="Next").click()
+            after = text_of(page)
+            assert after != before and after.startswith(("Poll 1", "Event 1")), after
+        assert not v.trouble_since(), v.trouble_since()

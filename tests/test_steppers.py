@@ -1,0 +1,265 @@
+"""Steppers: computed from the model, ending where the pages say, and built
+into the pages exactly as the model computes them now."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import markdown
+import pytest
+
+from chapter2 import cart
+from sitetools import steppers
+from sitetools.figures import render
+from tests.sitebuild import ROOT, BuildResult, config, html_path
+
+DOCS = ROOT / "docs"
+MARKER = re.compile(r"^<!-- stepper: ([\w-]+) -->$", re.MULTILINE)
+WIDGET = re.compile(r'<div class="chapter-stepper"[^>]*>')
+
+
+def pages_with_steppers() -> dict[str, list[str]]:
+    """Each page that asks for steppers, with their names in page order."""
+    found = {}
+    for page in sorted(DOCS.rglob("*.md")):
+        names = MARKER.findall(page.read_text(encoding="utf-8"))
+        if names:
+            found[str(page.relative_to(DOCS))] = names
+    return found
+
+
+def widgets(page_html: str) -> dict[str, dict[str, str]]:
+    """Every stepper widget on a built page: its data-* attributes, by name."""
+    found = {}
+    for tag in WIDGET.findall(page_html):
+        attributes = {
+            name: html.unescape(double or single)
+            for name, double, single in re.findall(
+                r"\b(data-[\w-]+)=(?:\"([^\"]*)\"|'([^']*)')", tag
+            )
+        }
+        found[attributes["data-stepper"]] = attributes
+    return found
+
+
+def last(name: str, track: int = 0) -> steppers.Step:
+    return steppers.build(name).tracks[track].steps[-1]
+
+
+def fields(step: steppers.Step) -> dict[str, str]:
+    return dict(step.fields)
+
+
+# --- where each run ends -----------------------------------------------------
+
+
+def test_cart_total_ends_ready_70_in_done_in_every_scenario() -> None:
+    stepper = steppers.build("cart-total")
+    normal = [t for t in stepper.tracks if "stall" not in t.label]
+    assert len(normal) == len(cart.SCENARIOS)
+    for track in normal:
+        end = track.steps[-1]
+        assert end.node == "Done", track.label
+        assert fields(end)["poll returned"] == "Ready(70)", track.label
+        assert fields(end)[steppers.SM_FIELD] == "Done()"
+
+
+def test_cart_total_one_by_one_polls_three_times() -> None:
+    track = steppers.build("cart-total").tracks[0]
+    assert track.label.startswith("one-by-one")
+    titles = [step.title for step in track.steps]
+    assert titles == ["Before poll 1", "Poll 1 of 3", "Poll 2 of 3", "Poll 3 of 3"]
+    assert [step.node for step in track.steps] == [
+        "Start",
+        "WaitingForSocks",
+        "WaitingForShoes",
+        "Done",
+    ]
+    assert track.steps[2].edges == (
+        ("WaitingForSocks", "WaitingForShoes"),
+        ("WaitingForShoes", "WaitingForShoes"),
+    )
+    assert "socks sender woke cart_total" in track.steps[2].event
+
+
+def test_the_socks_receiver_leaves_the_state_when_its_price_arrives() -> None:
+    """C11, seen step by step: the state-machine version drops the receiver,
+    the coroutine's frame keeps every local."""
+    track = steppers.build("cart-total").tracks[0]
+    waiting_for_socks, waiting_for_shoes = track.steps[1], track.steps[2]
+    assert fields(waiting_for_socks)[steppers.SM_FIELD] == (
+        "WaitingForSocks(socks=Receiver('socks'), shoes=Receiver('shoes'))"
+    )
+    assert fields(waiting_for_shoes)[steppers.SM_FIELD] == (
+        "WaitingForShoes(socks_price=12, shoes=Receiver('shoes'))"
+    )
+    assert fields(waiting_for_shoes)[steppers.FN_FIELD] == (
+        "socks=Receiver('socks'), shoes=Receiver('shoes'), socks_price=12"
+    )
+
+
+def test_the_stall_ends_with_the_error_naming_task_and_state() -> None:
+    stepper = steppers.build("cart-total")
+    stall = next(t for t in stepper.tracks if "stall" in t.label)
+    end = stall.steps[-1]
+    assert end.title == "Stalled"
+    assert end.node == "WaitingForSocks"
+    error = fields(end)["error"]
+    assert error.startswith("Stalled: executor stalled")
+    assert "task 'cart_total' is stuck in state awaiting socks" in error
+    assert "no waker was stored, so no one was woken" in end.event
+
+
+def test_three_clients_end_done_at_a_tenth_of_a_second() -> None:
+    end = last("clients")
+    shown = fields(end)
+    assert shown["clock"] == "0.1 s"
+    assert [shown[f"client {n}"] for n in range(3)] == ["Done"] * 3
+    assert shown["run queue"] == "empty"
+    assert end.title == "Poll 6 of 6"
+    wake = steppers.build("clients").tracks[0].steps[4]
+    assert "the clock jumped to 0.1 s" in wake.event
+    assert "woke client 0, client 1, client 2" in wake.event
+
+
+def test_the_atm_session_ends_idle_card_returned_cash_out() -> None:
+    stepper = steppers.build("atm-session")
+    steps = stepper.tracks[0].steps
+    assert len(steps) == len(steppers.DEMO_EVENTS) + 1
+    end = fields(steps[-1])
+    assert steps[-1].node == "Idle"
+    assert end["state"] == "Idle()"
+    assert end["cards returned"] == "Card(account='alice')"
+    assert end["cash paid out"] == "60"
+    refused = [s for s in steps if s.outcome.startswith("Refused")]
+    assert [s.event for s in refused] == ["Digit(5) arrives.", "Cancel arrives."]
+    assert all(not s.edges for s in refused)
+
+
+def test_every_node_and_arrow_a_step_marks_is_in_its_figure() -> None:
+    for name in steppers.STEPPERS:
+        stepper = steppers.build(name)
+        svg = render(stepper.figure).svg
+        nodes = set(re.findall(r'data-node="([^"]*)"', svg))
+        edges = {html.unescape(e) for e in re.findall(r'data-edge="([^"]*)"', svg)}
+        for track in stepper.tracks:
+            for step in track.steps:
+                assert {step.node, *step.here} <= nodes, (name, step.title)
+                for source, target in step.edges:
+                    assert f"{source}->{target}" in edges, (name, step.title)
+
+
+# --- computed from the model, now --------------------------------------------
+
+
+def test_a_price_change_in_the_model_changes_the_stepper(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = steppers.build("cart-total").data()
+    monkeypatch.setitem(cart.PRICES, "socks", 13)
+    after = steppers.build("cart-total").data()
+    assert after != before
+    assert "Ready(71)" in json.dumps(after) and "Ready(70)" not in json.dumps(after)
+
+
+def test_the_versions_must_agree_for_one_diagram_to_follow_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def faster(socks: object, shoes: object) -> object:
+        async def total() -> int:
+            return 70
+
+        return total()
+
+    monkeypatch.setitem(cart.VERSIONS, "async-fn", faster)
+    with pytest.raises(steppers.StepperError, match="traces differ"):
+        steppers.build("cart-total")
+
+
+def test_an_unknown_stepper_names_the_known_ones() -> None:
+    with pytest.raises(steppers.StepperError, match=r"unknown stepper 'nope'.*atm"):
+        steppers.build("nope")
+
+
+@pytest.mark.parametrize("name", sorted(steppers.STEPPERS))
+def test_every_stepper_is_on_a_page(name: str) -> None:
+    on_pages = [n for names in pages_with_steppers().values() for n in names]
+    assert name in on_pages, f"stepper {name} is registered but no page shows it"
+
+
+@pytest.mark.parametrize("page", sorted(pages_with_steppers()))
+def test_built_page_carries_the_steps_the_model_computes_now(
+    page: str, built_site: BuildResult
+) -> None:
+    built = html_path(built_site.site, page).read_text(encoding="utf-8")
+    found = widgets(built)
+    assert sorted(found) == sorted(pages_with_steppers()[page])
+    for name, attributes in found.items():
+        stepper = steppers.build(name)
+        assert json.loads(attributes["data-tracks"]) == stepper.data(), name
+        # The figure it marks is on the same page.
+        assert f'id="{attributes["data-figure"]}"' in built, name
+
+
+@pytest.mark.parametrize("page", sorted(pages_with_steppers()))
+def test_a_page_with_steppers_loads_the_script_once_from_the_site(
+    page: str, built_site: BuildResult
+) -> None:
+    built = html_path(built_site.site, page).read_text(encoding="utf-8")
+    scripts = re.findall(r'<script type="module" src="([^"]+)"', built)
+    root = str(config()["site_url"]).split("://", 1)[1].split("/", 1)[1]
+    assert scripts == [f"/{root}assets/stepper.js"]
+    assert (built_site.site / "assets" / "stepper.js").is_file()
+
+
+def test_pages_without_steppers_do_not_load_the_script(built_site: BuildResult) -> None:
+    for page in built_site.site.rglob("*.html"):
+        if 'data-stepper="' not in page.read_text(encoding="utf-8"):
+            assert "stepper.js" not in page.read_text(encoding="utf-8"), page
+
+
+def test_the_script_is_small() -> None:
+    script = DOCS / "assets" / "stepper.js"
+    assert script.stat().st_size <= 8 * 1024
+
+
+def test_the_widget_is_hidden_until_the_script_sets_it_up() -> None:
+    page = markdown.markdown(
+        "<!-- stepper: atm-session -->\n",
+        extensions=["sitetools.generated"],
+        extension_configs={"sitetools.generated": {"site_url": "https://x.org/a/"}},
+    )
+    assert re.search(r'<div class="chapter-stepper" role="group"[^>]* hidden>', page)
+    assert '<script type="module" src="/a/assets/stepper.js"></script>' in page
+    # Real buttons with words, and one live region.
+    for label in ("Reset", "Previous", "Next"):
+        assert re.search(rf'<button type="button"[^>]*>{label}</button>', page)
+    assert page.count('role="status"') == 1
+    # Data in attributes, never a script element holding JSON.
+    assert "application/json" not in page
+
+
+def test_the_stepper_data_names_no_memory_address() -> None:
+    """Every step is the same on every build (nothing like 0x7f...)."""
+    for name in steppers.STEPPERS:
+        assert not re.search(r"0x[0-9a-f]{6,}", json.dumps(steppers.build(name).data()))
+
+
+def test_the_clients_diagram_has_a_row_per_client_in_order() -> None:
+    svg = render("waiting-clients").svg
+    tops = [
+        float(y)
+        for y in re.findall(
+            r'data-node="client \d: Start"><title>[^<]*</title>\s*<path[^>]*'
+            r'd="M[\d.]+,(-?[\d.]+)',
+            svg,
+        )
+    ]
+    assert len(tops) == steppers.WAITING_CLIENTS
+    assert tops == sorted(tops), "client 0's row must be on top, then 1, then 2"
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    for name in ("client 0", "client 1", "client 2"):
+        assert name in texts
+    assert texts.count("timer:") == steppers.WAITING_CLIENTS
