@@ -82,12 +82,14 @@ def code_blocks(html: str) -> list[str]:
 class GeneratedElements(HTMLParser):
     """Opening tags of what the build generates or the site's scripts drive.
 
-    Figures, buttons, scripts, and every element carrying ``data-*``
-    attributes other than the theme's own ``data-md-*``, with their
-    attributes in a fixed order.
+    Figures, buttons, scripts, abbreviations (a glossary term's definition is
+    in its title), and every element carrying ``data-*`` attributes other
+    than the theme's own ``data-md-*``, with their attributes in a fixed order.
     """
 
-    KINDS = frozenset({"figure", "button", "script", "link", "iframe", "input"})
+    KINDS = frozenset(
+        {"figure", "button", "script", "link", "iframe", "input", "abbr", "img"}
+    )
 
     def __init__(self) -> None:
         super().__init__()
