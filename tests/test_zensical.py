@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -46,6 +47,8 @@ from tests.sitebuild import (
 from tests.test_site import BROKEN_LINKS, MISSING_SNIPPET
 
 DOCS = ROOT / "docs"
+# Where the site lives on its server (/chapter2/), from site_url.
+SITE_PATH = urlsplit(str(config()["site_url"])).path.rstrip("/") + "/"
 PAGES = [*nav_pages(config()["nav"]), "404.html"]
 
 pytestmark = pytest.mark.skipif(
@@ -125,7 +128,10 @@ def own_loads(html: str, page: str) -> set[str]:
     for url in loaded_by(html):
         if is_external(url):
             continue
-        target = posixpath.normpath(posixpath.join(where, url.split("?")[0]))
+        path = url.split("?")[0]
+        if path.startswith(SITE_PATH):  # at the site's path, as the steppers' script
+            path = "/" + path.removeprefix(SITE_PATH)
+        target = posixpath.normpath(posixpath.join(where, path)).lstrip("/")
         if target in own_files():
             loads.add(target)
     return loads

@@ -3,8 +3,9 @@
 tests/test_zensical.py compares the two builds' HTML; this opens the chapter
 page that holds the most of what the site generates, as Zensical's theme and
 scripts present it, the way a first-time reader would: nothing may leave the
-site or fail, every figure is drawn, one click switches every Rust/Python tab
-pair, and search (Zensical's own component) takes the reader to a page.
+site or fail, every figure is drawn, its stepper steps through a whole run,
+one click switches every Rust/Python tab pair, and search (Zensical's own
+component) takes the reader to a page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.pages import DESKTOP, DOCS
+from tests.browser.test_steppers import step_through, tracks_of
 from tests.browser.test_tabs import TAB_STATE_JS
 from tests.browsing import (
     SETTLE_TIMEOUT,
@@ -60,6 +62,17 @@ def test_every_figure_is_drawn(reader: Visit) -> None:
     boxes = [svg.bounding_box() for svg in figures if svg.is_visible()]
     drawn = [box for box in boxes if box and box["width"] > 0 and box["height"] > 0]
     assert asked and len(drawn) == asked, f"{PAGE}: {len(drawn)} of {asked} drawn"
+
+
+def test_stepper_steps_through_a_whole_run(reader: Visit) -> None:
+    page, checkpoint = reader.page, reader.checkpoint()
+    roots = page.locator("[data-stepper]").all()
+    assert roots, f"{PAGE} has no stepper"
+    for root in roots:
+        name = root.get_attribute("data-stepper")
+        assert root.is_visible(), f"{name} was not set up"
+        step_through(root, tracks_of(root)[0]["steps"], f"{name} (Zensical)")
+    assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
 
 
 def test_rust_and_python_tabs_switch_together(reader: Visit) -> None:
