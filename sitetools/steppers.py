@@ -562,7 +562,10 @@ def as_html(stepper: Stepper, script: str | None) -> str:
         '<button type="button" class="md-button md-button--primary" data-go="next">'
         "Next</button>",
         "</div>",
-        '<p class="chapter-stepper__status" role="status"></p>',
+        # The first step's words are there from the start, so setting up the
+        # widget changes nothing the live region would announce.
+        '<p class="chapter-stepper__status" role="status">'
+        f"{html.escape(stepper.tracks[0].steps[0].say())}</p>",
         '<dl class="chapter-stepper__fields"></dl>',
         "</div>",
     ]
