@@ -301,9 +301,10 @@ class Executor:
         self.run()
         return handle.result()
 
-    def trace_table(self) -> str:
-        """The trace as an aligned text table, one row per poll."""
-        return format_trace(self.trace)
+    def trace_table(self, *, omit: Iterable[str] = ()) -> str:
+        """The trace as an aligned text table, one row per poll, without the
+        column or columns named in ``omit`` (names from :data:`HEADERS`)."""
+        return format_trace(self.trace, omit=omit)
 
     def _unique(self, name: str) -> str:
         # Start from the last number given to this name, so that spawning
@@ -422,13 +423,27 @@ def _default_name(future: object) -> str:
 HEADERS = ("poll", "task", "woken by", "state before", "state after", "result")
 
 
-def format_trace(trace: Iterable[PollRecord]) -> str:
-    """Format poll records as an aligned table (the form the pages print)."""
-    rows = [HEADERS] + [
-        (str(r.poll), r.task, r.woken_by, r.before, r.after, r.result)
-        for r in trace
+def format_trace(
+    trace: Iterable[PollRecord], *, omit: Iterable[str] = ()
+) -> str:
+    """Format poll records as an aligned table (the form the pages print),
+    leaving out the column or columns named in ``omit``."""
+    left_out = [omit] if isinstance(omit, str) else list(omit)
+    if unknown := [name for name in left_out if name not in HEADERS]:
+        raise ValueError(
+            f"no column {', '.join(map(repr, unknown))} in a trace;"
+            f" the columns are {', '.join(HEADERS)}"
+        )
+    shown = [i for i, name in enumerate(HEADERS) if name not in left_out]
+    full = [
+        HEADERS,
+        *(
+            (str(r.poll), r.task, r.woken_by, r.before, r.after, r.result)
+            for r in trace
+        ),
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    rows = [[row[i] for i in shown] for row in full]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(shown))]
     lines = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
         for row in rows

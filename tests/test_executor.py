@@ -84,6 +84,30 @@ def test_trace_table_is_aligned() -> None:
     ]
 
 
+def test_trace_table_can_leave_columns_out() -> None:
+    a, b = Flag("a"), Flag("b")
+    a.set("x")
+    b.set("y")
+    executor = Executor()
+    executor.block_on(both(a, b), name="t")
+    assert executor.trace_table(omit="state before").splitlines() == [
+        "poll  task  woken by  state after  result",
+        "1     t     spawn     Done         Ready('xy')",
+    ]
+    assert executor.trace_table(omit=["woken by", "state before"]).splitlines()[0] == (
+        "poll  task  state after  result"
+    )
+
+
+def test_leaving_out_a_column_that_does_not_exist_is_refused() -> None:
+    executor = Executor()
+    with pytest.raises(ValueError, match=(
+        r"^no column 'state' in a trace; the columns are poll, task, woken by,"
+        r" state before, state after, result$"
+    )):  # fmt: skip
+        executor.trace_table(omit=["state"])
+
+
 def test_forgotten_waker_stalls_with_the_task_and_state() -> None:
     a = Flag("a", keep_waker=False)
     executor = Executor()
