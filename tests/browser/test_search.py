@@ -17,12 +17,17 @@ from tests.sitebuild import BuildResult
 def expected_pages(site: Path, term: str) -> set[str]:
     """Where search should send a reader looking for ``term``.
 
-    From the built search index: the pages with the term in a title (a page
-    or section heading, which Material's search ranks first), else the pages
-    that mention it most often. Empty if no page mentions it.
+    From the built search index: the chapter's prose first (the API
+    reference only if no chapter page mentions the term), and of those the
+    pages with the term in a title (a page or section heading, which
+    Material's search ranks first), else the pages that mention it most
+    often. Empty if no page mentions it.
     """
     docs = json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))["docs"]
     word = re.compile(rf"(?<![\w]){re.escape(term)}", re.IGNORECASE)
+    prose = [doc for doc in docs if not doc["location"].startswith("reference/")]
+    if any(word.search(doc["title"] + doc["text"]) for doc in prose):
+        docs = prose
     in_title: set[str] = set()
     counts: dict[str, int] = {}
     for doc in docs:
@@ -45,6 +50,50 @@ def searcher(browser: Browser, server: SiteServer) -> Iterator[Visit]:
         assert not v.trouble_since(), f"after the searches: {v.trouble_since()}"
 
 
+def search_and_open_first_hit(searcher: Visit, term: str) -> tuple[str, str]:
+    """Type ``term`` into search, open the first hit: its address and text."""
+    page = searcher.page
+    if not page.url.startswith(searcher.server.root):
+        searcher.goto("")  # the first search; later ones start where they left
+    search = page.locator("input.md-search__input")
+    search.click()
+    # Search runs on key presses: type the last character as a key.
+    search.fill(term[:-1])
+    search.press(term[-1])
+    first = page.locator("a.md-search-result__link").first
+    first.wait_for(timeout=10_000)
+    with page.expect_navigation():
+        first.click()
+    return page.url.split("#")[0].split("?")[0], page.locator("article").inner_text()
+
+
+def highlighted(searcher: Visit) -> list[str]:
+    """The words search highlighted on the page it opened."""
+    mark = searcher.page.locator("article mark[data-md-highlight]")
+    return [text.lower() for text in mark.all_inner_texts()]
+
+
+@pytest.mark.parametrize("term", ["waker", "Pending"])
+def test_search_ranks_the_chapter_before_the_api_reference(
+    searcher: Visit, server: SiteServer, term: str
+) -> None:
+    """The reference has entries titled Waker and Pending; a reader
+    searching for the idea wants the chapter that explains it, which links
+    to the entry. Opening the page's own hit highlights the term on it."""
+    checkpoint = searcher.checkpoint()
+    opened, body = search_and_open_first_hit(searcher, term)
+    assert not searcher.trouble_since(checkpoint), searcher.trouble_since(checkpoint)
+    assert opened.startswith(server.root), opened
+    assert not opened.startswith(server.root + "reference/"), (
+        f"search for {term!r} opened the API reference first: {opened}"
+    )
+    assert term.lower() in body.lower(), f"{opened} does not show {term!r}"
+    assert term.lower() in highlighted(searcher), (
+        f"search for {term!r} opened {opened} with {highlighted(searcher)[:5]}"
+        " highlighted"
+    )
+
+
 @pytest.mark.parametrize("term", ["Waker", "ATM", "cart_total"])
 def test_search_finds_the_right_page(
     searcher: Visit, server: SiteServer, built_site: BuildResult, term: str
@@ -52,18 +101,10 @@ def test_search_finds_the_right_page(
     expected = expected_pages(built_site.site, term)
     if not expected:
         pytest.skip(f"no page of the built site mentions {term!r} yet")
-    page, checkpoint = searcher.page, searcher.checkpoint()
-    searcher.goto("")
-    search = page.locator("input.md-search__input")
-    search.click()
-    search.press_sequentially(term)
-    first = page.locator("a.md-search-result__link").first
-    first.wait_for(timeout=10_000)
-    with page.expect_navigation():
-        first.click()
-    opened = page.url.split("#")[0].split("?")[0]
-    body = page.locator("article").inner_text()
+    checkpoint = searcher.checkpoint()
+    opened, body = search_and_open_first_hit(searcher, term)
     assert not searcher.trouble_since(checkpoint), searcher.trouble_since(checkpoint)
     wanted = sorted(server.root + location for location in expected)
     assert opened in wanted, f"search for {term!r} opened {opened}, wanted {wanted}"
     assert term.lower() in body.lower(), f"{opened} does not show {term!r}"
+    assert term.lower() in highlighted(searcher), f"{term!r} not highlighted"
