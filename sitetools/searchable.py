@@ -6,9 +6,9 @@ section that starts with a listing was previewed as the whole listing, and a
 diagram as the jumble of its SVG labels. This marks every highlighted code
 block (fenced blocks, included listings, the API reference's source and
 signatures) and every inline SVG with ``data-search-exclude``, which the
-search of both Material for MkDocs and Zensical leave out of the index: hits
-then come from, and are previewed with, the prose, the inline code in it and
-the API reference's docstrings. The pages look the same.
+search of both Material for MkDocs and Zensical leave out of the index (and
+then remove from the page): hits come from, and are previewed with, the
+prose, the inline code in it and the API reference's docstrings.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ UNSEARCHED = re.compile(
     r"(?: [^\"]*)?\")"
     r"|<(?P<svg>svg)\b"
 )
-MARK = "data-search-exclude"
+# With a value: Material's search removes data-search-* attributes that have
+# one from the page once it has read them, as Zensical's does, so both sites
+# ship the same HTML (and each figure exactly as drawn).
+MARK = 'data-search-exclude="true"'
 
 
 def mark(html: str) -> str:
