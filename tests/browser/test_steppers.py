@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Locator, Page, Route
 
-from tests.browser.pages import DESKTOP, Opened, on_pages
+from tests.browser.pages import DESKTOP, PHONE, Opened, on_pages
 from tests.browsing import SiteServer, site_prefix, visit
 from tests.sitebuild import config
 from tests.test_steppers import pages_with_steppers
@@ -231,3 +231,36 @@ def test_steppers_work_after_instant_navigation(
             after = text_of(page)
             assert after != before and after.startswith(("Poll 1", "Event 1")), after
         assert not v.trouble_since(), v.trouble_since()
+
+
+# Where the current node is, across, against the box the figure scrolls in.
+NODE_IN_BOX_JS = """
+(root) => {
+  const figure = document.getElementById(root.dataset.figure);
+  const box = figure.querySelector('.chapter-figure__scroll').getBoundingClientRect();
+  const node = figure.querySelector('[aria-current="step"]').getBoundingClientRect();
+  return {box: [box.left, box.right], node: [node.left, node.right]};
+}
+"""
+
+
+@on_pages(STEPPER_PAGES)
+def test_a_phone_reader_steps_and_sees_the_current_state(quiet: Opened) -> None:
+    """At 375 px the buttons can be pressed, and the figure's box scrolls
+    sideways to the state each step marks."""
+    page = quiet.page
+    page.set_viewport_size(PHONE)
+    try:
+        for root in page.locator("[data-stepper]").all():
+            start_over(root)
+            steps = tracks_of(root)[0]["steps"]
+            for _ in steps[1:]:
+                root.get_by_role("button", name="Next").click()
+                where = root.evaluate(NODE_IN_BOX_JS)
+                (left, right), (node_left, node_right) = where["box"], where["node"]
+                assert left - 1 <= node_left and node_right <= right + 1, (
+                    f"{quiet.name}: {shown(root)['current']} is out of view: {where}"
+                )
+            assert same(shown(root), steps[-1])
+    finally:
+        page.set_viewport_size(DESKTOP)
