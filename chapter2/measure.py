@@ -133,13 +133,17 @@ def clients_argument(text: str) -> int:
     return clients
 
 
-def latency_argument(text: str) -> float:
+def seconds(text: str) -> float:
     try:
-        latency = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a number of seconds, got {text!r}"
         ) from None
+
+
+def latency_argument(text: str) -> float:
+    latency = seconds(text)
     if not (math.isfinite(latency) and 0 < latency <= MAX_LATENCY):
         raise argparse.ArgumentTypeError(
             f"must be more than 0 and at most {MAX_LATENCY:g} seconds, got {text}"
@@ -148,17 +152,12 @@ def latency_argument(text: str) -> float:
 
 
 def max_seconds_argument(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a number of seconds, got {text!r}"
-        ) from None
-    if not seconds > 0:  # also refuses nan
+    limit = seconds(text)
+    if not limit > 0:  # also refuses nan
         raise argparse.ArgumentTypeError(
             f"must be more than 0 seconds, got {text}"
         )
-    return seconds
+    return limit
 
 
 def strategies_argument(text: str) -> list[str]:

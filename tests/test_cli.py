@@ -289,11 +289,17 @@ def fake_measure(measured: list[str]) -> Callable[..., Measurement]:
     return measure_instantly
 
 
+@pytest.fixture
+def measured(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The strategies the command asks to measure; none really runs."""
+    names: list[str] = []
+    monkeypatch.setattr(measure, "measure", fake_measure(names))
+    return names
+
+
 def test_strategies_over_the_limit_are_skipped_and_the_table_says_why(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    measured: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    measured: list[str] = []
-    monkeypatch.setattr(measure, "measure", fake_measure(measured))
     # The invocation from the review: 1,000 s each for three strategies.
     status = main(["waiting", "--clients", "10000", "--latency", "0.1"])
     out, err = capsys.readouterr()
@@ -319,10 +325,8 @@ def test_strategies_over_the_limit_are_skipped_and_the_table_says_why(
 
 
 def test_the_flag_the_table_suggests_runs_them(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    measured: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    measured: list[str] = []
-    monkeypatch.setattr(measure, "measure", fake_measure(measured))
     args = ["waiting", "--clients", "10000", "--latency", "0.1", "--quiet"]
     assert main([*args, "--max-seconds", "1000"]) == 0
     assert measured == list(STRATEGIES)
@@ -333,10 +337,8 @@ def test_the_flag_the_table_suggests_runs_them(
 
 
 def test_a_strategy_exactly_at_the_limit_runs(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    measured: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    measured: list[str] = []
-    monkeypatch.setattr(measure, "measure", fake_measure(measured))
     args = ["--clients", "10", "--latency", "0.5", "--strategy", "blocking"]
     assert main(["waiting", *args, "--quiet"]) == 0
     assert measured == ["blocking"], "10 x 0.5 s is 5 s, the default limit"

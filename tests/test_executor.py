@@ -72,12 +72,18 @@ def test_coroutine_is_polled_once_per_wake() -> None:
     ]
 
 
-def test_trace_table_is_aligned() -> None:
+def finished(name: str) -> Executor:
+    """An executor that ran ``both`` of two flags already set, in one poll."""
     a, b = Flag("a"), Flag("b")
     a.set("x")
     b.set("y")
     executor = Executor()
-    executor.block_on(both(a, b), name="both")
+    executor.block_on(both(a, b), name=name)
+    return executor
+
+
+def test_trace_table_is_aligned() -> None:
+    executor = finished("both")
     assert executor.trace_table().splitlines() == [
         "poll  task  woken by  state before  state after  result",
         "1     both  spawn     Start         Done         Ready('xy')",
@@ -85,11 +91,7 @@ def test_trace_table_is_aligned() -> None:
 
 
 def test_trace_table_can_leave_columns_out() -> None:
-    a, b = Flag("a"), Flag("b")
-    a.set("x")
-    b.set("y")
-    executor = Executor()
-    executor.block_on(both(a, b), name="t")
+    executor = finished("t")
     assert executor.trace_table(omit="state before").splitlines() == [
         "poll  task  woken by  state after  result",
         "1     t     spawn     Done         Ready('xy')",

@@ -4,6 +4,8 @@ open a page and show a block that sits inside a tab or a details element.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,16 @@ def on_pages(pages: list[str]) -> pytest.MarkDecorator:
     all of them: pytest runs every test of one page before the next page.
     """
     return pytest.mark.parametrize("opened", pages, indirect=True)
+
+
+@contextmanager
+def at_width(page: Page, viewport: dict[str, int]) -> Iterator[Page]:
+    """``page`` at another viewport size, back at desktop size afterwards."""
+    page.set_viewport_size(viewport)
+    try:
+        yield page
+    finally:
+        page.set_viewport_size(DESKTOP)
 
 
 def slug(page: str) -> str:

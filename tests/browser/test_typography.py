@@ -3,7 +3,7 @@ module names in the API reference's table whole on a phone."""
 
 from __future__ import annotations
 
-from tests.browser.pages import DESKTOP, PHONE, Opened, on_pages
+from tests.browser.pages import PHONE, Opened, at_width, on_pages
 
 FONT_SIZES_JS = """
 () => {
@@ -38,12 +38,8 @@ MODULE_LINES_JS = """
 
 @on_pages(["reference/index.md"])
 def test_module_names_do_not_break_on_a_phone(quiet: Opened) -> None:
-    page = quiet.page
-    page.set_viewport_size(PHONE)
-    try:
+    with at_width(quiet.page, PHONE) as page:
         names = page.evaluate(MODULE_LINES_JS)
-    finally:
-        page.set_viewport_size(DESKTOP)
     assert len(names) >= 10, names
     broken = [name for name, lines in names if lines > 1]
     assert not broken, f"module names broken across lines at 375 px: {broken}"
