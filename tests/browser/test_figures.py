@@ -20,6 +20,14 @@ from tests.browser.pages import (
 FIGURE_MARKER = re.compile(r"<!--\s*figure:\s*[\w-]+\s*-->")
 
 
+# The pages that ask for a figure; the others have nothing to check here.
+PAGES_WITH_FIGURES = [
+    page
+    for page in NAV_PAGES
+    if FIGURE_MARKER.search((DOCS / page).read_text(encoding="utf-8"))
+]
+
+
 def test_pages_with_figures_are_in_the_nav() -> None:
     """So the per-page check below sees every figure a page asks for."""
     asking = {
@@ -30,7 +38,7 @@ def test_pages_with_figures_are_in_the_nav() -> None:
     assert asking <= set(NAV_PAGES), asking - set(NAV_PAGES)
 
 
-@on_pages(NAV_PAGES)
+@on_pages(PAGES_WITH_FIGURES)
 def test_every_generated_figure_is_drawn(quiet: Opened) -> None:
     """Each figure a page asks for is an SVG of non-zero size a reader can see."""
     markdown = (DOCS / quiet.name).read_text(encoding="utf-8")
@@ -77,13 +85,6 @@ FIGURE_TEXT_JS = """
 })
 """
 SMALLEST_TEXT = 11  # CSS px
-
-
-PAGES_WITH_FIGURES = [
-    page
-    for page in NAV_PAGES
-    if FIGURE_MARKER.search((DOCS / page).read_text(encoding="utf-8"))
-]
 
 
 @on_pages(PAGES_WITH_FIGURES)
