@@ -100,6 +100,17 @@ class PollRecord:
     held: str = ""
     moves: tuple[Move, ...] = ()
 
+    def row(self) -> tuple[str, ...]:
+        """The cells of this poll in the printed trace table."""
+        return (
+            str(self.poll),
+            self.task,
+            self.woken_by,
+            self.before,
+            self.after,
+            self.result,
+        )
+
 
 @dataclass(frozen=True)
 class Turn:
@@ -435,13 +446,7 @@ def format_trace(
             f" the columns are {', '.join(HEADERS)}"
         )
     shown = [i for i, name in enumerate(HEADERS) if name not in left_out]
-    full = [
-        HEADERS,
-        *(
-            (str(r.poll), r.task, r.woken_by, r.before, r.after, r.result)
-            for r in trace
-        ),
-    ]
+    full = [HEADERS, *(record.row() for record in trace)]
     rows = [[row[i] for i in shown] for row in full]
     widths = [max(len(row[i]) for row in rows) for i in range(len(shown))]
     lines = [

@@ -20,8 +20,8 @@ from __future__ import annotations
 import functools
 import html
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 
 from chapter2.atm import (
     ATM_TABLE,
@@ -34,13 +34,12 @@ from chapter2.cart import (
     PRICES,
     SCENARIOS,
     VERSIONS,
-    CartTotal,
     Scenario,
     cart_executor,
 )
 from chapter2.clock import VirtualClock
 from chapter2.executor import Executor, PollRecord, Stalled, Turn
-from chapter2.future import CoroutineFuture
+from chapter2.future import CoroutineFuture, held_by
 from chapter2.machine import DOT_STYLE, InvalidTransition
 from chapter2.oneshot import channel, forgetful_channel
 from chapter2.waiting import handle
@@ -99,7 +98,7 @@ class Stepper:
     name: str
     figure: str
     title: str
-    tracks: tuple[Track, ...] = field(default=())
+    tracks: tuple[Track, ...] = ()
 
     def data(self) -> list[dict[str, object]]:
         return [
@@ -112,7 +111,6 @@ class Stepper:
 
 SM_FIELD = "CartTotal.state"
 FN_FIELD = "async def: its frame's locals"
-STALL = "forgetful-leaf"
 
 
 def scenario_label(plan: Scenario) -> str:
@@ -128,12 +126,11 @@ def unpolled(version: str) -> str:
     _, socks = channel("socks")
     _, shoes = channel("shoes")
     future = VERSIONS[version](socks, shoes)
-    if isinstance(future, CartTotal):
-        return future.held()
-    wrapped = CoroutineFuture(future)  # type: ignore[arg-type]
-    held = wrapped.held()
-    future.close()  # type: ignore[union-attr]
-    return held
+    if isinstance(future, Coroutine):
+        held = CoroutineFuture(future).held()
+        future.close()  # never polled: close it, as dropping a future would
+        return held
+    return held_by(future)
 
 
 @dataclass(frozen=True)
@@ -156,12 +153,6 @@ def run_version(scenario: str, version: str, forgetful: bool) -> CartRun:
     except Stalled as stalled:
         return CartRun(executor.trace, executor.turns, stalled)
     return CartRun(executor.trace, executor.turns, None)
-
-
-def row_of(record: PollRecord) -> tuple[str, ...]:
-    """What the page's trace table prints of a poll."""
-    r = record
-    return (str(r.poll), r.task, r.woken_by, r.before, r.after, r.result)
 
 
 def arrivals_between(
@@ -199,7 +190,7 @@ def cart_track(scenario: str, forgetful: bool = False) -> Track:
     plan = SCENARIOS[scenario]
     sm = run_version(scenario, "state-machine", forgetful)
     fn = run_version(scenario, "async-fn", forgetful)
-    if [row_of(r) for r in sm.trace] != [row_of(r) for r in fn.trace] or (
+    if [r.row() for r in sm.trace] != [r.row() for r in fn.trace] or (
         str(sm.stalled) != str(fn.stalled)
     ):
         raise StepperError(

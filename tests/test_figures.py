@@ -10,7 +10,15 @@ import markdown
 import pytest
 
 from chapter2.machine import Transition, TransitionTable
-from sitetools.figures import FIGURES, FigureError, as_html, diagram, render
+from sitetools.figures import (
+    FIGURES,
+    NARROWEST_COLUMN,
+    FigureError,
+    as_html,
+    diagram,
+    drawn_width,
+    render,
+)
 from sitetools.generated import MAKERS
 from tests.sitebuild import ROOT, build, config, copy_project
 
@@ -149,3 +157,21 @@ def test_an_indented_figure_marker_fails_the_build(tmp_path: Path) -> None:
     result = build(project, tmp_path / "site")
     assert result.returncode != 0
     assert "must stand at the left margin" in result.log
+
+
+def test_a_figure_wider_than_a_phone_scrolls_in_a_box_the_keyboard_reaches() -> None:
+    wide, narrow = render("atm-states"), render("cart-total-states")
+    assert drawn_width(wide.svg) > NARROWEST_COLUMN >= drawn_width(narrow.svg)
+    assert '<div class="chapter-figure__scroll" tabindex="0" role="group"' in (
+        as_html(wide)
+    )
+    assert '<div class="chapter-figure__scroll">' in as_html(narrow)
+    with pytest.raises(FigureError, match="needs a width"):
+        drawn_width('<svg viewBox="0 0 10 10"></svg>')
+
+
+def test_diagram_nodes_and_arrows_carry_the_models_names() -> None:
+    """What a stepper looks for: data-node and data-edge by state names."""
+    svg = diagram("door", door(), "The door", "A door").svg
+    assert 'data-node="Closed"' in svg and 'data-node="Open"' in svg
+    assert 'data-edge="Closed-&gt;Open"' in svg
