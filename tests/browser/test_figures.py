@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from tests.browser.pages import (
-    DESKTOP,
     DOCS,
     NAV_PAGES,
     PHONE,
     Opened,
+    at_width,
     on_pages,
     reveal,
 )
@@ -91,12 +91,8 @@ SMALLEST_TEXT = 11  # CSS px
 def test_figure_text_is_legible_at_phone_width(quiet: Opened) -> None:
     """At 375 px no figure text is under 11 CSS px unless its box scrolls
     sideways; a box that scrolls can be reached by the keyboard."""
-    page = quiet.page
-    page.set_viewport_size(PHONE)
-    try:
+    with at_width(quiet.page, PHONE) as page:
         figures = page.evaluate(FIGURE_TEXT_JS)
-    finally:
-        page.set_viewport_size(DESKTOP)
     problems = [
         f"{f['name']}: text at {f['smallest']:.1f} px"
         for f in figures

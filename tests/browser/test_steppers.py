@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Locator, Page, Route
 
-from tests.browser.pages import DESKTOP, PHONE, Opened, on_pages
+from tests.browser.pages import DESKTOP, PHONE, Opened, at_width, on_pages
 from tests.browsing import SiteServer, site_prefix, visit
 from tests.sitebuild import config
 from tests.test_steppers import pages_with_steppers
@@ -248,9 +248,7 @@ NODE_IN_BOX_JS = """
 def test_a_phone_reader_steps_and_sees_the_current_state(quiet: Opened) -> None:
     """At 375 px the buttons can be pressed, and the figure's box scrolls
     sideways to the state each step marks."""
-    page = quiet.page
-    page.set_viewport_size(PHONE)
-    try:
+    with at_width(quiet.page, PHONE) as page:
         for root in page.locator("[data-stepper]").all():
             start_over(root)
             steps = tracks_of(root)[0]["steps"]
@@ -262,5 +260,3 @@ def test_a_phone_reader_steps_and_sees_the_current_state(quiet: Opened) -> None:
                     f"{quiet.name}: {shown(root)['current']} is out of view: {where}"
                 )
             assert same(shown(root), steps[-1])
-    finally:
-        page.set_viewport_size(DESKTOP)
