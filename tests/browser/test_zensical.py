@@ -5,7 +5,8 @@ page that holds the most of what the site generates, as Zensical's theme and
 scripts present it, the way a first-time reader would: nothing may leave the
 site or fail, every figure is drawn, its stepper steps,
 one click switches every Rust/Python tab pair, and search (Zensical's own
-component) takes the reader to a page.
+component) takes the reader to a page; instant navigation sets up the next
+page's stepper without a reload.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Route
 
 from tests.browser.pages import DESKTOP, DOCS
 from tests.browser.test_steppers import same, shown, tracks_of
@@ -28,7 +29,7 @@ from tests.browsing import (
     site_prefix,
     visit,
 )
-from tests.sitebuild import BuildResult
+from tests.sitebuild import BuildResult, config
 
 PAGE = "state-machines.md"
 
@@ -42,7 +43,19 @@ def zensical_server(zensical_site: BuildResult) -> Iterator[SiteServer]:
 @pytest.fixture(scope="module")
 def reader(browser: Browser, zensical_server: SiteServer) -> Iterator[Visit]:
     """The page, opened once with nothing cached, after all it asked for."""
+    published = str(config()["site_url"]).removesuffix(site_prefix())
+
+    def local_sitemap(route: Route) -> None:
+        """Instant navigation follows only the addresses in sitemap.xml, which
+        name the published site; served here, they name this server."""
+        sitemap = zensical_server.file_for(route.request.url).read_text("utf-8")
+        route.fulfill(
+            body=sitemap.replace(published, zensical_server.origin),
+            content_type="application/xml",
+        )
+
     with visit(browser, zensical_server, viewport=DESKTOP, color_scheme="light") as v:
+        v.page.route(re.compile(r".*/sitemap\.xml$"), local_sitemap)
         v.goto(page_url(PAGE))
         deadline = time.monotonic() + SETTLE_TIMEOUT
         while v.in_flight:
@@ -89,6 +102,22 @@ def test_rust_and_python_tabs_switch_together(reader: Visit) -> None:
     page.locator(".tabbed-labels > label", has_text="Python").last.click()
     states = page.evaluate(TAB_STATE_JS)
     assert all(s["chosen"] == s["shown"] == "Python" for s in states), states
+    assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
+
+
+def test_instant_navigation_sets_up_the_next_pages_stepper(reader: Visit) -> None:
+    """navigation.instant: the next page arrives without a reload (so Python
+    started by a Run button keeps running), and its stepper is set up."""
+    page, checkpoint = reader.page, reader.checkpoint()
+    page.evaluate("window.sameDocument = true")
+    nav = page.locator(".md-nav--primary")
+    nav.get_by_role("link", name="What async fn compiles into").click()
+    root = page.locator("[data-stepper]").first
+    root.wait_for(state="visible", timeout=10_000)
+    assert page.evaluate("window.sameDocument"), "the page was reloaded"
+    root.get_by_role("button", name="Next").click()
+    steps = tracks_of(root)[0]["steps"]
+    assert same(shown(root), steps[1]), shown(root)
     assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
 
 
