@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tests.browsing import Visit, page_url
 from tests.sitebuild import ROOT, config, html_path, nav_pages
@@ -106,6 +106,16 @@ REVEAL_JS = """
   return labels.length;
 }
 """
+
+
+def palette_toggle(page: Page, name: str) -> Locator:
+    """The header's button named ``name``, e.g. "Switch to dark mode".
+
+    Found through its radio button's ``aria-label``, not its own ``title``:
+    with ``content.tooltips``, Material moves the title of whatever the
+    pointer rests on (the toggle just clicked) into a tooltip.
+    """
+    return page.locator(f'input[aria-label="{name}"] + label')
 
 
 def reveal(handle: Any) -> None:

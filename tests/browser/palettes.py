@@ -21,6 +21,7 @@ from tests.browser.pages import (
     DESKTOP,
     NO_TRANSITIONS,
     PALETTES,
+    palette_toggle,
     scheme,
     screenshot,
     slug,
@@ -200,7 +201,7 @@ class PalettesInBackground:
                 findings = serious_violations(page, rules)
                 shot = shots / f"{slug(name)}-{palette}.jpg"
                 screenshot(page, shot, whole=not name.startswith("reference/"))
-                page.get_by_title(toggle).first.click()
+                palette_toggle(page, toggle).click()
             if number == len(PALETTES) - 1 and scheme(page) != PALETTES[0][0]:
                 findings.append("the toggle did not switch back to the light palette")
             yield palette, findings + reader.trouble_since(checkpoint)

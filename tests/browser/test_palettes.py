@@ -11,6 +11,7 @@ from tests.browser.pages import (
     PALETTES,
     Opened,
     on_pages,
+    palette_toggle,
     scheme,
 )
 from tests.browser.palettes import (
@@ -34,7 +35,7 @@ def test_readable_in_both_palettes(quiet: Opened) -> None:
     for expected, toggle in PALETTES:
         assert scheme(page) == expected, f"{quiet.name}: palette is {scheme(page)}"
         problems += [f"{expected}: low contrast {c}" for c in low_contrast(page)]
-        page.get_by_title(toggle).first.click()
+        palette_toggle(page, toggle).click()
     assert scheme(page) == "default", f"{quiet.name}: toggle did not switch back"
     assert not problems, f"{quiet.name}:\n" + "\n".join(problems)
 
