@@ -233,13 +233,22 @@ def test_steppers_work_after_instant_navigation(
         assert not v.trouble_since(), v.trouble_since()
 
 
-# Where the current node is, across, against the box the figure scrolls in.
-NODE_IN_BOX_JS = """
+# After each press of Next to the end: where the current node is, across,
+# against the box the figure scrolls in.
+NODES_IN_BOX_JS = """
 (root) => {
   const figure = document.getElementById(root.dataset.figure);
-  const box = figure.querySelector('.chapter-figure__scroll').getBoundingClientRect();
-  const node = figure.querySelector('[aria-current="step"]').getBoundingClientRect();
-  return {box: [box.left, box.right], node: [node.left, node.right]};
+  const box = figure.querySelector('.chapter-figure__scroll');
+  const next = root.querySelector('button[data-go=next]');
+  const seen = [];
+  do {
+    const node = figure.querySelector('[aria-current="step"]');
+    const [b, n] = [box, node].map((e) => e.getBoundingClientRect());
+    seen.push({node: node.dataset.node, box: [b.left, b.right], at: [n.left, n.right]});
+    if (next.disabled) break;
+    next.click();
+  } while (seen.length < 1000);
+  return seen;
 }
 """
 
@@ -247,16 +256,20 @@ NODE_IN_BOX_JS = """
 @on_pages(STEPPER_PAGES)
 def test_a_phone_reader_steps_and_sees_the_current_state(quiet: Opened) -> None:
     """At 375 px the buttons can be pressed, and the figure's box scrolls
-    sideways to the state each step marks."""
+    sideways to the state each step marks.
+
+    The first press is Playwright's, which fails if the button cannot be
+    reached; the rest happen in one round trip.
+    """
     with at_width(quiet.page, PHONE) as page:
         for root in page.locator("[data-stepper]").all():
             start_over(root)
             steps = tracks_of(root)[0]["steps"]
-            for _ in steps[1:]:
-                root.get_by_role("button", name="Next").click()
-                where = root.evaluate(NODE_IN_BOX_JS)
-                (left, right), (node_left, node_right) = where["box"], where["node"]
+            root.get_by_role("button", name="Next").click()
+            seen = root.evaluate(NODES_IN_BOX_JS)
+            assert [s["node"] for s in seen] == [s["node"] for s in steps[1:]]
+            for where in seen:
+                (left, right), (node_left, node_right) = where["box"], where["at"]
                 assert left - 1 <= node_left and node_right <= right + 1, (
-                    f"{quiet.name}: {shown(root)['current']} is out of view: {where}"
+                    f"{quiet.name}: {where['node']} is out of view: {where}"
                 )
-            assert same(shown(root), steps[-1])
