@@ -3,10 +3,10 @@
 tests/test_zensical.py compares the two builds' HTML; this opens the chapter
 page that holds the most of what the site generates, as Zensical's theme and
 scripts present it, the way a first-time reader would: nothing may leave the
-site or fail, every figure is drawn, its stepper steps,
-one click switches every Rust/Python tab pair, and search (Zensical's own
-component) takes the reader to a page; instant navigation sets up the next
-page's stepper without a reload.
+site or fail, every figure is drawn, its stepper steps, a glossary term shows
+its definition, one click switches every Rust/Python tab pair, instant
+navigation sets up the next page's stepper without a reload, and search
+(Zensical's own component) takes the reader to a page.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Route
 
 from tests.browser.pages import DESKTOP, DOCS
+from tests.browser.test_glossary import shows_definition
 from tests.browser.test_steppers import same, shown, tracks_of
 from tests.browser.test_tabs import TAB_STATE_JS
 from tests.browsing import (
@@ -102,6 +103,18 @@ def test_rust_and_python_tabs_switch_together(reader: Visit) -> None:
     page.locator(".tabbed-labels > label", has_text="Python").last.click()
     states = page.evaluate(TAB_STATE_JS)
     assert all(s["chosen"] == s["shown"] == "Python" for s in states), states
+    assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
+
+
+def test_pointing_at_a_glossary_term_shows_its_definition(reader: Visit) -> None:
+    page, checkpoint = reader.page, reader.checkpoint()
+    term = page.locator("abbr.glossary-term").first
+    title = term.get_attribute("title")
+    assert title, f"{PAGE} has no glossary term"
+    term.scroll_into_view_if_needed()
+    term.hover()
+    shows_definition(page, term, title)
+    page.mouse.move(0, 0)
     assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
 
 
