@@ -34,7 +34,14 @@ no-npm:
 		"and npm to run them)"
 endif
 
-SETUP := $(STAMP) $(NODE_SETUP)
+# Python for the Run buttons: pyodide's files (from node_modules) and the
+# chapter2 wheel, put in docs/assets/run/python/ for both builders to serve
+# (sitetools/runtime.py). Without pyodide it says why, once.
+.PHONY: runtime
+runtime: $(STAMP) $(NODE_SETUP)
+	@$(BIN)/python -m sitetools.runtime
+
+SETUP := $(STAMP) $(NODE_SETUP) runtime
 
 # Zensical only for what uses it: build-zensical, and the tests that compare
 # its build with MkDocs' (pyproject.toml, extra "zensical").
@@ -95,4 +102,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules site site-zensical .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info sitetools/*.egg-info
+	rm -rf $(VENV) node_modules docs/assets/run/python site site-zensical .cache .mypy_cache .ruff_cache .hypothesis build *.egg-info sitetools/*.egg-info

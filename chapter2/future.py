@@ -154,12 +154,12 @@ class FutureBase(Generic[T]):
             except BaseException:
                 dropped.detach()  # the error ends the wait, not a lost waker
                 raise
-            del waker
             match result:
                 case Ready(value):
-                    dropped.detach()
+                    dropped.detach()  # before the waker can go
                     return value
                 case Pending():
+                    del waker  # from here on, only the future may hold it
                     yield from woken
 
     # --8<-- [end:await_under_asyncio]

@@ -9,6 +9,11 @@ the include line itself. This parser closes both gaps:
   is collected, whatever attributes follow the language;
 * include lines are resolved first (see :mod:`sitetools.snippets`), so the
   package code the reader sees is the code that runs;
+* in a script block, hidden lines (``#~``, see :mod:`sitetools.codeblocks`)
+  run like any other; in a ``>>>`` block they are left out: run in page
+  order, a block has what earlier blocks did, and its hidden set-up would
+  do it twice (a coroutine made again leaves the first one never awaited).
+  ``tests/test_run_blocks.py`` runs every block alone, hidden lines and all;
 * a block that starts with ``>>>`` is a doctest and its output is compared,
   anything else is executed as a script.
 """
@@ -26,6 +31,7 @@ from sybil.evaluators.python import PythonEvaluator
 from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
+from sitetools.codeblocks import hidden_lines, runnable
 from sitetools.snippets import ROOT, Include, expand
 
 PYTHON_FENCE_INFO = re.compile(
@@ -81,6 +87,24 @@ class IncludedCodeEvaluator:
         example.namespace.pop("__builtins__", None)
 
 
+def same_length(text: str) -> str:
+    """``text`` as it runs, each hidden line padded to its old length.
+
+    The marker goes and spaces make up for it at the end of the line, so
+    that every position in the block, and so every line number Sybil
+    reports, stays where it is on the page.
+    """
+    lines = []
+    for shown, ran in zip(
+        text.splitlines(keepends=True),
+        runnable(text).splitlines(keepends=True),
+        strict=True,
+    ):
+        body, ending = ran.rstrip("\r\n"), ran[len(ran.rstrip("\r\n")) :]
+        lines.append(body.ljust(len(shown.rstrip("\r\n"))) + ending)
+    return "".join(lines)
+
+
 class PythonBlockParser:
     """Collect every Python fence on a Markdown page (see module docstring)."""
 
@@ -91,7 +115,8 @@ class PythonBlockParser:
 
     def __call__(self, document: Document) -> Iterable[Region]:
         for region in self.lexer(document):
-            source: Lexeme = region.lexemes["source"]
+            shown: Lexeme = region.lexemes["source"]
+            source = Lexeme(same_length(shown), shown.offset, shown.line_offset)
             text, includes = expand(str(source))
             if text.lstrip().startswith(">>>"):
                 if includes:
@@ -99,7 +124,10 @@ class PythonBlockParser:
                     raise ValueError(
                         f"{document.path}: a doctest block cannot include a snippet"
                     )
+                hidden = {number for number, _ in hidden_lines(shown)}
                 for doctest_region in self.doctests(str(source), document.path):
+                    if doctest_region.parsed.lineno in hidden:
+                        continue
                     doctest_region.adjust(region, source)
                     yield doctest_region
             elif includes:

@@ -11,6 +11,7 @@ same way.
 from __future__ import annotations
 
 import http.server
+import io
 import os
 import re
 import threading
@@ -70,9 +71,31 @@ def page_url(page: str) -> str:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves ``directory`` under ``prefix`` and nothing else."""
+    """Serves ``directory`` under ``prefix`` and nothing else.
+
+    ``sitemap.xml`` is sent with this server's address in place of
+    ``site_url``'s, as the published site's sitemap names the published
+    address: Material's instant navigation follows only links whose address,
+    port included, is in the sitemap.
+    """
 
     prefix = "/"
+    site_url = ""
+
+    def send_head(self) -> Any:
+        if not urlsplit(self.path).path.endswith("/sitemap.xml"):
+            return super().send_head()
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            return super().send_head()
+        host, port = self.server.server_address[:2]
+        here = f"http://{host}:{port}{self.prefix}"
+        data = path.read_bytes().replace(self.site_url.encode(), here.encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
     def translate_path(self, path: str) -> str:
         path = urlsplit(path).path
@@ -88,7 +111,10 @@ class SiteServer:
     """The built site on ``http://127.0.0.1:<free port>/chapter2/``."""
 
     def __init__(self, site: Path, prefix: str) -> None:
-        handler = type("Handler", (_QuietHandler,), {"prefix": prefix})
+        site_url = str(config()["site_url"])
+        handler = type(
+            "Handler", (_QuietHandler,), {"prefix": prefix, "site_url": site_url}
+        )
         self.site = site
         self.httpd = http.server.ThreadingHTTPServer(
             ("127.0.0.1", 0), partial(handler, directory=str(site))

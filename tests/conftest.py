@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from sitetools import runtime
+from tests.pyodide_check import PyodideCheck
 from tests.report import note, write_summary
 from tests.sitebuild import (
     ROOT,
@@ -26,9 +28,24 @@ from tests.sitebuild import (
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The site, built once per test session with ``mkdocs build --strict``."""
+    runtime.prepare()  # the Run buttons' files, as make does before a build
     result = build(ROOT, tmp_path_factory.mktemp("site"))
     assert result.returncode == 0, result.log
     return result
+
+
+PYODIDE_FIXTURE = "pyodide_check"
+_pyodide: list[PyodideCheck] = []
+
+
+@pytest.fixture(scope="session")
+def pyodide_check() -> PyodideCheck:
+    """Every ``>>>`` block run in pyodide under Node (:mod:`tests.pyodide_check`)."""
+    if not _pyodide:
+        _pyodide.append(PyodideCheck())
+    if _pyodide[0].reason is not None:
+        pytest.skip(_pyodide[0].reason)
+    return _pyodide[0]
 
 
 # The Zensical build, started as soon as the tests that need it are collected,
@@ -37,10 +54,13 @@ early: dict[str, ZensicalBuild] = {}
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    wanted = any(
-        "zensical_site" in getattr(item, "fixturenames", ()) for item in session.items
-    )
-    if wanted and zensical_installed():
+    """Start the slow background checks that a selected test needs."""
+    needed = set()
+    for item in session.items:
+        needed.update(getattr(item, "fixturenames", ()))
+    if PYODIDE_FIXTURE in needed:
+        _pyodide.append(PyodideCheck())
+    if "zensical_site" in needed and zensical_installed():
         scratch = Path(tempfile.mkdtemp(prefix="zensical-site-"))
         early["build"] = ZensicalBuild(copy_project(scratch / "project"))
 

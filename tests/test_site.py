@@ -16,6 +16,7 @@ import pytest
 from sybil import Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
+from sitetools.codeblocks import shown
 from sitetools.snippets import expand, includes_in
 from tests.sitebuild import (
     ROOT,
@@ -86,7 +87,8 @@ def shown_code(markdown: Path) -> Iterator[tuple[str, str]]:
     fences = RawFencedCodeBlockLexer(info_pattern=FENCE)
     for region in fences(Sybil([]).parse(markdown)):
         language = str(region.lexemes["language"])
-        text = expand(textwrap.dedent(str(region.lexemes["source"])))[0]
+        # Hidden lines (#~) are not shown.
+        text = shown(expand(textwrap.dedent(str(region.lexemes["source"])))[0])
         if language == "text":  # output, shown as it was printed
             continue
         if language == "console":

@@ -78,3 +78,21 @@ def test_snippet_sections_drop_markers_and_dedent() -> None:
 def test_unsupported_include_forms_are_errors() -> None:
     with pytest.raises(SnippetError, match="unsupported include line"):
         expand("--8<-- chapter2/recap.py\n")
+
+
+def test_hidden_lines_run_in_a_script_block(tmp_path: Path) -> None:
+    namespace = run_all(
+        tmp_path, "```python\n#~ import math\nx = math.floor(2.5)\n```\n"
+    )
+    assert namespace["x"] == 2
+
+
+def test_hidden_examples_are_left_out_in_page_order(tmp_path: Path) -> None:
+    """Page order already did the set-up a hidden line repeats for Run."""
+    markdown = (
+        "```pycon\n>>> n = 1\n```\n```pycon\n#~ >>> n = 1\n>>> n += 1\n>>> n\n2\n```\n"
+    )
+    found = examples(tmp_path, markdown)
+    assert len(found) == 3
+    for example in found:
+        example.evaluate()  # type: ignore[attr-defined]

@@ -1,6 +1,10 @@
 // Copy buttons on doctest blocks copy code a reader can paste and run.
 //
-// A ```pycon block shows a session: `>>>` and `...` prompts, then the output
+// Blocks written on the pages get their copy from the build (the data-copy
+// of their wrapper, sitetools/codeblocks.py); this script serves the
+// examples in docstrings on the API reference pages, with the same rule.
+//
+// A >>> block shows a session: `>>>` and `...` prompts, then the output
 // the test suite checks. Material's copy button copies all of it, which no
 // Python accepts. Material copies the `data-copy` attribute of the nearest
 // enclosing element when there is one, so each doctest block gets that
@@ -10,7 +14,7 @@
 // line starting with `>>>` begins an example, the `...` lines right after it
 // continue it, and every other line is expected output. (Output that is
 // itself "..." is still output, because it does not follow a source line.)
-// tests/test_browser.py clicks the button, reads the clipboard, compares it
+// tests/browser/test_copy.py clicks the button, reads the clipboard, compares it
 // with doctest's own parse of the page source and runs it.
 
 (function () {
@@ -19,10 +23,20 @@
   var FIRST = /^>>>(?: |$)/;
   var MORE = /^\.\.\.(?: |$)/;
 
+  // Python's interactive prompt ends a compound statement (for, def, try,
+  // a decorated class...) only at a blank line, so one follows each; such a
+  // statement is the one that starts with one of these words.
+  var COMPOUND = /^(async\s+)?(if|for|while|with|try|def|class|match)\b|^@/;
+
   function runnable(session) {
     var code = [];
+    var compound = false;
     var inExample = false;
     session.split("\n").forEach(function (line) {
+      if (FIRST.test(line)) {
+        if (compound) code.push("");
+        compound = COMPOUND.test(line.slice(4));
+      }
       if (FIRST.test(line) || (inExample && MORE.test(line))) {
         code.push(line.slice(4));
         inExample = true;
@@ -36,6 +50,7 @@
   function markDoctestBlocks() {
     var blocks = document.querySelectorAll(".highlight > pre > code");
     Array.prototype.forEach.call(blocks, function (code) {
+      if (code.closest("[data-copy]")) return; // the build said what to copy
       var session = code.textContent;
       if (FIRST.test(session.replace(/^\s+/, ""))) {
         code.closest(".highlight").setAttribute("data-copy", runnable(session));

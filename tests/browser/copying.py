@@ -1,7 +1,10 @@
-"""Copy buttons on ``>>>`` blocks: what the copy should be, and running it.
+"""Copy buttons on ``>>>`` and console blocks: pressing them, and what they give.
 
-What a copy button should give comes from doctest's own reading of the block;
-the copied code is then run the way a reader who pasted it would run it.
+A block the site's fences built carries what Copy should give in its
+wrapper's ``data-copy`` (:mod:`sitetools.codeblocks`; ``tests/test_codeblocks.py``
+pastes each into Python's prompt). A docstring's example on an API reference
+page gets it from ``assets/doctest-copy.js``; its copy is checked against the
+same rule and run where doctest runs it.
 """
 
 from __future__ import annotations
@@ -21,38 +24,8 @@ from typing import Any
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from sybil import Document, Sybil
-from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
-from sitetools.snippets import expand
-from sitetools.sybil_blocks import PYTHON_FENCE_INFO, PythonBlockParser
-from tests.browser.pages import DOCS, REVEAL_JS
-
-
-@dataclass(frozen=True)
-class DoctestBlock:
-    """A ``>>>`` block in a page's Markdown: where it is, and its examples."""
-
-    start: int
-    end: int
-    examples: list[doctest.Example]
-
-    @property
-    def code(self) -> str:
-        """What a reader should get from the copy button (doctest's own parse)."""
-        return "".join(example.source for example in self.examples)
-
-
-def doctest_blocks(document: Document) -> list[DoctestBlock]:
-    """Every ``>>>`` block on a page, in page order."""
-    lexer = RawFencedCodeBlockLexer(info_pattern=PYTHON_FENCE_INFO)
-    blocks = []
-    for region in lexer(document):
-        text = expand(str(region.lexemes["source"]))[0]
-        if text.lstrip().startswith(">>>"):
-            examples = doctest.DocTestParser().get_examples(text)
-            blocks.append(DoctestBlock(region.start, region.end, examples))
-    return blocks
+from tests.browser.pages import REVEAL_JS
 
 
 def exec_outside_the_loop(code: CodeType, namespace: dict[str, Any]) -> None:
@@ -103,35 +76,6 @@ def run_copied(
                 ) from error
 
 
-def run_page_with_copied_code(page: str, copied: list[str]) -> None:
-    """Run the page's Python blocks in order, the doctests replaced by copies.
-
-    Each doctest block is swapped for what its copy button gave, run as plain
-    Python in the page's namespace, so later blocks see what it did.
-    """
-    document = Sybil(parsers=[PythonBlockParser(ELLIPSIS)]).parse(DOCS / page)
-    blocks = doctest_blocks(document)
-    assert len(blocks) == len(copied)
-    done: set[int] = set()
-    for example in document.examples():
-        number = next(
-            (
-                i
-                for i, b in enumerate(blocks)
-                if b.start <= example.region.start < b.end
-            ),
-            None,
-        )
-        if number is None:
-            example.evaluate()
-        elif number not in done:
-            done.add(number)
-            where = f"{page}, copied block {number + 1}"
-            examples = blocks[number].examples
-            run_copied(copied[number], examples, document.namespace, where)
-    assert done == set(range(len(blocks)))
-
-
 def run_docstring_copy(copied: str, shown: str, owner: str) -> None:
     """Run code copied from a docstring's example, where doctest runs it.
 
@@ -148,16 +92,20 @@ def run_docstring_copy(copied: str, shown: str, owner: str) -> None:
     else:
         raise AssertionError(f"no importable module in {owner}")
     examples = doctest.DocTestParser().get_examples(shown)
-    run_copied(copied, examples, dict(vars(module)), f"example in {owner}")
+    # The blank lines that end compound statements for the prompt change
+    # nothing in a module; without them, lines match the examples again.
+    code = "\n".join(line for line in copied.splitlines() if line.strip())
+    run_copied(code, examples, dict(vars(module)), f"example in {owner}")
 
 
 COPY_BUTTON = "button[data-clipboard-target]"
-DOCTEST_BLOCKS = ".highlight:has(> pre > code)"
+CODE_BLOCKS = ".highlight:has(> pre > code)"
 # Gets a block ready to copy: shows it (opening tabs and details around it)
-# and empties the clipboard. Returns the text the block shows, and the
-# documented object whose docstring holds it (mkdocstrings puts each object in
-# a .doc-object under a heading with its dotted path), null for a block written
-# on the page itself. One round trip to the browser per block, not five.
+# and empties the clipboard. Returns the text the block shows, the documented
+# object whose docstring holds it (mkdocstrings puts each object in a
+# .doc-object under a heading with its dotted path), null for a block written
+# on the page itself, and the build's data-copy, null where the build gave
+# none. One round trip to the browser per block, not five.
 PREPARE_COPY_JS = (
     "async (block) => {\n  ("
     + REVEAL_JS.strip()
@@ -165,7 +113,12 @@ PREPARE_COPY_JS = (
   await navigator.clipboard.writeText('');
   const owner = block.closest('.doc-object');
   const heading = owner && owner.querySelector(':scope > .doc-heading');
-  return [block.querySelector('pre > code').textContent, heading ? heading.id : null];
+  const built = block.closest('.chapter-code');
+  return [
+    block.querySelector('pre > code').textContent,
+    heading ? heading.id : null,
+    built ? built.dataset.copy : null,
+  ];
 }
 """
 )
@@ -175,21 +128,22 @@ CLIPBOARD_TEXT = "async () => (await navigator.clipboard.readText()) || null"
 
 @dataclass(frozen=True)
 class Copied:
-    """What a doctest block showed, what its copy button gave, whose it is."""
+    """What a block showed, what its copy button gave, what the build said."""
 
     shown: str
     copied: str
     owner: str | None  # the documented object, for a docstring's example
+    built: str | None  # the build's data-copy, for a block of the site's fences
 
 
-def copy_each_doctest(page: Page) -> list[Copied]:
-    """Click each doctest block's copy button, as a reader would; read the clipboard."""
+def copy_each_block(page: Page) -> list[Copied]:
+    """Click the copy button of each >>> and console block; read the clipboard."""
     results = []
-    blocks = page.locator(DOCTEST_BLOCKS).filter(
-        has=page.locator("pre > code", has_text=re.compile(r"^\s*>>>"))
+    blocks = page.locator(CODE_BLOCKS).filter(
+        has=page.locator("pre > code", has_text=re.compile(r"^\s*(>>>|\$ )"))
     )
     for block in blocks.element_handles():
-        shown, owner = block.evaluate(PREPARE_COPY_JS)
+        shown, owner, built = block.evaluate(PREPARE_COPY_JS)
         button = block.query_selector(COPY_BUTTON)
         assert button is not None, f"no copy button on the block showing {shown!r}"
         # A real click: Playwright scrolls to the button, moves the mouse over
@@ -201,9 +155,5 @@ def copy_each_doctest(page: Page) -> list[Copied]:
             raise AssertionError(
                 f"the copy button put nothing on the clipboard for\n{shown}"
             ) from None
-        results.append(Copied(shown, copied, owner))
+        results.append(Copied(shown, copied, owner, built))
     return results
-
-
-def page_doctests(page: str) -> list[DoctestBlock]:
-    return doctest_blocks(Sybil(parsers=[]).parse(DOCS / page))

@@ -1,53 +1,50 @@
-"""Copy buttons on ``>>>`` blocks copy runnable code, without prompts or output."""
+"""Copy buttons on ``>>>`` and console blocks copy what pastes and runs."""
 
 from __future__ import annotations
 
 import doctest
 import re
 
-from tests.browser.copying import (
-    copy_each_doctest,
-    page_doctests,
-    run_docstring_copy,
-    run_page_with_copied_code,
-)
+from sitetools.codeblocks import session_copy
+from tests.browser.copying import copy_each_block, run_docstring_copy
 from tests.browser.pages import NAV_PAGES, Opened, on_pages
+from tests.sessions import sessions
 
 
 def test_some_page_has_doctest_blocks() -> None:
     """So that the check below has a copy button to press."""
-    assert any(page_doctests(page) for page in NAV_PAGES), "no page has >>> blocks"
+    assert any(sessions(page) for page in NAV_PAGES if "/" not in page)
 
 
 @on_pages(NAV_PAGES)
-def test_copy_button_on_doctests_copies_runnable_code(quiet: Opened) -> None:
-    """Copy gives the code without prompts or output, and that code runs.
+def test_copy_buttons_copy_what_pastes_into_python(quiet: Opened) -> None:
+    """Copy gives code without prompts or output that Python's prompt accepts.
 
-    What the copy should be comes from doctest's own reading of the text the
-    block shows. Blocks written on the page then run in page order, in the
-    page's namespace; examples from docstrings (the API reference) run in
-    their module's globals, as doctest runs them.
+    On a block the site's fences built, the button must copy the build's
+    ``data-copy`` (Material trims its end), which ``tests/test_codeblocks.py``
+    pastes into Python's prompt. A docstring's example must copy what the
+    same rule makes of the text it shows, and that code runs in its module's
+    globals, as doctest runs it.
     """
-    results = copy_each_doctest(quiet.page)
+    results = copy_each_block(quiet.page)
     for number, result in enumerate(results, 1):
         where = f"{quiet.name} block {number}"
-        examples = doctest.DocTestParser().get_examples(result.shown)
-        code = "".join(example.source for example in examples)
-        assert examples, f"{where}: no examples in {result.shown!r}"
-        assert not re.search(r"^(>>>|\.\.\.)( |$)", result.copied, re.MULTILINE), (
+        assert not re.search(r"^(>>>|\.\.\.|\$)( |$)", result.copied, re.MULTILINE), (
             f"{where}: prompts were copied:\n{result.copied}"
         )
-        assert result.copied == code.rstrip("\n"), (
-            f"{where}: copied\n{result.copied}\nnot\n{code}"
+        if result.built is not None:
+            expected = result.built.rstrip()
+        else:
+            assert doctest.DocTestParser().get_examples(result.shown), where
+            expected = session_copy(result.shown, where).rstrip()
+        assert result.copied == expected, (
+            f"{where}: copied\n{result.copied}\nnot\n{expected}"
         )
-    on_page = [r.copied for r in results if r.owner is None]
-    in_source = page_doctests(quiet.name)
-    assert len(on_page) == len(in_source), (
-        f"{quiet.name}: {len(in_source)} doctest blocks in the Markdown,"
-        f" {len(on_page)} on the page"
-    )
-    if on_page:
-        run_page_with_copied_code(quiet.name, on_page)
-    for result in results:
         if result.owner is not None:
             run_docstring_copy(result.copied, result.shown, result.owner)
+    on_page = [r for r in results if r.owner is None and r.shown.lstrip()[:3] == ">>>"]
+    in_source = sessions(quiet.name)
+    assert len(on_page) == len(in_source), (
+        f"{quiet.name}: {len(in_source)} >>> blocks in the Markdown,"
+        f" {len(on_page)} on the page"
+    )

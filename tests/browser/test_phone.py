@@ -1,4 +1,5 @@
-"""At phone width (375 px) the page never scrolls sideways."""
+"""At phone width (375 px) the page never scrolls sideways, and copy buttons
+cover no code."""
 
 from __future__ import annotations
 
@@ -33,8 +34,26 @@ def test_no_horizontal_scroll_at_phone_width(quiet: Opened, screenshots: Path) -
                                > document.scrollingElement.clientWidth + 1)
                 .slice(0, 5).map((e) => e.tagName + '.' + e.className)"""
         )
+        covered = page.evaluate(COVERED_JS)
     finally:
         page.set_viewport_size(DESKTOP)
     assert widths["scroll"] <= widths["client"], (
         f"{quiet.name} scrolls sideways at 375 px: {widths}; too wide: {wide}"
     )
+    assert not covered, f"{quiet.name}: at 375 px a copy button covers code: {covered}"
+
+
+# Code blocks whose copy button reaches below the top of the code's text (a
+# line wider than the screen runs under it). Hidden blocks (other tabs) are
+# skipped: their boxes are empty.
+COVERED_JS = """
+() => [...document.querySelectorAll('.highlight')].flatMap((block) => {
+  const button = block.querySelector('.md-code__button');
+  const code = block.querySelector('pre > code');
+  if (!button || !code || !code.getClientRects().length) return [];
+  const text = code.getBoundingClientRect().top
+    + parseFloat(getComputedStyle(code).paddingTop);
+  const bottom = button.getBoundingClientRect().bottom;
+  return bottom > text ? [code.textContent.split('\\n')[0].slice(0, 40)] : [];
+})
+"""

@@ -62,9 +62,19 @@ def search_and_open_first_hit(searcher: Visit, term: str) -> tuple[str, str]:
     search.press(term[-1])
     first = page.locator("a.md-search-result__link").first
     first.wait_for(timeout=10_000)
+    # Material's instant navigation swaps the page's article for the next
+    # page's (unless the hit is on the page already shown).
+    target = str(first.get_attribute("href")).split("#")[0]
+    article = page.locator("article.md-content__inner")
+    before = article.element_handle()
+    same = page.evaluate("(href) => new URL(href, location).href", target)
+    same = same == page.url.split("#")[0]
     with page.expect_navigation():
         first.click()
-    return page.url.split("#")[0].split("?")[0], page.locator("article").inner_text()
+    if not same:
+        page.wait_for_function("(old) => !old.isConnected", arg=before)
+    # The page's own article: the search results stay in the DOM.
+    return page.url.split("#")[0].split("?")[0], article.inner_text()
 
 
 def highlighted(searcher: Visit) -> list[str]:

@@ -1,0 +1,188 @@
+// Run, Edit, Reset and Stop for the >>> examples of a page.
+//
+// The build marks each runnable block (sitetools/codeblocks.py):
+//   <div class="chapter-code" data-run="session"
+//        data-run-hidden='[[0, ">>> import ..."], ...]'>  highlighted code  </div>
+// The session it runs is the code shown with the hidden lines put back.
+// and each block that cannot run in a browser with data-norun="why".
+// This script adds a bar under such a block: buttons with words, a status
+// line (role="status") and the output. Python runs in one Web Worker for the
+// whole visit (run-worker.mjs); it is created at the first Run, so nothing of
+// it loads before, and it survives Material's instant navigation because this
+// module does. Each block's root gets data-state = idle | loading | running |
+// done | error, which the tests wait on.
+
+const LOADING = "Loading Python (about 6 MB compressed, first time only)…";
+
+// The worker's side of things loads at the first Run, not with the page.
+let python = null;
+const loadPython = () => (python ??= import("./python.mjs"));
+
+// --- one block -------------------------------------------------------------
+
+function element(tag, properties = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), properties);
+  node.append(...children);
+  return node;
+}
+
+function button(label, action) {
+  return element("button", { type: "button", textContent: label, onclick: action });
+}
+
+// The session as a terminal shows it: each example's code behind its prompts,
+// then what it printed; output that differs from the page's is marked.
+// Examples the page hides are left out, unless they failed.
+function transcript(records, hidden) {
+  const code = element("code", { tabIndex: 0 }); // scrolls: reachable by keyboard
+  for (const { line, source, got, ok } of records) {
+    if (ok && hidden.has(line)) continue;
+    const lines = source.replace(/\n$/, "").split("\n");
+    code.append(lines.map((line, i) => (i ? "... " : ">>> ") + line).join("\n") + "\n");
+    if (ok) {
+      code.append(got);
+    } else {
+      const mark = element("mark", { className: "chapter-run__differs", title: "differs from the page" });
+      mark.append(element("span", { className: "chapter-run__sr", textContent: "Differs from the page: " }));
+      mark.append(got || "(no output)\n");
+      code.append(mark);
+    }
+  }
+  return element("pre", {}, code);
+}
+
+function summary(records, seconds) {
+  const differ = records.filter((record) => !record.ok).length;
+  const time = `Done in ${seconds.toFixed(2)} s`;
+  if (!differ) return `${time}; the output is the page's.`;
+  const outputs = differ === 1 ? "1 output differs" : `${differ} outputs differ`;
+  return `${time}; ${outputs} from the page's (marked ≠).`;
+}
+
+// The block as it runs: the lines shown, with the hidden ones put back.
+function session(code, hidden) {
+  const lines = code.querySelector("code").textContent.replace(/\n$/, "").split("\n");
+  for (const [number, text] of hidden) lines.splice(number, 0, text);
+  return lines.join("\n") + "\n";
+}
+
+function mount(root) {
+  const code = root.querySelector(".highlight");
+  const hidden = JSON.parse(root.dataset.runHidden || "[]");
+  const original = session(code, hidden);
+  const status = element("span", { className: "chapter-run__status", role: "status" });
+  const output = element("div", { className: "chapter-run__output", hidden: true });
+  let editor = null;
+
+  const run = button("Run", () => start());
+  const edit = button("Edit", () => openEditor());
+  const reset = button("Reset", () => closeEditor());
+  const stop = button("Stop", () => loadPython().then((p) => p.stop()));
+  reset.hidden = stop.hidden = true;
+  const bar = element("div", { className: "chapter-run__bar" }, run, edit, reset, stop, status);
+  root.append(bar, output);
+
+  function show(state, message) {
+    root.dataset.state = state;
+    status.textContent = message;
+    const busy = state === "loading" || state === "running";
+    run.disabled = busy;
+    stop.hidden = !busy;
+  }
+
+  function openEditor() {
+    editor = element("textarea", {
+      className: "chapter-run__editor",
+      value: original,
+      spellcheck: false,
+      rows: original.split("\n").length,
+      ariaLabel: "Code of this example, with the output the page expects; edit, then Run",
+    });
+    editor.setAttribute("autocapitalize", "off");
+    code.hidden = true;
+    code.after(editor);
+    edit.hidden = true;
+    reset.hidden = false;
+    editor.focus();
+  }
+
+  function closeEditor() {
+    editor?.remove();
+    editor = null;
+    code.hidden = false;
+    edit.hidden = false;
+    reset.hidden = true;
+    output.hidden = true;
+    output.replaceChildren();
+    show("idle", "");
+    edit.focus();
+  }
+
+  async function start() {
+    if (location.protocol === "file:") {
+      show("error", "Run needs the site served over HTTP: a page opened from a file cannot start Python. Use make serve.");
+      return;
+    }
+    const source = editor ? editor.value : original;
+    // An edited block shows all it ran: the reader now sees every line.
+    const skip = new Set(editor ? [] : hidden.map(([number]) => number));
+    const records = [];
+    output.hidden = false;
+    output.replaceChildren();
+    show("loading", LOADING);
+    let worker;
+    try {
+      worker = await loadPython();
+      await worker.ready();
+    } catch (error) {
+      show("error", `Python could not start: ${error.message}.`);
+      return;
+    }
+    show("running", "Running…");
+    const started = performance.now();
+    try {
+      await worker.run(source, (record) => {
+        records.push(record);
+        output.replaceChildren(transcript(records, skip));
+      });
+      show("done", summary(records, (performance.now() - started) / 1000));
+    } catch (error) {
+      if (error instanceof worker.Stopped) {
+        show("idle", "Stopped. The next Run starts Python again.");
+      } else {
+        show("error", `Could not run: ${error.message}.`);
+      }
+    }
+  }
+
+  root.dataset.state = "idle";
+}
+
+function mountNote(root) {
+  const note = element("p", {
+    className: "chapter-run__bar chapter-run__note",
+    textContent: `Runs on your machine, not in this page: ${root.dataset.norun}.`,
+  });
+  root.append(note);
+}
+
+// Idempotent: Material calls it again after each instant navigation.
+function init(scope) {
+  for (const [selector, setUp] of [["[data-run]", mount], ["[data-norun]", mountNote]]) {
+    for (const root of scope.querySelectorAll(selector)) {
+      if (root.dataset.runMounted) continue;
+      root.dataset.runMounted = "true";
+      try {
+        setUp(root);
+      } catch {
+        // One broken block must not break the page; its code stays readable.
+      }
+    }
+  }
+}
+
+if (typeof document$ !== "undefined") {
+  document$.subscribe(() => init(document));
+} else {
+  init(document);
+}

@@ -1,0 +1,245 @@
+"""Python and console blocks: hidden lines, what Copy copies, what Run runs.
+
+A page sometimes needs lines in an example that it does not want to show,
+usually the imports that make the example run on its own. As rustdoc hides
+the lines of a Rust example that start with ``# ``, a page hides a line of a
+Python example by starting it with ``#~``::
+
+    ```pycon
+    #~ >>> from chapter2.clock import VirtualClock
+    >>> clock = VirtualClock()
+    ```
+
+The tilde keeps the convention unambiguous: a Python comment (``# ...``) is
+still shown, and ``#~`` is never the start of a line a reader writes. The
+line after the marker (``#~`` and one space) is part of the example wherever
+it runs: in the tests (:mod:`sitetools.sybil_blocks`), on Run, and in what
+Copy copies. Only the page leaves it out.
+
+The build reaches this module through ``pymdownx.superfences`` custom fences
+(see ``mkdocs.yml``), which both MkDocs and Zensical run. Each Python or
+console block is wrapped in a ``<div class="chapter-code">`` carrying:
+
+``data-copy``
+    what Material's copy button copies (it looks for the nearest
+    ``data-copy``), where that is not the code as shown: for a ``>>>``
+    block, the code without prompts or output, with a blank line after each
+    compound statement so that it pastes into Python's interactive prompt;
+    for a console block, the commands without ``$``; for any block, its
+    hidden lines too;
+``data-run`` and ``data-run-hidden``
+    on a ``>>>`` block, when the in-page Python runtime is installed
+    (:mod:`sitetools.runtime`): the hidden lines, as a JSON list of
+    ``[line number, code]``, which ``assets/run/run.js`` puts back into the
+    code the page shows to get the session it runs (the whole text is not
+    repeated: pages stay light);
+``data-norun``
+    instead, on a block marked ``norun="why"``: it cannot run in a browser.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sitetools import runtime
+
+HIDDEN = re.compile(r"^(?P<indent>[ \t]*)#~(?: (?P<code>.*)|$)")
+PROMPT = re.compile(r"^\$ ")
+NORUN = "norun"
+
+
+class CopyError(ValueError):
+    """A block whose copied code could not be pasted into Python's prompt."""
+
+
+def _lines(text: str) -> Iterator[tuple[str, str | None]]:
+    """Each line, with the code it stands for if it is a hidden line."""
+    for line in text.splitlines(keepends=True):
+        match = HIDDEN.match(line)
+        if match is None:
+            yield line, None
+        else:
+            ending = line[len(line.rstrip("\r\n")) :]
+            yield line, match["indent"] + (match["code"] or "").rstrip() + ending
+
+
+def runnable(text: str) -> str:
+    """The block as it runs: hidden lines shown, their markers removed."""
+    return "".join(line if code is None else code for line, code in _lines(text))
+
+
+def shown(text: str) -> str:
+    """The block as the page shows it: hidden lines left out."""
+    return "".join(line for line, code in _lines(text) if code is None)
+
+
+def has_hidden_lines(text: str) -> bool:
+    return any(code is not None for _, code in _lines(text))
+
+
+def hidden_lines(text: str) -> list[tuple[int, str]]:
+    """Each hidden line of a block: its line number in the block as it runs,
+    and the code it stands for."""
+    return [
+        (number, code.rstrip("\r\n"))
+        for number, (_, code) in enumerate(_lines(text))
+        if code is not None
+    ]
+
+
+def is_session(text: str) -> bool:
+    """Whether a Python block is a ``>>>`` session (a doctest)."""
+    return text.lstrip().startswith(">>>")
+
+
+COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.TryStar,
+    ast.Match,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+)
+
+
+def _ends_compound(source: str) -> bool:
+    """Whether the interactive prompt needs a blank line after ``source``."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    return bool(body) and isinstance(body[-1], COMPOUND)
+
+
+def session_copy(session: str, where: str = "block") -> str:
+    """The code of a ``>>>`` session, ready to paste into Python's prompt.
+
+    Prompts and output are left out (doctest's own parse decides which lines
+    are code). The interactive prompt ends a compound statement (``for``,
+    ``def``, ``try`` ...) only at a blank line, so one follows each; a blank
+    line inside one would end it too early, and is refused.
+    """
+    parts: list[str] = []
+    for example in doctest.DocTestParser().get_examples(session):
+        source = example.source
+        if _ends_compound(source):
+            inner = source.rstrip("\n").splitlines()
+            if any(not line.strip() for line in inner):
+                raise CopyError(
+                    f"{where}: line {example.lineno + 1} holds a blank line inside"
+                    " a compound statement, which ends it early when pasted into"
+                    " Python's prompt; remove the blank '...' line"
+                )
+            source += "\n"
+        parts.append(source)
+    return "".join(parts).rstrip("\n") + "\n"
+
+
+def console_copy(text: str) -> str:
+    """The commands of a console block, without their ``$`` prompts or output."""
+    commands = [
+        PROMPT.sub("", line) for line in text.splitlines() if PROMPT.match(line)
+    ]
+    return "\n".join(commands) + "\n" if commands else text
+
+
+def copy_text(text: str, language: str) -> str:
+    """What the copy button should copy from a block (hidden lines included)."""
+    code = runnable(text)
+    if language == "console":
+        return console_copy(code)
+    if is_session(code):
+        return session_copy(code)
+    return code
+
+
+def _attribute(value: str) -> str:
+    """An attribute value, escaped; brackets too, which Zensical's autorefs
+    would otherwise read as a reference (``[text][id]``) in the page's HTML."""
+    escaped = html.escape(value, quote=True)
+    return escaped.replace("[", "&#91;").replace("]", "&#93;")
+
+
+def _attributes(pairs: Iterable[tuple[str, str]]) -> str:
+    return "".join(f' {name}="{_attribute(value)}"' for name, value in pairs)
+
+
+def format_block(
+    src: str,
+    language: str,
+    class_name: str,
+    options: dict[str, Any],
+    md: Any,
+    **kwargs: Any,
+) -> str:
+    """Superfences formatter for Python and console blocks (see module docstring).
+
+    Highlighting is superfences' own, applied to the lines the page shows.
+    Superfences leaves a block whose formatter raises as raw Markdown,
+    silently; here the error stops the build instead.
+    """
+    try:
+        return _format_block(src, language, options, md, **kwargs)
+    except Exception as error:
+        from pymdownx.superfences import SuperFencesException
+
+        raise SuperFencesException(f"{language} block: {error}") from error
+
+
+def _format_block(
+    src: str, language: str, options: dict[str, Any], md: Any, **kwargs: Any
+) -> str:
+    options = dict(options)
+    norun = options.pop(NORUN, None)
+    fences = md.preprocessors["fenced_code_block"]
+    highlighted = fences.highlight(
+        src=shown(src), language=language, options=options, md=md, **kwargs
+    )
+    attributes = []
+    copied = copy_text(src, language)
+    if copied.rstrip("\n") != shown(src).rstrip("\n"):  # else Material copies the code
+        attributes.append(("data-copy", copied))
+    code = runnable(src)
+    if language != "console" and is_session(code):
+        if norun is not None:
+            attributes += [("data-norun", norun)]
+        elif runtime.installed():
+            attributes.append(("data-run", "session"))
+            if hidden := hidden_lines(src):
+                attributes.append(("data-run-hidden", json.dumps(hidden)))
+    return f'<div class="chapter-code"{_attributes(attributes)}>{highlighted}</div>'
+
+
+def validate(
+    language: str,
+    inputs: dict[str, str],
+    options: dict[str, Any],
+    attrs: dict[str, str],
+    md: Any,
+) -> bool:
+    """Accept what an ordinary highlighted block accepts (title, ...), and ``norun``.
+
+    ``norun="REASON"`` on a ``>>>`` block says it cannot run in the page, and
+    why (Python in the browser cannot start threads, say): the page says so
+    where the Run button would be, and the Node check of ``make test`` fails
+    if the block runs there after all.
+    """
+    from pymdownx.superfences import highlight_validator
+
+    inputs = dict(inputs)
+    norun = inputs.pop(NORUN, None)
+    if norun is not None:
+        options[NORUN] = norun
+    return bool(highlight_validator(language, inputs, options, attrs, md))

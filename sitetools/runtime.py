@@ -1,0 +1,236 @@
+"""The in-page Python runtime: pyodide's files and the chapter2 wheel.
+
+The Run buttons run examples in pyodide (CPython compiled to WebAssembly),
+from the site's own files. This module puts what that needs into
+``docs/assets/run/python/`` (ignored by git), where both MkDocs and Zensical
+pick it up as static files:
+
+* the four files of the npm package ``pyodide`` that a start needs, copied
+  from ``node_modules/pyodide`` (installed by ``npm ci`` from the committed
+  ``package-lock.json``);
+* ``pyodide-lock.json``: the package's lock file reduced to its ``info``
+  (the loader checks the ABI in it) and one package, chapter2, so that
+  nothing else can be looked up anywhere (and 119 KB less to load);
+* ``chapter2-<version>-py3-none-any.whl``, the package as a wheel, built
+  from the sources here (deterministic: same sources, same bytes).
+
+``make`` runs :func:`prepare` before every build (``python -m
+sitetools.runtime``), and the Markdown extension in :mod:`sitetools.codeblocks`
+runs it again while ``mkdocs serve`` rebuilds, so the wheel follows edits to
+the package. Files are rewritten only when their bytes change.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import io
+import json
+import logging
+import os
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYODIDE = ROOT / "node_modules" / "pyodide"
+OUT = ROOT / "docs" / "assets" / "run" / "python"
+RUNTIME_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+)
+PACKAGE = ROOT / "chapter2"
+LOCK = "pyodide-lock.json"
+# 1980-01-01, the earliest time a zip entry can carry: no clock in the wheel.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+log = logging.getLogger("mkdocs.extensions.chapter2.run")
+
+
+def _copied() -> bool:
+    """Whether :data:`OUT` already holds pyodide's files (from an earlier run)."""
+    return all((OUT / name).is_file() for name in (*RUNTIME_FILES, LOCK))
+
+
+def missing_reason() -> str | None:
+    """Why the runtime cannot be installed here, or None if it can.
+
+    Without ``node_modules`` (a scratch copy of the project, say) the files
+    copied earlier still serve; only the wheel is made again.
+    """
+    if not (PYODIDE / "package.json").is_file() and not _copied():
+        return (
+            "the Run buttons are left out: the npm package pyodide is not"
+            " installed (node_modules/pyodide is missing). Install Node.js and"
+            " npm, then run make serve or make test again; everything else"
+            " works without them"
+        )
+    return None
+
+
+def version() -> str:
+    """The version of the chapter2 package: pyproject.toml's, or else the
+    installed one's (a scratch copy of the site's sources has no pyproject)."""
+    pyproject = ROOT / "pyproject.toml"
+    if not pyproject.is_file():
+        return importlib.metadata.version("chapter2")
+    with pyproject.open("rb") as handle:
+        return str(tomllib.load(handle)["project"]["version"])
+
+
+def wheel_name() -> str:
+    return f"chapter2-{version()}-py3-none-any.whl"
+
+
+def pyodide_version() -> str:
+    data = json.loads((PYODIDE / "package.json").read_text(encoding="utf-8"))
+    return str(data["version"])
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return "sha256=" + digest.decode()
+
+
+def wheel_bytes() -> bytes:
+    """The chapter2 package as a pure-Python wheel (PEP 427), built in memory."""
+    files: dict[str, bytes] = {}
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    dist_info = f"chapter2-{version()}.dist-info"
+    files[f"{dist_info}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: chapter2\nVersion: {version()}\n"
+    ).encode()
+    files[f"{dist_info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: sitetools.runtime\n"
+        b"Root-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    files[f"{dist_info}/top_level.txt"] = b"chapter2\n"
+    record = [
+        f"{name},{_record_hash(data)},{len(data)}" for name, data in files.items()
+    ]
+    record.append(f"{dist_info}/RECORD,,")
+    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as wheel:
+        for name, data in files.items():
+            entry = zipfile.ZipInfo(name, ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            wheel.writestr(entry, data)
+    return buffer.getvalue()
+
+
+def lock_bytes(wheel: bytes) -> bytes:
+    """pyodide's lock file with its ``info`` and one package: chapter2.
+
+    The loader checks the ABI in ``info``; ``loadPackage("chapter2")`` then
+    finds the wheel next to the lock and checks its SHA-256 before it
+    installs it.
+    """
+    source = PYODIDE / LOCK if (PYODIDE / LOCK).is_file() else OUT / LOCK
+    lock = json.loads(source.read_text(encoding="utf-8"))
+    chapter2 = {
+        "name": "chapter2",
+        "version": version(),
+        "file_name": wheel_name(),
+        "install_dir": "site",
+        "sha256": hashlib.sha256(wheel).hexdigest(),
+        "package_type": "package",
+        "imports": ["chapter2"],
+        "depends": [],
+    }
+    data = {"info": lock["info"], "packages": {"chapter2": chapter2}}
+    return (json.dumps(data, indent=1) + "\n").encode()
+
+
+def _write(path: Path, data: bytes) -> bool:
+    """Write ``data`` unless the file already holds it; say if it wrote."""
+    if (
+        path.is_file()
+        and path.stat().st_size == len(data)
+        and path.read_bytes() == data
+    ):
+        return False
+    path.write_bytes(data)
+    return True
+
+
+def _copy(source: Path, target: Path) -> bool:
+    stat = source.stat()
+    if target.is_file():
+        mine = target.stat()
+        if mine.st_size == stat.st_size and mine.st_mtime_ns == stat.st_mtime_ns:
+            return False
+    target.write_bytes(source.read_bytes())
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return True
+
+
+def prepare() -> str | None:
+    """Put the runtime and the wheel in :data:`OUT`; the reason if it cannot.
+
+    Leftovers (an older wheel, a file a newer pyodide no longer has) are
+    removed, so the site serves exactly what this version needs.
+    """
+    reason = missing_reason()
+    if reason is not None:
+        return reason
+    OUT.mkdir(parents=True, exist_ok=True)
+    wanted = {*RUNTIME_FILES, LOCK, wheel_name()}
+    for stale in OUT.iterdir():
+        if stale.name not in wanted:
+            stale.unlink()
+    for name in RUNTIME_FILES:
+        if (PYODIDE / name).is_file():
+            _copy(PYODIDE / name, OUT / name)
+    wheel = wheel_bytes()
+    _write(OUT / wheel_name(), wheel)
+    _write(OUT / LOCK, lock_bytes(wheel))
+    return None
+
+
+def _fingerprint() -> tuple[tuple[str, int, int], ...]:
+    """What the prepared files depend on, cheaply: names, sizes, mtimes."""
+    paths = [*sorted(PACKAGE.rglob("*.py")), ROOT / "pyproject.toml"]
+    paths += [PYODIDE / name for name in (*RUNTIME_FILES, LOCK)]
+    return tuple(
+        (str(path), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in paths
+        if path.is_file()
+    )
+
+
+_prepared: dict[str, object] = {}
+
+
+def installed() -> bool:
+    """Whether pages get Run buttons; prepares the files when sources changed.
+
+    Called for every block a page renders, so it checks a fingerprint of the
+    sources first. When the runtime cannot be installed, the reason is logged
+    once per build process (as information, so a strict build still passes).
+    """
+    fingerprint = _fingerprint()
+    if _prepared.get("fingerprint") != fingerprint:
+        reason = prepare()
+        if reason is not None and "reason" not in _prepared:
+            log.info("%s", reason)
+        _prepared.update(fingerprint=fingerprint, reason=reason)
+    return _prepared["reason"] is None
+
+
+def _main() -> int:
+    reason = prepare()
+    if reason is not None:
+        print(f"make: {reason}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
