@@ -3,10 +3,11 @@
 tests/test_zensical.py compares the two builds' HTML; this opens the chapter
 page that holds the most of what the site generates, as Zensical's theme and
 scripts present it, the way a first-time reader would: nothing may leave the
-site or fail, every figure is drawn, its stepper steps, a glossary term shows
-its definition, one click switches every Rust/Python tab pair, instant
-navigation sets up the next page's stepper without a reload, and search
-(Zensical's own component) takes the reader to a page.
+site or fail, every figure is drawn, its stepper steps, Run runs an example
+with Python from the site, a glossary term shows its definition, one click
+switches every Rust/Python tab pair, instant navigation sets up the next
+page's stepper without a reload, and search (Zensical's own component) takes
+the reader to a page.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Route
 
-from tests.browser.pages import DESKTOP, DOCS
+from tests.browser.pages import DESKTOP, DOCS, reveal
 from tests.browser.test_glossary import shows_definition
+from tests.browser.test_run import FINISHED, RUN_TIMEOUT
 from tests.browser.test_steppers import same, shown, tracks_of
 from tests.browser.test_tabs import TAB_STATE_JS
 from tests.browsing import (
@@ -94,6 +96,21 @@ def test_stepper_steps(reader: Visit) -> None:
         assert same(shown(root), steps[1]), f"{name}, after Next: {shown(root)}"
         page.keyboard.press("End")
         assert same(shown(root), steps[-1]), f"{name}, after End: {shown(root)}"
+    assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
+
+
+def test_run_runs_an_example_from_the_site(reader: Visit) -> None:
+    """Python starts from the site's own files, under the page's CSP, and the
+    first example on the page prints what the page shows."""
+    page, checkpoint = reader.page, reader.checkpoint()
+    block = page.locator("[data-run]").first
+    assert block.count(), f"{PAGE} has no Run button"
+    reveal(block.element_handle())
+    block.get_by_role("button", name="Run").click()
+    page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT)
+    status = block.locator(".chapter-run__status").inner_text()
+    assert block.get_attribute("data-state") == "done", status
+    assert "the output is the page's" in status, status
     assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
 
 
