@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Route
+from playwright.sync_api import Browser
 
 from tests.browser.pages import DESKTOP, DOCS, reveal
 from tests.browser.test_glossary import shows_definition
@@ -32,7 +32,7 @@ from tests.browsing import (
     site_prefix,
     visit,
 )
-from tests.sitebuild import BuildResult, config
+from tests.sitebuild import BuildResult
 
 PAGE = "state-machines.md"
 
@@ -46,19 +46,7 @@ def zensical_server(zensical_site: BuildResult) -> Iterator[SiteServer]:
 @pytest.fixture(scope="module")
 def reader(browser: Browser, zensical_server: SiteServer) -> Iterator[Visit]:
     """The page, opened once with nothing cached, after all it asked for."""
-    published = str(config()["site_url"]).removesuffix(site_prefix())
-
-    def local_sitemap(route: Route) -> None:
-        """Instant navigation follows only the addresses in sitemap.xml, which
-        name the published site; served here, they name this server."""
-        sitemap = zensical_server.file_for(route.request.url).read_text("utf-8")
-        route.fulfill(
-            body=sitemap.replace(published, zensical_server.origin),
-            content_type="application/xml",
-        )
-
     with visit(browser, zensical_server, viewport=DESKTOP, color_scheme="light") as v:
-        v.page.route(re.compile(r".*/sitemap\.xml$"), local_sitemap)
         v.goto(page_url(PAGE))
         deadline = time.monotonic() + SETTLE_TIMEOUT
         while v.in_flight:
