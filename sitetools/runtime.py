@@ -99,8 +99,9 @@ def _record_hash(data: bytes) -> str:
 def wheel_bytes() -> bytes:
     """The chapter2 package as a pure-Python wheel (PEP 427), built in memory."""
     files: dict[str, bytes] = {}
+    # The package's modules and its typing marker; nothing a tool left there.
     for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+        if path.is_file() and (path.suffix == ".py" or path.name == "py.typed"):
             files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
     dist_info = f"chapter2-{version()}.dist-info"
     files[f"{dist_info}/METADATA"] = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -43,3 +44,19 @@ def test_bad_sizes_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         benchmark.main(["--tasks", "0"])
     assert "--tasks and --repeat must be at least 1" in capsys.readouterr().err
+
+
+def test_run_in_page_benchmark_refuses_a_site_without_run_buttons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It measures in the browser, which the browser tests already cover; here
+    it must at least load and refuse what it cannot measure, clearly."""
+    path = ROOT / "benchmarks" / "run_in_page.py"
+    spec = importlib.util.spec_from_file_location("run_in_page", path)
+    assert spec is not None and spec.loader is not None
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    with pytest.raises(SystemExit):
+        benchmark.main(["--site", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert "not a site built with the Run buttons" in err or "is missing" in err

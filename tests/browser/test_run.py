@@ -19,12 +19,13 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Request
+from playwright.sync_api import Browser, Locator, Page, Request, Route
 
 from tests.browser.pages import DESKTOP, NAV_PAGES, Opened, on_pages, reveal
 from tests.browser.palettes import serious_violations
 from tests.browsing import SiteServer, Visit, page_url, visit
 from tests.sessions import CHAPTER_PAGES, sessions
+from tests.sitebuild import BuildResult
 
 RUNTIME = re.compile(r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner)")
 WASM = "/assets/run/python/pyodide.asm.wasm"
@@ -164,3 +165,37 @@ def test_stop_ends_an_endless_loop(reader: Reader) -> None:
     status = reader.run(block)
     assert block.get_attribute("data-state") == "done", status
     assert "the output is the page's" in status, status
+
+
+def test_a_wasm_file_served_with_the_wrong_type_is_said_in_words(
+    browser: Browser, server: SiteServer
+) -> None:
+    """The loader would hang on it; the button says why instead, at once."""
+
+    def wrong_type(route: Route) -> None:
+        route.fulfill(status=200, headers={"Content-Type": "application/octet-stream"})
+
+    with visit(browser, server, viewport=DESKTOP) as v:
+        v.page.context.route(re.compile(r".*pyodide\.asm\.wasm$"), wrong_type)
+        v.goto(page_url("async-fn.md"))
+        block = v.page.locator("[data-run]").last
+        status = Reader(v).run(block)
+        assert block.get_attribute("data-state") == "error", status
+        assert "application/wasm" in status, status
+
+
+def test_a_page_opened_from_a_file_says_run_needs_a_server(
+    browser: Browser, built_site: BuildResult
+) -> None:
+    """file:// cannot load Python's module loader; the button says so."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto((built_site.site / "async-fn" / "index.html").as_uri())
+        block = page.locator("[data-run]").last
+        block.get_by_role("button", name="Run").click()
+        status = block.locator(".chapter-run__status").inner_text()
+        assert block.get_attribute("data-state") == "error", status
+        assert "served over HTTP" in status, status
+    finally:
+        context.close()

@@ -33,6 +33,7 @@ export async function startPython(loadPyodide, files) {
   }
   python.FS.writeFile(`${RUNNER_MODULE}.py`, runnerSource);
   const runner = python.pyimport(RUNNER_MODULE);
+  runner.prepare();
   const version = python.runPython("import sys; sys.version.split()[0]");
   return { python, version, run: (session, onExample) => run(runner, session, onExample) };
 }

@@ -3,20 +3,27 @@
 // The build marks each runnable block (sitetools/codeblocks.py):
 //   <div class="chapter-code" data-run="session"
 //        data-run-hidden='[[0, ">>> import ..."], ...]'>  highlighted code  </div>
-// The session it runs is the code shown with the hidden lines put back.
+// (the session it runs is the code shown with the hidden lines put back),
 // and each block that cannot run in a browser with data-norun="why".
 // This script adds a bar under such a block: buttons with words, a status
 // line (role="status") and the output. Python runs in one Web Worker for the
-// whole visit (run-worker.mjs); it is created at the first Run, so nothing of
-// it loads before, and it survives Material's instant navigation because this
-// module does. Each block's root gets data-state = idle | loading | running |
-// done | error, which the tests wait on.
+// whole visit (python.mjs, run-worker.mjs); it is created at the first Run,
+// so nothing of it loads before, and it survives Material's instant
+// navigation because this script does. Each block's root gets data-state =
+// idle | loading | running | done | error, which the tests wait on.
+//
+// A classic script, not a module: a page opened from a file loads no module
+// script, and there the Run button must still say why it cannot run.
+
+(() => {
+"use strict";
 
 const LOADING = "Loading Python (about 6 MB compressed, first time only)…";
 
 // The worker's side of things loads at the first Run, not with the page.
 let python = null;
-const loadPython = () => (python ??= import("./python.mjs"));
+const PYTHON = new URL("python.mjs", document.currentScript.src);
+const loadPython = () => (python ??= import(PYTHON.href));
 
 // --- one block -------------------------------------------------------------
 
@@ -181,8 +188,9 @@ function init(scope) {
   }
 }
 
-if (typeof document$ !== "undefined") {
-  document$.subscribe(() => init(document));
-} else {
-  init(document);
-}
+// Now (the script runs after the page's content), and after each instant
+// navigation. Material's document$ alone is not enough: on a page opened
+// from a file it never fires.
+init(document);
+if (typeof document$ !== "undefined") document$.subscribe(() => init(document));
+})();
