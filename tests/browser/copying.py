@@ -136,14 +136,38 @@ class Copied:
     built: str | None  # the build's data-copy, for a block of the site's fences
 
 
-def copy_each_block(page: Page) -> list[Copied]:
-    """Click the copy button of each >>> and console block; read the clipboard."""
+# For each block: whether the site's fences built it, and what kind it is.
+KIND_JS = """
+(block) => [
+  block.closest('.chapter-code') !== null,
+  block.querySelector('pre > code').textContent.trimStart().slice(0, 3),
+]
+"""
+
+
+def copy_each_block(page: Page) -> tuple[list[Copied], int]:
+    """Click copy buttons on >>> and console blocks; read the clipboard.
+
+    Every docstring example is copied: assets/doctest-copy.js computes each
+    one. Of the blocks the site's fences built, which all carry the build's
+    data-copy, the first of each kind (>>>, console) is: the button's part
+    is the same for all, and tests/test_codeblocks.py checks every data-copy.
+    Returns the copies and how many >>> blocks the fences built on the page.
+    """
     results = []
     blocks = page.locator(CODE_BLOCKS).filter(
         has=page.locator("pre > code", has_text=re.compile(r"^\s*(>>>|\$ )"))
     )
-    for block in blocks.element_handles():
-        shown, owner, built = block.evaluate(PREPARE_COPY_JS)
+    handles = blocks.element_handles()
+    kinds = [handle.evaluate(KIND_JS) for handle in handles]
+    sessions_built = sum(1 for built, kind in kinds if built and kind == ">>>")
+    done: set[str] = set()
+    for block, (built, kind) in zip(handles, kinds, strict=True):
+        if built and kind in done:
+            continue
+        if built:
+            done.add(kind)
+        shown, owner, data_copy = block.evaluate(PREPARE_COPY_JS)
         button = block.query_selector(COPY_BUTTON)
         assert button is not None, f"no copy button on the block showing {shown!r}"
         # A real click: Playwright scrolls to the button, moves the mouse over
@@ -155,5 +179,5 @@ def copy_each_block(page: Page) -> list[Copied]:
             raise AssertionError(
                 f"the copy button put nothing on the clipboard for\n{shown}"
             ) from None
-        results.append(Copied(shown, copied, owner, built))
-    return results
+        results.append(Copied(shown, copied, owner, data_copy))
+    return results, sessions_built
