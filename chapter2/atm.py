@@ -11,6 +11,7 @@ Models a Rust ``enum State`` whose variants carry their data, driven by one
 ``match (state, event)``; ``docs/listings/atm.rs`` is that Rust.
 
 Examples:
+    >>> from chapter2.atm import ATM, Account, Bank, Card, InsertCard
     >>> atm = ATM(Bank({"alice": Account(pin="1234", balance=300)}), cash=200)
     >>> atm.handle(InsertCard(Card("alice")))
     'Enter your PIN'

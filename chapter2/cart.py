@@ -17,6 +17,7 @@ from. :func:`trace_for` runs either version under the chapter's
 :data:`SCENARIOS`, and returns the poll-by-poll trace the Rust listings print.
 
 Examples:
+    >>> from chapter2.cart import trace_for
     >>> print(trace_for("already-there", "state-machine"))
     poll  task        woken by  state before  state after  result
     1     cart_total  spawn     Start         Done         Ready(70)

@@ -22,6 +22,7 @@ executor calls :meth:`Clock.turn`, which waits for the earliest timer and
 wakes its task, as Tokio's time driver does.
 
 Examples:
+    >>> from chapter2.clock import VirtualClock
     >>> clock = VirtualClock()
     >>> clock.block(0.5)
     >>> clock.work(0.25)

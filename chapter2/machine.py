@@ -12,6 +12,7 @@ handlers decide among the listed targets using the data.
 
 Examples:
     >>> from dataclasses import dataclass
+    >>> from chapter2.machine import Transition, TransitionTable
     >>> @dataclass(frozen=True)
     ... class Off: ...
     >>> @dataclass(frozen=True)

@@ -10,6 +10,7 @@ A receiver is ``Pending`` until its value is sent, then ``Ready``; misuse
 raises instead of hanging or going quiet.
 
 Examples:
+    >>> from chapter2.oneshot import channel
     >>> from chapter2.task import Context, Waker
     >>> tx, rx = channel("socks")
     >>> cx = Context(Waker.noop())

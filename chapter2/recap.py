@@ -5,6 +5,7 @@ same way: calling an ``async def`` builds a coroutine object and runs none of
 its body. This module holds the small examples the landing page drives.
 
 Examples:
+    >>> from chapter2.recap import brew, drive
     >>> log: list[str] = []
     >>> coroutine = brew(log)
     >>> log

@@ -6,6 +6,7 @@ These are the three types every Rust future touches. ``poll`` returns a
 calling :meth:`Waker.wake` is the only way the task gets polled again.
 
 Examples:
+    >>> from chapter2.task import Pending, Ready
     >>> Ready(42)
     Ready(42)
     >>> Pending()

@@ -18,6 +18,7 @@ Every demo takes a ``clock``. By default it is a
 burns CPU for real; ``python -m chapter2 waiting`` does that.
 
 Examples:
+    >>> from chapter2.waiting import serve_async, serve_blocking
     >>> print(serve_blocking(clients=10, latency=0.1))
     blocking: 10 clients in 1 s on 1 thread (at most 1 waiting at once, CPU 0 s)
     >>> print(serve_async(clients=10, latency=0.1))

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import code
 import doctest
+import importlib
 import io
+import pkgutil
 import re
 import threading
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
+import chapter2
 from sitetools.codeblocks import (
     CopyError,
     console_copy,
@@ -125,3 +128,34 @@ def test_console_blocks_copy_commands_only(built_site: BuildResult, page: str) -
     for block in built_blocks(built):
         if block.language == "console":
             assert not re.search(r"^\$", block.copy, re.MULTILINE), block.copy
+
+
+def docstring_examples() -> list[doctest.DocTest]:
+    """Every docstring in chapter2/ that holds a ``>>>`` example."""
+    found = []
+    finder = doctest.DocTestFinder()
+    for module in pkgutil.iter_modules(chapter2.__path__, "chapter2."):
+        if module.name.endswith(".__main__"):  # importing it runs the command
+            continue
+        tests = finder.find(importlib.import_module(module.name))
+        found += [test for test in tests if test.examples]
+    return sorted(found, key=lambda test: test.name)
+
+
+@pytest.mark.parametrize("docstring", docstring_examples(), ids=lambda t: t.name)
+def test_docstring_examples_paste_into_a_fresh_prompt(
+    docstring: doctest.DocTest,
+) -> None:
+    """An API reference page shows each docstring's examples as a >>> block.
+
+    Its copy (assets/doctest-copy.js, by the rule of ``session_copy``, which
+    the browser tests compare the button with) must run alone in a new
+    Python prompt: doctest runs it among its module's globals, a reader's
+    prompt has none of them, so each example imports what it uses.
+    """
+    assert docstring.docstring is not None
+    printed = feed_to_console(session_copy(docstring.docstring, docstring.name))
+    wanted = expected_output(docstring.docstring)
+    assert doctest.OutputChecker().check_output(wanted, printed, doctest.ELLIPSIS), (
+        f"{docstring.name}: pasting its examples printed\n{printed}\nnot\n{wanted}"
+    )

@@ -4,14 +4,13 @@ A block the site's fences built carries what Copy should give in its
 wrapper's ``data-copy`` (:mod:`sitetools.codeblocks`; ``tests/test_codeblocks.py``
 pastes each into Python's prompt). A docstring's example on an API reference
 page gets it from ``assets/doctest-copy.js``; its copy is checked against the
-same rule and run where doctest runs it.
+same rule and run alone, in a fresh namespace.
 """
 
 from __future__ import annotations
 
 import ast
 import doctest
-import importlib
 import re
 import threading
 import traceback
@@ -77,25 +76,18 @@ def run_copied(
 
 
 def run_docstring_copy(copied: str, shown: str, owner: str) -> None:
-    """Run code copied from a docstring's example, where doctest runs it.
+    """Run code copied from a docstring's example in a fresh namespace.
 
-    doctest runs a docstring's examples in a copy of its module's globals;
-    ``owner`` is the documented object's dotted path (chapter2.recap.drive).
+    doctest runs a docstring's examples among its module's globals; a reader
+    pastes them into a new prompt, which has none of them, so each example
+    imports what it uses. ``owner`` is the documented object's dotted path
+    (chapter2.recap.drive), for the messages.
     """
-    parts = owner.split(".")
-    for length in range(len(parts), 0, -1):
-        try:
-            module = importlib.import_module(".".join(parts[:length]))
-        except ImportError:
-            continue
-        break
-    else:
-        raise AssertionError(f"no importable module in {owner}")
     examples = doctest.DocTestParser().get_examples(shown)
     # The blank lines that end compound statements for the prompt change
     # nothing in a module; without them, lines match the examples again.
     code = "\n".join(line for line in copied.splitlines() if line.strip())
-    run_copied(code, examples, dict(vars(module)), f"example in {owner}")
+    run_copied(code, examples, {"__name__": "__main__"}, f"example in {owner}")
 
 
 COPY_BUTTON = "button[data-clipboard-target]"

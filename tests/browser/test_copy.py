@@ -24,8 +24,8 @@ def test_copy_buttons_copy_what_pastes_into_python(quiet: Opened) -> None:
     ``data-copy`` (Material trims its end), which ``tests/test_codeblocks.py``
     pastes into Python's prompt (one block of each kind per page is pressed:
     the button does the same on all). A docstring's example must copy what the
-    same rule makes of the text it shows, and that code runs in its module's
-    globals, as doctest runs it.
+    same rule makes of the text it shows, and that code runs alone in a fresh
+    namespace, as pasted into a new Python prompt.
     """
     results, built = copy_each_block(quiet.page)
     for number, result in enumerate(results, 1):
