@@ -63,12 +63,16 @@ lint: $(SETUP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict chapter2
 
+# One test process per core (at most 4), with pytest-xdist; tests that share a
+# browser page run in one of them (tests/conftest.py). PARALLEL= runs in one.
+PARALLEL ?= --numprocesses auto --maxprocesses 4
+
 test: lint $(ZENSICAL_STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) $(PYTEST_ARGS)
 
 # The fast loop while writing: everything but the browser tests.
 quick: lint $(ZENSICAL_STAMP)
-	$(BIN)/pytest -m "not browser" -q $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) -m "not browser" -q $(PYTEST_ARGS)
 
 # The tests that need no browser, on every CPython 3.11+ on PATH or under pyenv,
 # each in its own environment under .cache/pythons/; says which it skipped.

@@ -158,8 +158,18 @@ def _write(path: Path, data: bytes) -> bool:
         and path.read_bytes() == data
     ):
         return False
-    path.write_bytes(data)
+    _replace(path, data)
     return True
+
+
+def _replace(path: Path, data: bytes, mtime_ns: int | None = None) -> None:
+    """Write ``path`` in one step: a server or a second test process reading
+    it meanwhile sees the old bytes or the new, never half of them."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    if mtime_ns is not None:
+        os.utime(partial, ns=(mtime_ns, mtime_ns))
+    partial.replace(path)
 
 
 def _copy(source: Path, target: Path) -> bool:
@@ -168,8 +178,7 @@ def _copy(source: Path, target: Path) -> bool:
         mine = target.stat()
         if mine.st_size == stat.st_size and mine.st_mtime_ns == stat.st_mtime_ns:
             return False
-    target.write_bytes(source.read_bytes())
-    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _replace(target, source.read_bytes(), stat.st_mtime_ns)
     return True
 
 
@@ -185,8 +194,8 @@ def prepare() -> str | None:
     OUT.mkdir(parents=True, exist_ok=True)
     wanted = {*RUNTIME_FILES, LOCK, wheel_name()}
     for stale in OUT.iterdir():
-        if stale.name not in wanted:
-            stale.unlink()
+        if stale.name not in wanted and not stale.name.endswith(".partial"):
+            stale.unlink(missing_ok=True)
     for name in RUNTIME_FILES:
         if (PYODIDE / name).is_file():
             _copy(PYODIDE / name, OUT / name)

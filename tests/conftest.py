@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from sitetools import runtime
+from tests.browser.pages import ALL_PAGES
+from tests.buildcache import Product, locked, project_fingerprint
 from tests.pyodide_check import PyodideCheck
-from tests.report import note, write_summary
+from tests.report import merge, note, taken, write_summary
 from tests.sitebuild import (
+    BUILD_INPUTS,
     ROOT,
     ZENSICAL_MISSING,
     BuildResult,
@@ -25,11 +29,56 @@ from tests.sitebuild import (
 )
 
 
+def _build_mkdocs(folder: Path) -> dict[str, object]:
+    result = build(ROOT, folder / "site")
+    return {"returncode": result.returncode, "log": result.log}
+
+
+def _build_zensical(folder: Path) -> dict[str, object]:
+    # Zensical builds into the project it reads, and keeps its cache there.
+    project = copy_project(folder / "project")
+    result = ZensicalBuild(project).result()
+    result.site.rename(folder / "site")
+    shutil.rmtree(project)
+    return {"returncode": result.returncode, "log": result.log}
+
+
+def _site_key(builder: str) -> Callable[[], str]:
+    def key() -> str:
+        with locked("runtime"):
+            runtime.prepare()  # the Run buttons' files, as make does before a build
+        return project_fingerprint(BUILD_INPUTS, builder)
+
+    return key
+
+
+# The site as each builder builds it, made once per change of what it is built
+# from (tests.buildcache) and shared by every test process.
+SITES = {
+    "built_site": Product("mkdocs-site", _site_key("mkdocs"), _build_mkdocs),
+    "zensical_site": Product("zensical-site", _site_key("zensical"), _build_zensical),
+}
+
+
+def _site(fixture: str) -> BuildResult:
+    data, folder = SITES[fixture].get()
+    return BuildResult(int(data["returncode"]), str(data["log"]), folder / "site")
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The site, built once per test session with ``mkdocs build --strict``."""
-    runtime.prepare()  # the Run buttons' files, as make does before a build
-    result = build(ROOT, tmp_path_factory.mktemp("site"))
+def built_site() -> BuildResult:
+    """The site as ``mkdocs build --strict`` builds it."""
+    result = _site("built_site")
+    assert result.returncode == 0, result.log
+    return result
+
+
+@pytest.fixture(scope="session")
+def zensical_site() -> BuildResult:
+    """The same site, built by Zensical, Material's successor."""
+    if not zensical_installed():
+        pytest.skip(ZENSICAL_MISSING)
+    result = _site("zensical_site")
     assert result.returncode == 0, result.log
     return result
 
@@ -48,50 +97,38 @@ def pyodide_check() -> PyodideCheck:
     return _pyodide[0]
 
 
-# The Zensical build, started as soon as the tests that need it are collected,
-# so it runs on the other core while the first tests run.
-early: dict[str, ZensicalBuild] = {}
-
-
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the slow background checks that a selected test needs."""
+    """Start making, in the background, the slow products a selected test needs.
+
+    Under xdist every process collects every test, and the first to take a
+    product's lock makes it (tests.buildcache); the others find it made.
+    """
     needed = set()
     for item in session.items:
         needed.update(getattr(item, "fixturenames", ()))
     if PYODIDE_FIXTURE in needed:
         _pyodide.append(PyodideCheck())
-    if "zensical_site" in needed and zensical_installed():
-        scratch = Path(tempfile.mkdtemp(prefix="zensical-site-"))
-        early["build"] = ZensicalBuild(copy_project(scratch / "project"))
+        _pyodide[0].start()
+    for fixture, product in SITES.items():
+        if fixture in needed and (fixture != "zensical_site" or zensical_installed()):
+            product.start()
 
 
-def pytest_sessionfinish() -> None:
-    build = early.pop("build", None)
-    if build is not None:  # collected, then never asked for (an early stop)
-        build.process.kill()
-        build.process.communicate()
-        shutil.rmtree(build.project.parent, ignore_errors=True)
+@pytest.fixture(autouse=True)
+def keep_the_model_imported() -> Iterator[None]:
+    """Put back the ``chapter2`` modules a test made Python import afresh.
 
-
-@pytest.fixture(scope="session")
-def zensical_site() -> Iterator[BuildResult]:
-    """The same site, built once per session by Zensical, Material's successor.
-
-    From a scratch copy of the project: Zensical writes its site and its cache
-    inside the project it builds.
+    The Run button's runner (run under CPython by some tests) drops them
+    from ``sys.modules`` so that each run imports the package anew. The rest
+    of the test process must go on with the classes it imported, or an
+    ``except SomeError`` there would no longer catch the new SomeError.
     """
-    if not zensical_installed():
-        pytest.skip(ZENSICAL_MISSING)
-    build = early.pop("build", None)
-    if build is None:
-        scratch = Path(tempfile.mkdtemp(prefix="zensical-site-"))
-        build = ZensicalBuild(copy_project(scratch / "project"))
-    try:
-        result = build.result()
-        assert result.returncode == 0, result.log
-        yield result
-    finally:
-        shutil.rmtree(build.project.parent, ignore_errors=True)
+    before = {n: m for n, m in sys.modules.items() if n.partition(".")[0] == "chapter2"}
+    yield
+    for name in [n for n in sys.modules if n.partition(".")[0] == "chapter2"]:
+        if sys.modules[name] is not before.get(name):
+            del sys.modules[name]
+    sys.modules.update(before)
 
 
 # Property tests must never fail on a slow machine for being slow, and in CI
@@ -101,22 +138,65 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
-BROWSER_BUDGET = 60  # seconds for all browser tests, on a 2-core machine
-browser_seconds: list[float] = []  # each phase of each browser test
+# pytest-xdist runs the tests in several processes (make test: one per core),
+# handing out whole groups of tests. Tests that share state run in one group:
+# every browser test on an opened page, and the axe tests that collect what
+# that page's background workers found, in the order pytest grouped them by
+# page; every other test with the rest of its file, so a page's examples keep
+# their order and namespace. (xdist's own loadgroup marks do not reach its
+# scheduler under pytest 9, so the groups are told apart by test id here.)
+BROWSER_PAGES = "browser-pages"
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if "browser" in report.keywords:
-        browser_seconds.append(report.duration)
+def xdist_group(nodeid: str) -> str:
+    """The group of the test ``nodeid``."""
+    path, _, rest = nodeid.partition("::")
+    param = rest.partition("[")[2].removesuffix("]")
+    if path.startswith("tests/browser/") and any(
+        param == page or param.startswith(page + "-") for page in ALL_PAGES
+    ):
+        return BROWSER_PAGES
+    return path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid)
+
+    return ByGroup(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In an xdist worker: hand the notes taken here to the main process."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["notes"] = taken(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: object, error: object) -> None:
+    """In the main process: gather the notes of a worker that has finished."""
+    notes = getattr(node, "workeroutput", {}).get("notes", {})
+    merge(node.config, notes)  # type: ignore[attr-defined]
+
+
+# What make test may take, warm, on a 2-core machine: 90 s at most, 60 s the aim.
+BUDGET = 90
+started = time.monotonic()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print what the browser tests measured and where screenshots went."""
-    if browser_seconds:
+    """Print what the tests measured, how long the run took, and where
+    screenshots went."""
+    if not hasattr(terminalreporter.config, "workerinput"):
         note(
             terminalreporter.config,
-            "browser tests: time taken (setup, calls and teardown)",
-            f"{sum(browser_seconds):.1f} s; the budget is {BROWSER_BUDGET} s"
-            " on a 2-core machine",
+            "time taken by the tests (make test adds its set-up and lint)",
+            f"{time.monotonic() - started:.1f} s; make test has {BUDGET} s"
+            " (aim: 60 s) on a 2-core machine",
         )
     write_summary(terminalreporter)

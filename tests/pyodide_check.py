@@ -5,7 +5,9 @@ The blocks run with the code the Run button runs (``docs/assets/run/``:
 wheel (:mod:`sitetools.runtime`), one runtime for all blocks, each block in
 fresh globals. Node starts as soon as pytest has collected a test that needs
 it, and runs in the background while other tests run
-(``tests/conftest.py``); the tests collect its answer.
+(``tests/conftest.py``); the tests collect its answer. The answer is stored
+(:mod:`tests.buildcache`), so Node runs again only when the blocks, the Run
+button's code or the runtime change.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sitetools import runtime
+from tests.buildcache import Product, locked, project_fingerprint
 from tests.sessions import DOCS, Session, all_sessions
+from tests.sitebuild import ROOT
 
 RUN_DIR = DOCS / "assets" / "run"
 SCRIPT = Path(__file__).with_name("run_in_node.mjs")
@@ -51,43 +54,66 @@ class Answer:
     version: str
     seconds: dict[str, float]
     results: dict[Session, Any]
+    stored: bool  # made by an earlier run with the same inputs
 
 
 class PyodideCheck:
-    """One Node process running every block; started early, read later."""
+    """One Node process running every block, made once per change of its inputs.
+
+    Its inputs are the Run button's code and runtime, this check's script, the
+    blocks, and Node's version (:mod:`tests.buildcache`).
+    """
 
     def __init__(self) -> None:
         self.sessions = all_sessions()
         self.reason = missing()
+        self._sources = [s.source for s in self.sessions]
+        self._product = Product("pyodide", self._key, self._run)
         self._answer: Answer | None = None
-        self._process: subprocess.Popen[str] | None = None
-        if self.reason is not None:
-            return
-        runtime.prepare()
-        self._scratch = tempfile.TemporaryDirectory()
-        blocks = Path(self._scratch.name) / "blocks.json"
-        blocks.write_text(json.dumps([s.source for s in self.sessions]))
-        self._process = subprocess.Popen(
-            [*node_command(), str(SCRIPT), str(RUN_DIR), str(blocks)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        self._made_here = False
+
+    def start(self) -> None:
+        """Start the run in the background now, unless it is stored."""
+        if self.reason is None:
+            self._product.start()
+
+    def _key(self) -> str:
+        with locked("runtime"):
+            runtime.prepare()
+        node = subprocess.run(
+            [*node_command(), "--version"], capture_output=True, text=True, check=False
+        ).stdout
+        return project_fingerprint(
+            [str(RUN_DIR.relative_to(ROOT)), str(SCRIPT.relative_to(ROOT))],
+            json.dumps(self._sources),
+            node,
+            *node_command(),
         )
+
+    def _run(self, folder: Path) -> Any:
+        self._made_here = True
+        blocks = folder / "blocks.json"
+        blocks.write_text(json.dumps(self._sources))
+        try:
+            completed = subprocess.run(
+                [*node_command(), str(SCRIPT), str(RUN_DIR), str(blocks)],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            return {"error": f"pyodide under Node took over {TIMEOUT} s"}
+        if completed.returncode != 0:
+            return {"error": f"node failed:\n{completed.stderr[-3000:]}"}
+        return json.loads(completed.stdout)
 
     def answer(self) -> Answer:
         if self._answer is None:
-            assert self._process is not None
-            try:
-                out, err = self._process.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                raise AssertionError(
-                    f"pyodide under Node took over {TIMEOUT} s"
-                ) from None
-            finally:
-                self._scratch.cleanup()
-            assert self._process.returncode == 0, f"node failed:\n{err[-3000:]}"
-            data = json.loads(out)
+            data, _ = self._product.get()
+            assert "error" not in data, data["error"]
             results = dict(zip(self.sessions, data["results"], strict=True))
-            self._answer = Answer(data["version"], data["seconds"], results)
+            self._answer = Answer(
+                data["version"], data["seconds"], results, not self._made_here
+            )
         return self._answer

@@ -201,15 +201,17 @@ def test_benchmark_threads_overlap_their_waits() -> None:
 
 @pytest.mark.benchmark
 @pytest.mark.parametrize("runtime", ["chapter2 executor", "asyncio"])
-def test_benchmark_10000_async_clients_in_under_a_second(runtime: str) -> None:
-    # About 0.3 s on an idle machine. The best of three attempts, as timeit
-    # does, so that other work on a shared machine cannot fail it.
+def test_benchmark_10000_async_clients_in_seconds_not_hours(runtime: str) -> None:
+    # About 0.3 s on an idle machine, where one blocking thread would take
+    # 1,000 s. The bound is generous because make test runs this beside the
+    # browser tests, one process per core; and it is the best of three
+    # attempts, as timeit does, so that other work cannot fail it.
     runs: list[Run] = []
-    while len(runs) < 3 and not any(run.elapsed < 1.0 for run in runs):
+    while len(runs) < 3 and not any(run.elapsed < 5.0 for run in runs):
         if runtime == "asyncio":
             runs.append(serve_asyncio(10_000, 0.1))
         else:
             runs.append(serve_async(10_000, 0.1, clock=RealClock()))
     best = min(runs, key=lambda run: run.elapsed)
     assert (best.threads, best.peak_waiting) == (1, 10_000)
-    assert 0.1 <= best.elapsed < 1.0, runs
+    assert 0.1 <= best.elapsed < 5.0, runs

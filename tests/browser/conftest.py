@@ -107,11 +107,11 @@ def screenshots(request: pytest.FixtureRequest) -> Path:
     return SCREENSHOTS
 
 
-@pytest.fixture(scope="package", autouse=True)
+@pytest.fixture(scope="package")
 def palettes(
     request: pytest.FixtureRequest, server: SiteServer, screenshots: Path
 ) -> Iterator[PalettesInBackground]:
-    """Starts axe and screenshots as soon as the first browser test runs.
+    """Starts axe and screenshots as soon as the first page is opened.
 
     Only for the pages whose axe tests were selected (all, unless ``-k`` or
     a node id picks fewer); the workers stop when the package is done.
@@ -136,9 +136,17 @@ def icons(browser: Browser, server: SiteServer) -> bool:
 
 @pytest.fixture(scope="package")
 def opened(
-    request: pytest.FixtureRequest, browser: Browser, server: SiteServer, icons: bool
+    request: pytest.FixtureRequest,
+    browser: Browser,
+    server: SiteServer,
+    icons: bool,
+    palettes: PalettesInBackground,
 ) -> Iterator[Opened]:
-    """The page named by the test's parameter, with everything it asked for."""
+    """The page named by the test's parameter, with everything it asked for.
+
+    The first page opened starts the background workers (``palettes``), so
+    they check every page while the tests on opened pages run.
+    """
     name: str = request.param
     with visit(
         browser,
