@@ -95,7 +95,7 @@ def measure(site: Path) -> dict[str, float]:
             numbers["page_bytes"], numbers["page_gzip"] = sizes(server, loaded)
             numbers["runtime_bytes_before_run"] = sizes(server, runtime_before)[0]
 
-            block = reader.page.locator("[data-run]:visible").last
+            block = reader.page.locator('[data-run="session"]:visible').last
             numbers["first_run_s"] = press_run(block)
             fetched = [r for r in seen[len(loaded) :] if RUNTIME_PATH in r.url]
             numbers["runtime_bytes"], numbers["runtime_gzip"] = sizes(server, fetched)
@@ -114,7 +114,7 @@ def measure(site: Path) -> dict[str, float]:
             )
             before = len(seen)
             numbers["other_page_run_s"] = press_run(
-                reader.page.locator("[data-run]:visible").last
+                reader.page.locator('[data-run="session"]:visible').last
             )
             again = [r for r in seen[before:] if RUNTIME_PATH + "python/" in r.url]
             numbers["runtime_bytes_after_navigation"] = sizes(server, again)[0]

@@ -28,13 +28,23 @@ console block is wrapped in a ``<div class="chapter-code">`` carrying:
     for a console block, the commands without ``$``; for any block, its
     hidden lines too;
 ``data-run`` and ``data-run-hidden``
-    on a ``>>>`` block, when the in-page Python runtime is installed
-    (:mod:`sitetools.runtime`): the hidden lines, as a JSON list of
+    when the in-page Python runtime is installed (:mod:`sitetools.runtime`):
+    ``data-run="session"`` on a ``>>>`` block, ``"listing"`` on a block
+    that shows sections of a package module, ``"script"`` on any other;
+    ``data-run-hidden``, the hidden lines, as a JSON list of
     ``[line number, code]``, which ``assets/run/run.js`` puts back into the
-    code the page shows to get the session it runs (the whole text is not
+    code the page shows to get what it runs (the whole text is not
     repeated: pages stay light);
+``data-listing`` and ``data-sections``
+    on a listing: the module (``chapter2/oneshot.py``) and the sections it
+    shows (``receiver``), found by their text
+    (:func:`sitetools.snippets.find_listing`), since ``pymdownx.snippets``
+    has put the text in place of the include line by now. Run on a listing
+    puts the block's code, edited or not, in place of those sections in the
+    page's copy of the package, for the page's examples to use;
 ``data-norun``
-    instead, on a block marked ``norun="why"``: it cannot run in a browser.
+    instead, on a block marked ``norun="why"``: it cannot run in a browser
+    (a listing: its examples cannot).
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sitetools import runtime
+from sitetools.snippets import find_listing
 
 HIDDEN = re.compile(r"^(?P<indent>[ \t]*)#~(?: (?P<code>.*)|$)")
 PROMPT = re.compile(r"^\$ ")
@@ -211,15 +222,28 @@ def _format_block(
     copied = copy_text(src, language)
     if copied.rstrip("\n") != shown(src).rstrip("\n"):  # else Material copies the code
         attributes.append(("data-copy", copied))
-    code = runnable(src)
-    if language != "console" and is_session(code):
-        if norun is not None:
-            attributes += [("data-norun", norun)]
-        elif runtime.installed():
-            attributes.append(("data-run", "session"))
-            if hidden := hidden_lines(src):
-                attributes.append(("data-run-hidden", json.dumps(hidden)))
+    if language != "console":
+        attributes += _run_attributes(src, norun)
     return f'<div class="chapter-code"{_attributes(attributes)}>{highlighted}</div>'
+
+
+def _run_attributes(src: str, norun: str | None) -> list[tuple[str, str]]:
+    """What run.js needs to run a Python block (see the module docstring)."""
+    if norun is not None:
+        return [("data-norun", norun)]
+    if not runtime.installed():
+        return []
+    code = runnable(src)
+    if not is_session(code) and (listing := find_listing(code)) is not None:
+        return [
+            ("data-run", "listing"),
+            ("data-listing", listing.file),
+            ("data-sections", " ".join(listing.sections)),
+        ]
+    attributes = [("data-run", "session" if is_session(code) else "script")]
+    if hidden := hidden_lines(src):
+        attributes.append(("data-run-hidden", json.dumps(hidden)))
+    return attributes
 
 
 def validate(
@@ -234,7 +258,9 @@ def validate(
     ``norun="REASON"`` on a ``>>>`` block says it cannot run in the page, and
     why (Python in the browser cannot start threads, say): the page says so
     where the Run button would be, and the Node check of ``make test`` fails
-    if the block runs there after all.
+    if the block runs there after all. On a listing it says that the
+    examples that use its code cannot run in the page, so an edit of it
+    could show nothing.
     """
     from pymdownx.superfences import highlight_validator
 

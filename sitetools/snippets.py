@@ -7,6 +7,7 @@ else is an error, so an include can never be silently skipped.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from dataclasses import dataclass
@@ -105,3 +106,86 @@ def expand(text: str, root: Path = ROOT) -> tuple[str, list[Include]]:
 def includes_in(markdown: str, root: Path = ROOT) -> list[Include]:
     """Every include a Markdown page makes, in order."""
     return expand(markdown, root)[1]
+
+
+# --- which package sections a block shows ------------------------------------
+
+PACKAGE = ROOT / "chapter2"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A block that shows package code: one file, and the sections it shows.
+
+    Several sections of one block follow each other in the file, with only
+    blank lines between them on the page (``yield_now`` and ``crunch``).
+    """
+
+    file: str  # relative to the repository, as the block's title names it
+    sections: tuple[str, ...]
+
+
+def section_names(source: str) -> list[str]:
+    """The sections a file marks, in the order they start."""
+    names = []
+    for line in source.splitlines():
+        marker = SECTION_MARKER.search(line)
+        if marker and marker["kind"] == "start" and marker["name"] not in names:
+            names.append(marker["name"])
+    return names
+
+
+@functools.cache
+def _package_sections(
+    stamp: tuple[tuple[str, int], ...],
+) -> dict[str, list[tuple[str, str]]]:
+    """Each package file's sections as the page shows them, in file order."""
+    found = {}
+    for name, _ in stamp:
+        source = (ROOT / name).read_text(encoding="utf-8")
+        found[name] = [
+            (section, section_text(source, section, name))
+            for section in section_names(source)
+        ]
+    return found
+
+
+def package_sections() -> dict[str, list[tuple[str, str]]]:
+    stamp = tuple(
+        (path.relative_to(ROOT).as_posix(), path.stat().st_mtime_ns)
+        for path in sorted(PACKAGE.rglob("*.py"))
+    )
+    return _package_sections(stamp)
+
+
+def _covering(text: str, sections: list[tuple[str, str]]) -> tuple[str, ...] | None:
+    """Consecutive sections whose texts, in order, make up ``text``."""
+    for first in range(len(sections)):
+        rest, names = text, []
+        for name, body in sections[first:]:
+            if not rest.startswith(body.rstrip("\n") + "\n"):
+                break
+            names.append(name)
+            rest = rest[len(body.rstrip("\n")) + 1 :].lstrip("\n")
+            if not rest:
+                return tuple(names)
+    return None
+
+
+def find_listing(text: str) -> Listing | None:
+    """The package sections a block shows, if it shows nothing else.
+
+    The build sees a block after ``pymdownx.snippets`` has put the section's
+    text in place of the include line, so the sections are found by their
+    text. Two sections with the same text would make that ambiguous: an
+    error, rather than a guess.
+    """
+    text = text.strip("\n") + "\n"
+    found = [
+        Listing(file, names)
+        for file, sections in package_sections().items()
+        if (names := _covering(text, sections)) is not None
+    ]
+    if len(found) > 1:
+        raise SnippetError(f"a block's code is in more than one place: {found}")
+    return found[0] if found else None

@@ -3,9 +3,11 @@
 The blocks run with the code the Run button runs (``docs/assets/run/``:
 ``run-core.mjs`` and ``runner.py``), in the same runtime and with the same
 wheel (:mod:`sitetools.runtime`), one runtime for all blocks, each block in
-fresh globals. Node starts as soon as pytest has collected a test that needs
-it, and runs in the background while other tests run
-(``tests/conftest.py``); the tests collect its answer. The answer is stored
+fresh globals. After them, in the same runtime, Run on each package listing
+and a reader's edit of one (:func:`listing_jobs`). Node starts as soon as
+pytest has collected a test that needs it, and runs in the background while
+other tests run (``tests/conftest.py``); the tests collect its answer. The
+answer is stored
 (:mod:`tests.buildcache`), so Node runs again only when the blocks, the Run
 button's code or the runtime change.
 """
@@ -20,8 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from sitetools import runtime
+from sitetools.snippets import resolve_target
 from tests.buildcache import Product, locked, project_fingerprint
-from tests.sessions import DOCS, Session, all_sessions
+from tests.sessions import (
+    DOCS,
+    Listing,
+    Session,
+    all_listings,
+    all_sessions,
+    sessions,
+)
 from tests.sitebuild import ROOT
 
 RUN_DIR = DOCS / "assets" / "run"
@@ -49,11 +59,87 @@ def node_command() -> list[str]:
     return ["node", STACK_SWITCHING] if STACK_SWITCHING in v8_options else ["node"]
 
 
+@dataclass(frozen=True)
+class Job:
+    """A block as run.js sends it to the worker (see ``run-worker.mjs``)."""
+
+    kind: str  # session, script or listing
+    source: str
+    edits: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # file, sections, code
+    file: str | None = None
+
+    def message(self) -> dict[str, Any]:
+        edits = [
+            {"file": file, "sections": list(sections), "code": code}
+            for file, sections, code in self.edits
+        ]
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "edits": edits,
+            "file": self.file,
+        }
+
+
+# The reader's edit the issue names: a receiver that returns Pending without
+# storing the waker, then the cart_total trace example of async-fn.md.
+RECEIVER = "chapter2/oneshot.py", ("receiver",)
+WAKER_LINE = "        self._slot.waker = cx.waker()\n"
+TOTAL = "chapter2/cart.py", ("cart_total",)
+TRACE_EXAMPLE = 'print(trace_for("one-by-one", "async-fn"))'
+
+
+def trace_session() -> Session:
+    [session] = [s for s in sessions("async-fn.md") if TRACE_EXAMPLE in s.source]
+    return session
+
+
+def shown_as_is(listing: Listing) -> Job:
+    """Run on a script block as the page shows it; a listing's text is sent
+    as an edit, as run.js sends it, so it must splice back into its module."""
+    if listing.file is None:
+        return Job("script", listing.source)
+    sections = tuple(s or "" for s in listing.sections)
+    edit = (listing.file, sections, listing.source)
+    return Job("listing", listing.source, (edit,), listing.file)
+
+
+def listing_jobs() -> dict[str, Job]:
+    """Run on every listing of the chapter pages, as shown, and the edit above.
+
+    ``forgetful``: Run on the receiver listing without the waker line;
+    ``stalled``: the trace example with that edit in force; ``minus`` and
+    ``minus trace``: the same with ``cart_total`` subtracting instead;
+    ``reset``: the example after Reset (no edit); ``broken``: an edit that
+    does not parse. The others are named by the block's place (a script block that
+    shows no package code just runs).
+    """
+    jobs = {listing.where: shown_as_is(listing) for listing in all_listings()}
+    receiver = resolve_target(":".join((RECEIVER[0], *RECEIVER[1]))).text
+    forgetful = receiver.replace(WAKER_LINE, "")
+    broken = receiver.replace(
+        "def poll(self, cx: Context)", "def poll(self, cx: Context"
+    )
+    trace = trace_session().source
+    jobs["forgetful"] = Job(
+        "listing", forgetful, ((*RECEIVER, forgetful),), RECEIVER[0]
+    )
+    jobs["stalled"] = Job("session", trace, ((*RECEIVER, forgetful),))
+    # The same size as the package's own text: old bytecode could pass for it.
+    minus = resolve_target(f"{TOTAL[0]}:{TOTAL[1][0]}").text.replace(" + ", " - ")
+    jobs["minus"] = Job("listing", minus, ((*TOTAL, minus),), TOTAL[0])
+    jobs["minus trace"] = Job("session", trace, ((*TOTAL, minus),))
+    jobs["reset"] = Job("session", trace)
+    jobs["broken"] = Job("listing", broken, ((*RECEIVER, broken),), RECEIVER[0])
+    return jobs
+
+
 @dataclass
 class Answer:
     version: str
     seconds: dict[str, float]
     results: dict[Session, Any]
+    jobs: dict[str, Any]  # the listing jobs' results, by name
     stored: bool  # made by an earlier run with the same inputs
 
 
@@ -66,8 +152,10 @@ class PyodideCheck:
 
     def __init__(self) -> None:
         self.sessions = all_sessions()
+        self.jobs = listing_jobs()
         self.reason = missing()
-        self._sources = [s.source for s in self.sessions]
+        run = [Job("session", s.source) for s in self.sessions]
+        self._blocks = [job.message() for job in [*run, *self.jobs.values()]]
         self._product = Product("pyodide", self._key, self._run)
         self._answer: Answer | None = None
         self._made_here = False
@@ -85,7 +173,7 @@ class PyodideCheck:
         ).stdout
         return project_fingerprint(
             [str(RUN_DIR.relative_to(ROOT)), str(SCRIPT.relative_to(ROOT))],
-            json.dumps(self._sources),
+            json.dumps(self._blocks),
             node,
             *node_command(),
         )
@@ -93,7 +181,7 @@ class PyodideCheck:
     def _run(self, folder: Path) -> Any:
         self._made_here = True
         blocks = folder / "blocks.json"
-        blocks.write_text(json.dumps(self._sources))
+        blocks.write_text(json.dumps(self._blocks))
         try:
             completed = subprocess.run(
                 [*node_command(), str(SCRIPT), str(RUN_DIR), str(blocks)],
@@ -112,8 +200,10 @@ class PyodideCheck:
         if self._answer is None:
             data, _ = self._product.get()
             assert "error" not in data, data["error"]
-            results = dict(zip(self.sessions, data["results"], strict=True))
+            results = data["results"]
+            blocks = dict(zip(self.sessions, results, strict=False))
+            jobs = dict(zip(self.jobs, results[len(blocks) :], strict=True))
             self._answer = Answer(
-                data["version"], data["seconds"], results, not self._made_here
+                data["version"], data["seconds"], blocks, jobs, not self._made_here
             )
         return self._answer

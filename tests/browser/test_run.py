@@ -1,13 +1,15 @@
-"""Run, Edit and Stop on ``>>>`` examples: Python in the page, from the site.
+"""Run, Edit and Stop on Python blocks: Python in the page, from the site.
 
 One reader, in one browser context, goes through the chapter pages the way a
 reader would: opens the first, then follows the navigation (Material's
 instant navigation, no full page load), and on each page runs one example.
 Python starts once, at the first Run, and is not loaded again on the pages
 after it. On "What async fn compiles into" the reader edits a price, runs
-the edited example and sees the new total, then runs an endless loop and
-stops it. Every request the reader's browser makes, the worker's included,
-must stay on the site, and nothing may log an error.
+the edited example and sees the new total; edits the receiver listing so
+that it forgets the waker and sees the cart_total trace stall, then resets
+it; then runs an endless loop and stops it. Every request the reader's
+browser makes, the worker's included, must stay on the site, and nothing
+may log an error.
 
 Cost: one start of Python (about 3 s on an idle 2-core machine, 15 s when
 busy), a second one after Stop, and about 0.1 s per run.
@@ -24,10 +26,13 @@ from playwright.sync_api import Browser, Locator, Page, Request, Route
 from tests.browser.pages import DESKTOP, NAV_PAGES, Opened, on_pages, reveal
 from tests.browser.palettes import serious_violations
 from tests.browsing import SiteServer, Visit, page_url, visit
+from tests.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
 from tests.sessions import CHAPTER_PAGES, sessions
 from tests.sitebuild import BuildResult
 
-RUNTIME = re.compile(r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner)")
+RUNTIME = re.compile(
+    r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings)"
+)
 WASM = "/assets/run/python/pyodide.asm.wasm"
 RUN_TIMEOUT = 120_000  # ms; Python's first start on a busy machine, with margin
 FINISHED = "(root) => ['done', 'error'].includes(root.dataset.state)"
@@ -99,7 +104,7 @@ def test_each_chapter_page_runs_an_example_without_reloading_python(
     for number, name in enumerate(RUNNABLE):
         if number:
             reader.follow_nav_to(name)
-        block = page.locator("[data-run]").first
+        block = page.locator('[data-run="session"]').first
         status = reader.run(block)
         state = block.get_attribute("data-state")
         shown = block.locator(".highlight code").inner_text().rstrip()
@@ -119,7 +124,7 @@ def test_each_chapter_page_runs_an_example_without_reloading_python(
 
 def cart_block(page: Page) -> Locator:
     """The example with Alice's and Bob's carts on one executor."""
-    return page.locator("[data-run]").filter(has_text="alice_socks_tx, 12")
+    return page.locator('[data-run="session"]').filter(has_text="alice_socks_tx, 12")
 
 
 def test_edit_a_price_and_run_again(reader: Reader) -> None:
@@ -144,6 +149,38 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
     block.get_by_role("button", name="Reset").click()
     assert block.locator("textarea").count() == 0
     assert block.locator(".highlight").is_visible()
+
+
+def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
+    """The reader removes the line of ``Receiver.poll`` that keeps the waker
+    and runs the listing: the cart_total trace now stalls, and says it runs
+    with the edit; Reset on the listing brings the page's output back."""
+    page = reader.page
+    listing = page.locator('[data-run="listing"][data-sections="receiver"]')
+    reveal(listing.element_handle())
+    listing.get_by_role("button", name="Edit").click()
+    editor = listing.locator("textarea")
+    assert WAKER_LINE in editor.input_value()
+    editor.fill(editor.input_value().replace(WAKER_LINE, ""))
+    status = reader.run(listing)
+    assert listing.get_attribute("data-state") == "done", status
+    assert "chapter2/oneshot.py now holds your edit" in status, status
+    assert "chapter2.oneshot, chapter2.cart" in status, status
+
+    trace = page.locator('[data-run="session"]').filter(has_text=TRACE_EXAMPLE)
+    note = trace.locator(".chapter-run__edited")
+    assert "your edit of chapter2/oneshot.py (receiver)" in note.text_content()
+    status = reader.run(trace)
+    output = trace.locator(".chapter-run__output").inner_text()
+    assert "chapter2.executor.Stalled" in output, output
+    assert "outputs differ from the page's" in status, status
+
+    listing.get_by_role("button", name="Reset").click()
+    status = listing.locator(".chapter-run__status").inner_text()
+    assert "Back to the package's own code" in status, status
+    assert note.evaluate("(note) => note.hidden"), "the note stayed after Reset"
+    status = reader.run(trace)
+    assert "the output is the page's" in status, status
 
 
 def test_stop_ends_an_endless_loop(reader: Reader) -> None:
@@ -178,7 +215,7 @@ def test_a_wasm_file_served_with_the_wrong_type_is_said_in_words(
     with visit(browser, server, viewport=DESKTOP) as v:
         v.page.context.route(re.compile(r".*pyodide\.asm\.wasm$"), wrong_type)
         v.goto(page_url("async-fn.md"))
-        block = v.page.locator("[data-run]").last
+        block = v.page.locator('[data-run="session"]').last
         status = Reader(v).run(block)
         assert block.get_attribute("data-state") == "error", status
         assert "application/wasm" in status, status
@@ -192,7 +229,7 @@ def test_a_page_opened_from_a_file_says_run_needs_a_server(
     try:
         page = context.new_page()
         page.goto((built_site.site / "async-fn" / "index.html").as_uri())
-        block = page.locator("[data-run]").last
+        block = page.locator('[data-run="session"]').last
         block.get_by_role("button", name="Run").click()
         status = block.locator(".chapter-run__status").inner_text()
         assert block.get_attribute("data-state") == "error", status

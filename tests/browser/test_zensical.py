@@ -91,7 +91,7 @@ def test_run_runs_an_example_from_the_site(reader: Visit) -> None:
     """Python starts from the site's own files, under the page's CSP, and the
     first example on the page prints what the page shows."""
     page, checkpoint = reader.page, reader.checkpoint()
-    block = page.locator("[data-run]").first
+    block = page.locator('[data-run="session"]').first
     assert block.count(), f"{PAGE} has no Run button"
     reveal(block.element_handle())
     block.get_by_role("button", name="Run").click()

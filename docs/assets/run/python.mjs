@@ -64,13 +64,14 @@ export function ready() {
   return python.ready;
 }
 
-// Runs one >>> block; onExample(record) as each example finishes.
-export function run(session, onExample) {
+// Runs one block, { kind, source, edits, file } (see run-worker.mjs);
+// onExample(record) as each example of a >>> block finishes.
+export function run(block, onExample) {
   const id = nextId++;
   if (python === null) return Promise.reject(new Stopped("Stopped"));
   return new Promise((resolve, reject) => {
     python.pending.set(id, { resolve, reject, onExample });
-    python.worker.postMessage({ type: "run", id, session });
+    python.worker.postMessage({ type: "run", id, ...block });
   });
 }
 

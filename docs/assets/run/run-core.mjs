@@ -8,13 +8,17 @@
 // there too, so the loader has nowhere else to look: with it unset, pyodide
 // falls back to a CDN.
 
-export const RUNNER_MODULE = "page_runner";
+// The two Python modules of the Run button, as the worker imports them:
+// runner.py runs a block, listings.py puts the reader's edits of the
+// package's listings in place (it imports the runner by this name).
+export const MODULES = { runner: "page_runner", listings: "page_listings" };
 
-// files: { indexURL, runnerSource }, indexURL a URL in a browser and a path
-// in Node, ending in "/"; loadPyodide: the loader's export. The lock file
-// there names one package, chapter2, with its wheel and its SHA-256.
+// files: { indexURL, runner, listings }: indexURL a URL in a browser and a
+// path in Node, ending in "/", and the text of runner.py and listings.py;
+// loadPyodide: the loader's export. The lock file at indexURL names one
+// package, chapter2, with its wheel and its SHA-256.
 export async function startPython(loadPyodide, files) {
-  const { indexURL, runnerSource } = files;
+  const { indexURL } = files;
   const python = await loadPyodide({
     indexURL,
     lockFileURL: indexURL + "pyodide-lock.json",
@@ -31,11 +35,27 @@ export async function startPython(loadPyodide, files) {
   if (failures.length) {
     throw new Error(`the chapter2 wheel did not load: ${failures.join("; ")}`);
   }
-  python.FS.writeFile(`${RUNNER_MODULE}.py`, runnerSource);
-  const runner = python.pyimport(RUNNER_MODULE);
+  for (const [file, name] of Object.entries(MODULES)) {
+    python.FS.writeFile(`${name}.py`, files[file]);
+  }
+  const runner = python.pyimport(MODULES.runner);
+  const listings = python.pyimport(MODULES.listings);
   runner.prepare();
   const version = python.runPython("import sys; sys.version.split()[0]");
-  return { python, version, run: (session, onExample) => run(runner, session, onExample) };
+  // edits: the reader's edits of package listings in force on the page,
+  // each { file, sections, code }; every run puts exactly those in place.
+  const use = (edits) => listings.use_edits(JSON.stringify(edits));
+  return {
+    python,
+    version,
+    run: (session, onExample, edits = []) => (use(edits), run(runner, session, onExample)),
+    script: async (source, edits = []) => (
+      use(edits), plain(await runner.run_script.callPromising(source))
+    ),
+    // After an edit of file: { ok, modules, got }, the modules imported
+    // again with it, or the error (listings.py).
+    apply: (edits, file) => plain(listings.apply_listing(JSON.stringify(edits), file)),
+  };
 }
 
 function plain(proxy) {

@@ -1,11 +1,15 @@
 // The Web Worker that runs Python for the Run buttons (see run.js).
 //
-// Messages in:  {type: "load"}              start Python (once)
-//               {type: "run", id, session}  run one >>> block
+// Messages in:  {type: "load"}           start Python (once)
+//               {type: "run", id, kind, source, edits, file}
+//                  kind "session": run a >>> block; "script": run a script;
+//                  "listing": put the reader's edit of a package listing in
+//                  place (source, the listing's code, is in edits too)
 // Messages out: {type: "ready", version, seconds}
 //               {type: "fatal", message}    Python cannot start here
 //               {type: "example", id, record}  one example finished
-//               {type: "result", id, records}  the block finished
+//               {type: "result", id, records}  the block finished (a listing:
+//                                              one record, {ok, modules, got})
 //               {type: "error", id, message}   the block could not run
 //
 // Runs happen one at a time, in the order they were asked for. Stop is the
@@ -33,28 +37,34 @@ async function checkWasm() {
   }
 }
 
+async function source(name) {
+  const response = await fetch(new URL(name, here));
+  if (!response.ok) throw new Error(`${name} is not on this site (HTTP ${response.status})`);
+  return response.text();
+}
+
 async function load() {
   const started = performance.now();
   await checkWasm();
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
-  const runner = await fetch(new URL("runner.py", here));
-  if (!runner.ok) throw new Error(`runner.py is not on this site (HTTP ${runner.status})`);
-  const python = await startPython(loadPyodide, {
-    indexURL: runtime.href,
-    runnerSource: await runner.text(),
-  });
+  const [runner, listings] = await Promise.all(["runner.py", "listings.py"].map(source));
+  const python = await startPython(loadPyodide, { indexURL: runtime.href, runner, listings });
   return { ...python, seconds: (performance.now() - started) / 1000 };
 }
 
 let ready = null;
 let queue = Promise.resolve();
 
-async function runOne({ id, session }) {
+async function runOne({ id, kind, source, edits, file }) {
   try {
     const python = await ready;
-    const records = await python.run(session, (record) =>
-      postMessage({ type: "example", id, record }),
-    );
+    let records;
+    if (kind === "listing") records = [python.apply(edits, file)];
+    else if (kind === "script") records = await python.script(source, edits);
+    else {
+      const report = (record) => postMessage({ type: "example", id, record });
+      records = await python.run(source, report, edits);
+    }
     postMessage({ type: "result", id, records });
   } catch (error) {
     postMessage({ type: "error", id, message: String(error?.message || error) });

@@ -1,16 +1,24 @@
-// Run, Edit, Reset and Stop for the >>> examples of a page.
+// Run, Edit, Reset and Stop for the Python blocks of a page.
 //
 // The build marks each runnable block (sitetools/codeblocks.py):
 //   <div class="chapter-code" data-run="session"
 //        data-run-hidden='[[0, ">>> import ..."], ...]'>  highlighted code  </div>
-// (the session it runs is the code shown with the hidden lines put back),
-// and each block that cannot run in a browser with data-norun="why".
+// (the session it runs is the code shown with the hidden lines put back);
+// a listing of package code with data-run="listing" and the module and
+// sections it shows (data-listing="chapter2/oneshot.py"
+// data-sections="receiver"); any other script with data-run="script"; and
+// each block that cannot run in a browser with data-norun="why".
 // This script adds a bar under such a block: buttons with words, a status
 // line (role="status") and the output. Python runs in one Web Worker for the
 // whole visit (python.mjs, run-worker.mjs); it is created at the first Run,
 // so nothing of it loads before, and it survives Material's instant
 // navigation because this script does. Each block's root gets data-state =
 // idle | loading | running | done | error, which the tests wait on.
+//
+// Run on a listing puts the reader's edit in place of those sections in the
+// worker's copy of the package; from then on every run on the page sends the
+// edits in force with it (the worker makes the package hold exactly those),
+// and each example says it runs with them, until Reset on the listing.
 //
 // A classic script, not a module: a page opened from a file loads no module
 // script, and there the Run button must still say why it cannot run.
@@ -66,17 +74,68 @@ function summary(records, seconds) {
   return `${time}; ${outputs} from the page's (marked ≠).`;
 }
 
+function script(record) {
+  return element("pre", {}, element("code", { tabIndex: 0, textContent: record.got }));
+}
+
 // The block as it runs: the lines shown, with the hidden ones put back.
-function session(code, hidden) {
+function runnable(code, hidden) {
   const lines = code.querySelector("code").textContent.replace(/\n$/, "").split("\n");
   for (const [number, text] of hidden) lines.splice(number, 0, text);
   return lines.join("\n") + "\n";
 }
 
+// --- the reader's edits of package listings ---------------------------------
+
+// The listings whose edit is in force, each with the code the reader ran.
+const applied = new WeakMap();
+
+const listings = () => [...document.querySelectorAll('[data-run="listing"]')];
+const sections = (root) => root.dataset.sections.split(" ");
+const listingName = (root) => `${root.dataset.listing} (${sections(root).join(", ")})`;
+const edited = (root, code) => ({ file: root.dataset.listing, sections: sections(root), code });
+
+// Every edit in force on this page (but the one of `except`), for the worker.
+function editsInForce(except = null) {
+  return listings()
+    .filter((root) => root !== except && applied.has(root))
+    .map((root) => edited(root, applied.get(root)));
+}
+
+// The note on each example: which edits it runs with, if any.
+function showEdits() {
+  const names = listings().filter((root) => applied.has(root)).map(listingName);
+  const text = names.length
+    ? `Runs with your edit of ${names.join(" and ")}, not the package's own code.`
+    : "";
+  for (const note of document.querySelectorAll(".chapter-run__edited")) {
+    note.textContent = text;
+    note.hidden = !text;
+  }
+}
+
+function listingReport(root, record, changed) {
+  const file = root.dataset.listing;
+  const modules = record.modules.join(", ");
+  if (!record.ok) {
+    return `Your edit is not used (the error is below): the examples on this page` +
+      ` run with the package's own ${listingName(root)}.`;
+  }
+  if (!changed) {
+    return `Unchanged: this is the package's own code, and ${modules} import with it.` +
+      " Edit it, then Run, to try a change on this page's examples.";
+  }
+  return `${file} now holds your edit; imported again with it: ${modules}.` +
+    " Run an example on this page to see the effect; Reset puts the package's code back.";
+}
+
+// --- one block -------------------------------------------------------------
+
 function mount(root) {
+  const kind = root.dataset.run;
   const code = root.querySelector(".highlight");
   const hidden = JSON.parse(root.dataset.runHidden || "[]");
-  const original = session(code, hidden);
+  const original = runnable(code, hidden);
   const status = element("span", { className: "chapter-run__status", role: "status" });
   const output = element("div", { className: "chapter-run__output", hidden: true });
   let editor = null;
@@ -87,6 +146,9 @@ function mount(root) {
   const stop = button("Stop", () => loadPython().then((p) => p.stop()));
   reset.hidden = stop.hidden = true;
   const bar = element("div", { className: "chapter-run__bar" }, run, edit, reset, stop, status);
+  if (kind !== "listing") {
+    bar.append(element("p", { className: "chapter-run__edited", hidden: true }));
+  }
   root.append(bar, output);
 
   function show(state, message) {
@@ -103,7 +165,9 @@ function mount(root) {
       value: original,
       spellcheck: false,
       rows: original.split("\n").length,
-      ariaLabel: "Code of this example, with the output the page expects; edit, then Run",
+      ariaLabel: kind === "listing"
+        ? `Code of ${listingName(root)}; edit, then Run to use it in this page's examples`
+        : "Code of this example, with the output the page expects; edit, then Run",
     });
     editor.setAttribute("autocapitalize", "off");
     code.hidden = true;
@@ -121,7 +185,9 @@ function mount(root) {
     reset.hidden = true;
     output.hidden = true;
     output.replaceChildren();
-    show("idle", "");
+    const undone = applied.delete(root);
+    showEdits();
+    show("idle", undone ? "Back to the package's own code: the examples use it again." : "");
     edit.focus();
   }
 
@@ -147,12 +213,31 @@ function mount(root) {
     }
     show("running", "Running…");
     const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
-      await worker.run(source, (record) => {
-        records.push(record);
-        output.replaceChildren(transcript(records, skip));
-      });
-      show("done", summary(records, (performance.now() - started) / 1000));
+      if (kind === "listing") {
+        const edits = [...editsInForce(root), edited(root, source)];
+        const file = root.dataset.listing;
+        const [record] = await worker.run({ kind, source, edits, file });
+        const changed = source.trimEnd() !== original.trimEnd();
+        if (record.ok && changed) applied.set(root, source);
+        else applied.delete(root);
+        showEdits();
+        output.hidden = !record.got;
+        if (record.got) output.replaceChildren(script(record));
+        show(record.ok ? "done" : "error", listingReport(root, record, changed));
+      } else if (kind === "script") {
+        const [record] = await worker.run({ kind, source, edits: editsInForce() });
+        output.replaceChildren(script(record));
+        const raised = record.ok ? "" : "; it raised an exception (shown below)";
+        show("done", `Done in ${seconds().toFixed(2)} s${raised}.`);
+      } else {
+        await worker.run({ kind, source, edits: editsInForce() }, (record) => {
+          records.push(record);
+          output.replaceChildren(transcript(records, skip));
+        });
+        show("done", summary(records, seconds()));
+      }
     } catch (error) {
       if (error instanceof worker.Stopped) {
         show("idle", "Stopped. The next Run starts Python again.");
@@ -186,6 +271,7 @@ function init(scope) {
       }
     }
   }
+  showEdits();
 }
 
 // Now (the script runs after the page's content), and after each instant

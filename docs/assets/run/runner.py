@@ -2,8 +2,9 @@
 
 This is the Python half of the Run button: ``run-core.mjs`` loads it into
 pyodide, in the page's Web Worker and in ``make test``'s Node check alike,
-and calls :func:`run_session` once per Run. The tests also import it under
-CPython. Standard library only.
+and calls :func:`run_session` once per Run (:func:`run_script` for a script
+block; ``listings.py`` puts the reader's edits of the package in place
+first). The tests also import it under CPython. Standard library only.
 
 Each run starts from fresh globals, and from freshly imported ``chapter2``
 modules, so a run can never see what an earlier one defined or changed. Each
@@ -63,7 +64,12 @@ def format_traceback(error: BaseException) -> str:
     """The end of a traceback, as a terminal shows it, without this module."""
     frames = traceback.extract_tb(error.__traceback__)
     # The first frame is the exec() below; the reader's code starts after it.
-    mine = [frame for frame in frames if frame.filename != __file__]
+    # An import's frames inside importlib are no more the reader's.
+    mine = [
+        frame
+        for frame in frames
+        if frame.filename != __file__ and not frame.filename.startswith("<frozen")
+    ]
     shown = traceback.StackSummary.from_list(mine[-TRACEBACK_FRAMES:])
     lines = ["Traceback (most recent call last):\n"]
     if len(mine) > TRACEBACK_FRAMES:
@@ -159,3 +165,26 @@ def forget_run(globs: dict[str, Any]) -> None:
         warnings.simplefilter("ignore")
         globs.clear()
         gc.collect()
+
+
+def run_script(source: str) -> list[Record]:
+    """Run a script block as a file runs, in fresh globals: what it printed.
+
+    One record, as for a one-example block; ``ok`` when it raised nothing.
+    """
+    forget_package()
+    globs: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+    captured = Capture()
+    ok = True
+    try:
+        code = compile(source, FILENAME, "exec", dont_inherit=True)
+        with redirect_stdout(captured), redirect_stderr(captured):
+            exec(code, globs)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        captured.write(format_traceback(error))
+        ok = False
+    finally:
+        forget_run(globs)
+    return [{"line": 0, "source": source, "want": "", "got": captured.text(), "ok": ok}]
