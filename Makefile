@@ -70,6 +70,12 @@ PARALLEL ?= --numprocesses auto --maxprocesses 4
 test: lint $(ZENSICAL_STAMP)
 	$(BIN)/pytest $(PARALLEL) $(PYTEST_ARGS)
 
+# Screenshots of every page in both palettes (and at 375 px) for a reviewer,
+# in .cache/screenshots/, taken while the browser tests run.
+.PHONY: screenshots
+screenshots: $(SETUP) $(ZENSICAL_STAMP)
+	$(BIN)/pytest $(PARALLEL) -m browser -q --screenshots $(PYTEST_ARGS)
+
 # The fast loop while writing: everything but the browser tests.
 quick: lint $(ZENSICAL_STAMP)
 	$(BIN)/pytest $(PARALLEL) -m "not browser" -q $(PYTEST_ARGS)

@@ -184,6 +184,15 @@ def pytest_testnodedown(node: object, error: object) -> None:
     merge(node.config, notes)  # type: ignore[attr-defined]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="browser tests save screenshots of every page in both palettes"
+        " (and chapter pages at 375 px) to .cache/screenshots/",
+    )
+
+
 # What make test may take, warm, on a 2-core machine: 90 s at most, 60 s the aim.
 BUDGET = 90
 started = time.monotonic()

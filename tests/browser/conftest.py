@@ -5,17 +5,19 @@ Playwright in Debian's Chromium. On the main thread, each page is opened once,
 in a fresh context (a first visit: no cache, nothing stored), by the package
 fixture ``opened``; the tests of every module in this package take turns on
 it, because pytest runs every test of one page before opening the next.
-Meanwhile two worker threads, each with a browser of its own, run axe and
-take screenshots of every page in both palettes
+Meanwhile two worker threads, each with a browser of its own, run axe on
+every page in both palettes
 (:class:`~tests.browser.palettes.PalettesInBackground`); the axe tests, moved
-to the end of the run, collect their findings. Every request that leaves the
+to the end of the run, collect their findings. Under pytest-xdist all these
+tests run in one process (``tests/conftest.py``). Every request that leaves the
 server is aborted and fails the test that caused it; so does any console
 error.
 
 Every test in this package is marked ``browser`` (``make quick`` leaves them
-out) and skips with the reason when Chromium is missing. Screenshots go to
-``.cache/screenshots/``; the terminal summary says where, and lists each
-page's first-load weight.
+out) and skips with the reason when Chromium is missing. With
+``--screenshots`` (``make screenshots``) the workers also take screenshots of
+every page in both palettes, into ``.cache/screenshots/``; the terminal
+summary says where, and lists each page's first-load weight.
 """
 
 from __future__ import annotations
@@ -96,7 +98,14 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def screenshots(request: pytest.FixtureRequest) -> Path:
+def screenshots(request: pytest.FixtureRequest) -> Path | None:
+    """Where screenshots go, with ``--screenshots`` (``make screenshots``).
+
+    Off by default: full-page shots of every page in both palettes cost
+    more than any check in the run, and only a reviewer needs them.
+    """
+    if not request.config.getoption("screenshots"):
+        return None
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     note(
@@ -109,7 +118,7 @@ def screenshots(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture(scope="package")
 def palettes(
-    request: pytest.FixtureRequest, server: SiteServer, screenshots: Path
+    request: pytest.FixtureRequest, server: SiteServer, screenshots: Path | None
 ) -> Iterator[PalettesInBackground]:
     """Starts axe and screenshots as soon as the first page is opened.
 

@@ -1,7 +1,7 @@
 """Palettes and accessibility: contrast, axe-core, and the background workers.
 
-axe and full-page screenshots are most of the browser tests' work, so two
-worker threads do them for every page in both palettes
+axe (and, with ``--screenshots``, full-page screenshots) is most of the
+browser tests' work, so two worker threads do it for every page in both palettes
 (:class:`PalettesInBackground`) while the main thread runs the other checks;
 ``test_palettes.py`` collects their findings at the end.
 """
@@ -33,43 +33,85 @@ MIN_CONTRAST = 4.5  # WCAG AA, normal text
 
 # Contrast of text against what is really behind it: walks up to the first
 # opaque background, blending translucent layers on the way, as WCAG defines.
-CONTRAST_JS = """
-(samples) => {
-  const parse = (css) => {
-    const m = css.match(/rgba?\\(([^)]+)\\)/);
-    if (!m) return null;
-    const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
-    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
-  };
-  const over = (top, bottom) =>
-    [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
-  const background = (element) => {
-    const layers = [];
-    for (let e = element; e; e = e.parentElement) {
-      const c = parse(getComputedStyle(e).backgroundColor);
-      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
-    }
-    return layers.reverse().reduce((bg, layer) => over(layer, bg), [255, 255, 255, 1]);
-  };
-  const luminance = (c) => {
-    const [r, g, b] = c.slice(0, 3).map((v) => {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
+CONTRAST = """
+const parse = (css) => {
+  const m = css.match(/rgba?\\(([^)]+)\\)/);
+  if (!m) return null;
+  const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
+  return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+};
+const over = (top, bottom) =>
+  [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
+const background = (element) => {
+  const layers = [];
+  for (let e = element; e; e = e.parentElement) {
+    const c = parse(getComputedStyle(e).backgroundColor);
+    if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+  }
+  return layers.reverse().reduce((bg, layer) => over(layer, bg), [255, 255, 255, 1]);
+};
+const luminance = (c) => {
+  const [r, g, b] = c.slice(0, 3).map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+};
+const contrast = (element, property) => {
+  const bg = background(element);
+  const fg = over(parse(getComputedStyle(element)[property]), bg);
+  const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+  return (hi + 0.05) / (lo + 0.05);
+};
+"""
+
+CONTRAST_JS = (
+    "(samples) => {"
+    + CONTRAST
+    + """
   const out = [];
   for (const [selector, property] of samples) {
     const element = document.querySelector(selector);
     if (!element || !element.getClientRects().length) continue;
-    const bg = background(element);
-    const fg = over(parse(getComputedStyle(element)[property]), bg);
-    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
-    out.push({selector, ratio: (hi + 0.05) / (lo + 0.05)});
+    out.push({selector, ratio: contrast(element, property)});
   }
   return out;
-}
-"""
+}"""
+)
+
+# The highlighted code's colours, one token of each kind (its classes, and
+# whether it stands on a highlighted line) that a reader can see: axe leaves
+# code blocks out (see CODE_BLOCKS), and this checks what it would have.
+CODE_CONTRAST_JS = (
+    "(minimum) => {"
+    + CONTRAST
+    + """
+  const seen = new Set();
+  const low = [];
+  for (const token of document.querySelectorAll('pre > code, pre > code span')) {
+    const line = token.closest('.hll') ? ' on a marked line' : '';
+    const key = `${token.tagName}.${token.className}${line}`;
+    const text = token.textContent.trim();
+    if (seen.has(key) || !text || !token.getClientRects().length) continue;
+    seen.add(key);
+    const ratio = contrast(token, 'color');
+    if (ratio < minimum) {
+      low.push(`code ${key} "${text.slice(0, 20)}": ${ratio.toFixed(2)}:1`);
+    }
+  }
+  return low;
+}"""
+)
+# axe checks every text node for contrast, and most of a chapter page's text
+# nodes are highlighted code tokens: leaving the code out halves axe's time.
+# The few dozen kinds of token are checked by CODE_CONTRAST_JS instead.
+CODE_BLOCKS = {"exclude": [["pre > code"]]}
+
+
+def low_code_contrast(page: Page) -> list[str]:
+    low: list[str] = page.evaluate(CODE_CONTRAST_JS, MIN_CONTRAST)
+    return low
+
 
 # What a reader reads on a page, in each palette: body text, links, code,
 # navigation, the header, and the text inside generated figures.
@@ -106,7 +148,7 @@ def serious_violations(page: Page, options: dict[str, Any] | None = None) -> lis
     """axe-core's serious and critical findings, from the copy pinned on PyPI."""
     # Only violations get full details: the same findings, in half the time.
     options = {"resultTypes": ["violations"], **(options or {})}
-    results = Axe().run(page, options=options).response
+    results = Axe().run(page, context=CODE_BLOCKS, options=options).response
     assert results["testEngine"]["name"] == "axe-core", "axe-core did not run"
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
@@ -131,7 +173,9 @@ class PalettesInBackground:
 
     WORKERS = 2  # one per core of the machine the time budget is set for
 
-    def __init__(self, server: SiteServer, pages: list[str], shots: Path) -> None:
+    def __init__(
+        self, server: SiteServer, pages: list[str], shots: Path | None
+    ) -> None:
         self._findings: dict[tuple[str, str], list[str]] = {}
         self._ready = threading.Condition()
         self._failure: BaseException | None = None
@@ -155,7 +199,7 @@ class PalettesInBackground:
         for thread in self._threads:
             thread.join(timeout=60)
 
-    def _work(self, server: SiteServer, shots: Path) -> None:
+    def _work(self, server: SiteServer, shots: Path | None) -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -181,7 +225,7 @@ class PalettesInBackground:
 
     @staticmethod
     def _check(
-        reader: Visit, name: str, shots: Path
+        reader: Visit, name: str, shots: Path | None
     ) -> Iterator[tuple[str, list[str]]]:
         """Each palette's findings on one page, light first."""
         page = reader.page
@@ -198,9 +242,10 @@ class PalettesInBackground:
                 # there only the colour rules can find what the light run
                 # did not.
                 rules = None if number == 0 else COLOUR_RULES
-                findings = serious_violations(page, rules)
-                shot = shots / f"{slug(name)}-{palette}.jpg"
-                screenshot(page, shot, whole=not name.startswith("reference/"))
+                findings = serious_violations(page, rules) + low_code_contrast(page)
+                if shots is not None:
+                    shot = shots / f"{slug(name)}-{palette}.jpg"
+                    screenshot(page, shot, whole=not name.startswith("reference/"))
                 palette_toggle(page, toggle).click()
             if number == len(PALETTES) - 1 and scheme(page) != PALETTES[0][0]:
                 findings.append("the toggle did not switch back to the light palette")

@@ -16,6 +16,7 @@ from tests.browser.pages import (
 )
 from tests.browser.palettes import (
     PalettesInBackground,
+    low_code_contrast,
     low_contrast,
     serious_violations,
 )
@@ -45,10 +46,16 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
     with visit(browser, server) as v:
         v.page.set_content(
             '<html lang="en"><head><title>t</title></head><body><main>'
-            '<img src="data:,"><button></button></main></body></html>'
+            '<img src="data:,"><button></button>'
+            '<pre><code><span class="k" style="color: #bbb">fn</span>'
+            '<span class="n" style="color: #333">main</span></code></pre>'
+            "</main></body></html>"
         )
         found = " ".join(serious_violations(v.page))
+        code = low_code_contrast(v.page)
     assert "image-alt" in found and "button-name" in found, found
+    # Code is left to low_code_contrast, which finds the pale keyword only.
+    assert [line.split(":")[0] for line in code] == ['code SPAN.k "fn"'], code
 
 
 # Moved to the end of the run by the package's conftest, so the main
