@@ -108,6 +108,31 @@ REVEAL_JS = """
 """
 
 
+# The inline code in the tables that ``selector`` finds whose text is cut
+# across lines between two wrap points (a space, or a <wbr> that
+# sitetools/path_wrap.py put after "::" or before "."): a name broken inside.
+# A table in a hidden tab has no lines, so nothing of it is cut.
+CUT_NAMES_JS = """
+(selector) => {
+  const lines = (range) =>
+    new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
+  const cut = [];
+  for (const code of document.querySelectorAll(`${selector} td code`)) {
+    for (const text of code.childNodes) {
+      if (text.nodeType !== Node.TEXT_NODE) continue;
+      for (const word of text.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, word.index);
+        range.setEnd(text, word.index + word[0].length);
+        if (lines(range) > 1) cut.push(`${word[0]} in ${code.textContent}`);
+      }
+    }
+  }
+  return cut;
+}
+"""
+
+
 def palette_toggle(page: Page, name: str) -> Locator:
     """The header's button named ``name``, e.g. "Switch to dark mode".
 

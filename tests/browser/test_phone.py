@@ -1,11 +1,12 @@
-"""At phone width (375 px) the page never scrolls sideways, and copy buttons
-cover no code."""
+"""At phone width (375 px) the page never scrolls sideways, copy buttons
+cover no code, and no name in a table is cut in two."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from tests.browser.pages import (
+    CUT_NAMES_JS,
     DESKTOP,
     NAV_PAGES,
     PHONE,
@@ -38,12 +39,14 @@ def test_no_horizontal_scroll_at_phone_width(
                 .slice(0, 5).map((e) => e.tagName + '.' + e.className)"""
         )
         covered = page.evaluate(COVERED_JS)
+        cut = page.evaluate(CUT_NAMES_JS, ".md-content")
     finally:
         page.set_viewport_size(DESKTOP)
     assert widths["scroll"] <= widths["client"], (
         f"{quiet.name} scrolls sideways at 375 px: {widths}; too wide: {wide}"
     )
     assert not covered, f"{quiet.name}: at 375 px a copy button covers code: {covered}"
+    assert not cut, f"{quiet.name}: at 375 px names in a table are cut: {cut}"
 
 
 # Code blocks whose copy button reaches below the top of the code's text (a
