@@ -13,11 +13,10 @@ indented (inside a tab or an admonition), where it could not stand as a block
 of HTML of its own. Without this extension the marker would stay an HTML
 comment and the figure would silently vanish; the site tests look for that.
 
-Configuration: ``site_url``, the site's address (mkdocs.yml passes its own
-``site_url`` with a YAML alias). A page with a stepper loads
-``assets/stepper.js`` by its path under that address: builders differ in how
-they rewrite relative addresses in raw HTML, and a path from the site's root
-means the same thing on every page, with or without instant navigation.
+The HTML holds no address: builders differ in how they rewrite relative
+addresses in raw HTML. A stepper's script is loaded by
+``assets/stepper-loader.js`` (in ``extra_javascript``, which both builders
+address right wherever the site is deployed) on the pages that have one.
 """
 
 from __future__ import annotations
@@ -25,20 +24,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from sitetools import figures, steppers
 
-STEPPER_SCRIPT = "assets/stepper.js"
-
-# What each kind of marker becomes: kind -> (name, script address or None
-# if the page has it already -> HTML).
-MAKERS: dict[str, Callable[[str, str | None], str]] = {
-    "figure": lambda name, _: figures.as_html(figures.render(name)),
-    "stepper": lambda name, script: steppers.as_html(steppers.build(name), script),
+# What each kind of marker becomes: kind -> (name -> HTML).
+MAKERS: dict[str, Callable[[str], str]] = {
+    "figure": lambda name: figures.as_html(figures.render(name)),
+    "stepper": lambda name: steppers.as_html(steppers.build(name)),
 }
 
 MARKER = re.compile(r"<!-- (?P<kind>[a-z]+): (?P<name>[\w-]+) -->[ \t]*")
@@ -57,19 +52,12 @@ class GeneratedContent(Preprocessor):
     lines, as a block.
     """
 
-    def __init__(self, md: Markdown, script: str) -> None:
-        super().__init__(md)
-        self.script = script
-
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
-        script: str | None = self.script  # once per page
         for line in lines:
             marker = MARKER.fullmatch(line)
             if marker and marker["kind"] in MAKERS:
-                html = MAKERS[marker["kind"]](marker["name"], script)
-                if marker["kind"] == "stepper":
-                    script = None
+                html = MAKERS[marker["kind"]](marker["name"])
                 out += ["", self.md.htmlStash.store(html), ""]
                 continue
             if INDENTED_MARKER.match(line):
@@ -85,14 +73,9 @@ class GeneratedContent(Preprocessor):
 class GeneratedExtension(Extension):
     """Registers :class:`GeneratedContent` with Python-Markdown."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        self.config = {"site_url": ["", "The site's address (mkdocs.yml site_url)"]}
-        super().__init__(**kwargs)
-
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.registerExtension(self)
-        root = urlsplit(str(self.getConfig("site_url"))).path.rstrip("/")
-        content = GeneratedContent(md, f"{root}/{STEPPER_SCRIPT}")
+        content = GeneratedContent(md)
         # After snippets (32) and superfences (25), which has already stashed
         # fenced code, so a marker quoted in a code block stays as written;
         # before raw HTML blocks are read (20).

@@ -525,10 +525,10 @@ def data_attribute(value: object) -> str:
     return "'" + escaped.replace("'", "&#39;") + "'"
 
 
-def as_html(stepper: Stepper, script: str | None) -> str:
+def as_html(stepper: Stepper) -> str:
     """The widget: hidden until the script has set it up, as it does nothing
-    without one. ``script`` is the address of stepper.js, given on the
-    page's first stepper only (the module runs once however many ask).
+    without one. It names no script: ``assets/stepper-loader.js``, on every
+    page, loads ``assets/stepper.js`` where a widget is.
     """
     tracks = stepper.data()
     choose = ""
@@ -560,6 +560,4 @@ def as_html(stepper: Stepper, script: str | None) -> str:
         '<dl class="chapter-stepper__fields"></dl>',
         "</div>",
     ]
-    if script:
-        parts.append(f'<script type="module" src="{html.escape(script)}"></script>')
     return "\n".join(parts)

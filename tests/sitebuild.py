@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
@@ -245,3 +246,35 @@ def loaded_from_outside(site: Path) -> dict[str, list[str]]:
         if external:
             offenders[str(stylesheet.relative_to(site))] = external
     return offenders
+
+
+# A path the site is never published at. Forks are deployed at other paths,
+# and `mkdocs serve` can be given another base: a page must load its files
+# there too, so it may name none by the path site_url gives (/chapter2/).
+ELSEWHERE = "/a/fork/elsewhere/"
+HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def missed_elsewhere(site: Path) -> dict[str, list[str]]:
+    """The addresses each page loads that miss, by page, when ``site`` is
+    served from :data:`ELSEWHERE`: should be none.
+
+    404.html is left out: the builders address its files from site_url's
+    path on purpose, since a server shows it in place of any missing page,
+    at any depth.
+    """
+    missed: dict[str, list[str]] = {}
+    for page in sorted(site.rglob("*.html")):
+        name = page.relative_to(site).as_posix()
+        if name == "404.html":
+            continue
+        for url in loaded_by(page.read_text(encoding="utf-8")):
+            if is_external(url) or HAS_SCHEME.match(url):
+                continue  # outside the site, or a data: URL
+            path = urlsplit(urljoin(ELSEWHERE + name, url)).path
+            if path.endswith("/"):
+                path += "index.html"
+            file = site / unquote(path.removeprefix(ELSEWHERE))
+            if not (path.startswith(ELSEWHERE) and file.is_file()):
+                missed.setdefault(name, []).append(url)
+    return missed

@@ -19,6 +19,7 @@ from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 from sitetools.codeblocks import shown
 from sitetools.snippets import expand, includes_in
 from tests.sitebuild import (
+    ELSEWHERE,
     ROOT,
     BuildResult,
     broken_project,
@@ -28,6 +29,7 @@ from tests.sitebuild import (
     copy_project,
     html_path,
     loaded_from_outside,
+    missed_elsewhere,
     nav_pages,
 )
 
@@ -49,6 +51,15 @@ def test_every_nav_page_is_built(built_site: BuildResult) -> None:
 def test_nothing_is_loaded_from_outside_the_site(built_site: BuildResult) -> None:
     offenders = loaded_from_outside(built_site.site)
     assert not offenders, offenders
+
+
+def test_every_page_loads_its_files_wherever_the_site_is_deployed(
+    built_site: BuildResult,
+) -> None:
+    """Served from a path other than site_url's (a fork, ``mkdocs serve`` at
+    another base), every page still finds every file it loads."""
+    missed = missed_elsewhere(built_site.site)
+    assert not missed, f"served from {ELSEWHERE}, these loads miss: {missed}"
 
 
 def test_no_web_fonts_are_configured() -> None:

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.sitebuild import (
+    ELSEWHERE,
     ROOT,
     ZENSICAL_CONFIG,
     BuildResult,
@@ -40,6 +41,7 @@ from tests.sitebuild import (
     is_external,
     loaded_by,
     loaded_from_outside,
+    missed_elsewhere,
     nav_pages,
     visible_text,
     zensical_installed,
@@ -129,7 +131,7 @@ def own_loads(html: str, page: str) -> set[str]:
         if is_external(url):
             continue
         path = url.split("?")[0]
-        if path.startswith(SITE_PATH):  # at the site's path, as the steppers' script
+        if path.startswith(SITE_PATH):  # at the site's path, as 404.html's are
             path = "/" + path.removeprefix(SITE_PATH)
         target = posixpath.normpath(posixpath.join(where, path)).lstrip("/")
         if target in own_files():
@@ -164,6 +166,15 @@ def test_zensical_keeps_every_plugin_mkdocs_yml_names() -> None:
         f"Zensical would ignore the plugins {ignored}:"
         " generate that content with a Markdown extension instead"
     )
+
+
+def test_every_page_loads_its_files_wherever_the_site_is_deployed(
+    zensical_site: BuildResult,
+) -> None:
+    """As tests/test_site.py checks of MkDocs' build: served from another
+    path than site_url's, every page finds every file it loads."""
+    missed = missed_elsewhere(zensical_site.site)
+    assert not missed, f"served from {ELSEWHERE}, these loads miss: {missed}"
 
 
 def test_same_pages(built_site: BuildResult, zensical_site: BuildResult) -> None:

@@ -7,12 +7,19 @@
 // tasks occupy ("here"); chapter.css draws each with more than colour.
 // State lives apart from the DOM: step() computes the next position, and
 // render() writes it out. Keys are bound on the widget, never the document.
+//
+// stepper-loader.js loads this on the pages that have a stepper. A classic
+// script, not a module: a page opened from a file runs no module script, and
+// its steppers work there too.
+
+(() => {
+"use strict";
 
 const ACTIONS = { ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last" };
 
 // The next position: a pure function of the position, the action and the
 // number of steps in each track.
-export function step(position, action, lengths) {
+function step(position, action, lengths) {
   const last = lengths[position.track] - 1;
   switch (action.go) {
     case "first": return { ...position, index: 0 };
@@ -129,7 +136,7 @@ function setUp(root) {
 
 // Sets up every stepper in scope once; one broken widget leaves the others
 // working, and the page as the build wrote it.
-export function init(scope) {
+function init(scope) {
   for (const root of scope.querySelectorAll("[data-stepper]")) {
     if (root.dataset.stepperReady) continue;
     root.dataset.stepperReady = "true";
@@ -141,7 +148,9 @@ export function init(scope) {
   }
 }
 
-// Material's instant navigation swaps the page's content without reloading
-// this module, and announces each new page on document$.
+// The page that asked for this script, then each page Material's instant
+// navigation brings (it swaps the content without reloading this script and
+// announces the new page on document$).
+init(document);
 if (window.document$) window.document$.subscribe(() => init(document));
-else init(document);
+})();

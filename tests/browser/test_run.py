@@ -224,11 +224,15 @@ def test_a_wasm_file_served_with_the_wrong_type_is_said_in_words(
 def test_a_page_opened_from_a_file_says_run_needs_a_server(
     browser: Browser, built_site: BuildResult
 ) -> None:
-    """file:// cannot load Python's module loader; the button says so."""
+    """file:// cannot load Python's module loader; the button says so. The
+    steppers' scripts are classic scripts, which load there: they step."""
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto((built_site.site / "async-fn" / "index.html").as_uri())
+        stepper = page.locator('[data-stepper="cart-total"]')
+        stepper.get_by_role("button", name="Next").click()
+        assert stepper.get_attribute("data-step") == "1", "the stepper did not step"
         block = page.locator('[data-run="session"]').last
         block.get_by_role("button", name="Run").click()
         status = block.locator(".chapter-run__status").inner_text()
