@@ -58,11 +58,9 @@
     });
   }
 
-  // Material re-renders the page body on instant navigation and announces it
-  // on document$; without it (or before it exists) the page loads once.
-  if (typeof document$ !== "undefined") {
-    document$.subscribe(markDoctestBlocks);
-  } else {
-    document.addEventListener("DOMContentLoaded", markDoctestBlocks);
-  }
+  // Once the page is read, and on each page Material's instant navigation
+  // brings (document$, which does not emit on a page opened from a file).
+  // A block marked already is skipped.
+  document.addEventListener("DOMContentLoaded", markDoctestBlocks);
+  if (typeof document$ !== "undefined") document$.subscribe(markDoctestBlocks);
 })();

@@ -225,7 +225,8 @@ def test_a_page_opened_from_a_file_says_run_needs_a_server(
     browser: Browser, built_site: BuildResult
 ) -> None:
     """file:// cannot load Python's module loader; the button says so. The
-    steppers' scripts are classic scripts, which load there: they step."""
+    steppers' scripts are classic scripts, which load there: they step. And
+    a docstring's example on the API reference copies without prompts."""
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -238,5 +239,8 @@ def test_a_page_opened_from_a_file_says_run_needs_a_server(
         status = block.locator(".chapter-run__status").inner_text()
         assert block.get_attribute("data-state") == "error", status
         assert "served over HTTP" in status, status
+        page.goto((built_site.site / "reference" / "index.html").as_uri())
+        copies = page.locator(".doc .highlight[data-copy]").count()
+        assert copies, "doctest-copy.js marked no docstring example"
     finally:
         context.close()
