@@ -452,15 +452,32 @@ class RealClock(Clock):
 
     def run_threads(self, bodies: Sequence[Callable[[], object]]) -> None:
         errors: list[BaseException] = []
+        # Every body starts once all threads exist, as every client arrives
+        # at time 0 on the virtual clock: on a busy machine, starting a thread
+        # can take longer than a short wait, and the waits would not overlap.
+        all_started = threading.Barrier(len(bodies) or 1)
+
+        def together(body: Callable[[], object]) -> Callable[[], object]:
+            def start() -> object:
+                try:
+                    all_started.wait()
+                except threading.BrokenBarrierError:
+                    return None  # a thread could not start; run_threads raises
+                return body()
+
+            return start
 
         threads: list[threading.Thread] = []
         try:
             for body in bodies:
                 thread = threading.Thread(
-                    target=self._thread_main, args=(body, errors)
+                    target=self._thread_main, args=(together(body), errors)
                 )
                 thread.start()
                 threads.append(thread)
+        except BaseException:
+            all_started.abort()
+            raise
         finally:
             with self._lock:
                 self._started_threads += len(threads)

@@ -233,11 +233,42 @@ def test_real_clock_sleep_waits_for_real() -> None:
     assert clock.now() >= 0.05
 
 
-def test_real_clock_counts_threads_and_waits() -> None:
+def test_real_clock_counts_threads_and_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every thread's wait overlaps the others', even when starting a thread
+    takes longer than the wait (as on a loaded machine): bodies start together.
+    """
+    start_thread = threading.Thread.start
+
+    def slow_start(thread: threading.Thread) -> None:
+        start_thread(thread)
+        time.sleep(0.03)
+
+    monkeypatch.setattr(threading.Thread, "start", slow_start)
     clock = RealClock()
-    clock.run_threads([lambda: clock.block(0.05)] * 4)
+    clock.run_threads([lambda: clock.block(0.02)] * 4)
     assert clock.threads_used() == 4
-    assert 1 <= clock.peak_waiting <= 4
+    assert clock.peak_waiting == 4
+
+
+def test_real_clock_threads_that_cannot_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread that fails to start ends the others' wait at the start line:
+    run_threads raises instead of hanging, and no body runs.
+    """
+    start_thread = threading.Thread.start
+    started = 0
+
+    def third_fails(thread: threading.Thread) -> None:
+        nonlocal started
+        started += 1
+        if started == 3:
+            raise RuntimeError("can't start new thread")
+        start_thread(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", third_fails)
+    ran: list[int] = []
+    with pytest.raises(RuntimeError, match="can't start new thread"):
+        RealClock().run_threads([lambda: ran.append(1)] * 4)
+    assert ran == []
 
 
 def test_real_work_burns_the_cpu_time_asked_for() -> None:
