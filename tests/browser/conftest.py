@@ -2,8 +2,8 @@
 
 The built site is served on 127.0.0.1 (:mod:`tests.browsing`) and driven by
 Playwright in Debian's Chromium. On the main thread, each page is opened once,
-in a fresh context (a first visit: no cache, nothing stored), by the package
-fixture ``opened``; the tests of every module in this package take turns on
+as on a first visit (nothing cached, nothing stored), by the package fixture
+``opened``; the tests of every module in this package take turns on
 it, because pytest runs every test of one page before opening the next.
 Meanwhile two worker threads, each with a browser of its own, run axe on
 every page in both palettes
@@ -37,6 +37,7 @@ from tests.browsing import (
     CHROMIUM_MISSING,
     SCREENSHOTS,
     SiteServer,
+    Visit,
     fetches_icons,
     page_url,
     site_prefix,
@@ -144,19 +145,14 @@ def icons(browser: Browser, server: SiteServer) -> bool:
 
 
 @pytest.fixture(scope="package")
-def opened(
-    request: pytest.FixtureRequest,
-    browser: Browser,
-    server: SiteServer,
-    icons: bool,
-    palettes: PalettesInBackground,
-) -> Iterator[Opened]:
-    """The page named by the test's parameter, with everything it asked for.
+def first_visits(browser: Browser, server: SiteServer) -> Iterator[Visit]:
+    """The context in which ``opened`` opens every page, one after another.
 
-    The first page opened starts the background workers (``palettes``), so
-    they check every page while the tests on opened pages run.
+    One context, not one per page: a new context starts a new renderer
+    process, which cost more than a second per page. Each page still opens
+    as on a first visit: the site's storage is cleared before it, and the
+    routing turns the HTTP cache off.
     """
-    name: str = request.param
     with visit(
         browser,
         server,
@@ -164,8 +160,37 @@ def opened(
         color_scheme="light",
         permissions=["clipboard-read", "clipboard-write"],
     ) as v:
-        v.goto_everything(page_url(name), icon=icons)
-        yield Opened(name, v, list(v.finished), v.trouble_since(), v.checkpoint())
+        yield v
+
+
+@pytest.fixture(scope="package")
+def opened(
+    request: pytest.FixtureRequest,
+    first_visits: Visit,
+    icons: bool,
+    palettes: PalettesInBackground,
+) -> Iterator[Opened]:
+    """The page named by the test's parameter, with everything it asked for.
+
+    The first page opened starts the background workers (``palettes``), so
+    they check every page while the tests on opened pages run. The browser
+    fetches the site's icon once per context: only the first page waits for
+    it (``test_loading`` counts it on every page).
+    """
+    name: str = request.param
+    first_visits.forget_the_site()
+    first = not first_visits.finished
+    before, trouble = len(first_visits.finished), first_visits.checkpoint()
+    first_visits.goto_everything(page_url(name), icon=icons and first)
+    yield Opened(
+        name,
+        first_visits,
+        first_visits.finished[before:],
+        first_visits.trouble_since(trouble),
+        first_visits.checkpoint(),
+    )
+    # A reader leaving the page: nothing a test left running goes on.
+    first_visits.page.goto("about:blank")
 
 
 @pytest.fixture
