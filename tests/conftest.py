@@ -140,8 +140,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 # pytest-xdist runs the tests in several processes (make test: one per core),
 # handing out whole groups of tests. Tests that share state run in one group:
-# every browser test on an opened page, and the axe tests that collect what
-# that page's background workers found, in the order pytest grouped them by
+# every browser test on an opened page, in the order pytest grouped them by
 # page; every other test with the rest of its file, so a page's examples keep
 # their order and namespace. (xdist's own loadgroup marks do not reach its
 # scheduler under pytest 9, so the groups are told apart by test id here.)

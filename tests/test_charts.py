@@ -138,7 +138,9 @@ def test_both_palettes_define_the_series_colours() -> None:
         '[data-md-color-scheme="default"]',
         '[data-md-color-scheme="slate"]',
     ):
-        block = css.split(scheme, 1)[1].split("}", 1)[0]
+        # The rules for the scheme alone, not for elements inside it.
+        rules = re.findall(re.escape(scheme) + r"\s*\{([^}]*)\}", css)
+        block = "".join(rules)
         for index in (1, 2, 3):
             assert f"--chapter-series-{index}:" in block, (scheme, index)
 

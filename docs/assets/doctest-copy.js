@@ -1,4 +1,5 @@
-// Copy buttons on doctest blocks copy code a reader can paste and run.
+// Copy buttons on doctest blocks copy code a reader can paste and run, and
+// every copy button keeps its name.
 //
 // Blocks written on the pages get their copy from the build (the data-copy
 // of their wrapper, sitetools/codeblocks.py); this script serves the
@@ -57,6 +58,22 @@
       }
     });
   }
+
+  // The copy button's only name is its title, and Material's tooltips
+  // (content.tooltips) take the title away the first time the pointer or
+  // the keyboard reaches it, leaving a button with no name for a screen
+  // reader. Each button gets that title as its aria-label first: this
+  // listener, on the document in the capture phase, runs before the
+  // tooltip's own, on the button.
+  function keepName(event) {
+    var target = event.target;
+    var button = target.closest && target.closest("button.md-code__button[title]");
+    if (button && !button.hasAttribute("aria-label")) {
+      button.setAttribute("aria-label", button.getAttribute("title"));
+    }
+  }
+  document.addEventListener("pointerover", keepName, true);
+  document.addEventListener("focusin", keepName, true);
 
   // Once the page is read, and on each page Material's instant navigation
   // brings (document$, which does not emit on a page opened from a file).

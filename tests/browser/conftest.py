@@ -1,23 +1,20 @@
 """The site as readers see it, in a real browser with no network.
 
 The built site is served on 127.0.0.1 (:mod:`tests.browsing`) and driven by
-Playwright in Debian's Chromium. On the main thread, each page is opened once,
-as on a first visit (nothing cached, nothing stored), by the package fixture
-``opened``; the tests of every module in this package take turns on
-it, because pytest runs every test of one page before opening the next.
-Meanwhile two worker threads, each with a browser of its own, run axe on
-every page in both palettes
-(:class:`~tests.browser.palettes.PalettesInBackground`); the axe tests, moved
-to the end of the run, collect their findings. Under pytest-xdist all these
-tests run in one process (``tests/conftest.py``). Every request that leaves the
-server is aborted and fails the test that caused it; so does any console
-error.
+Playwright in Debian's Chromium. Each page is opened once, as on a first visit
+(nothing cached, nothing stored), by the package fixture ``opened``; the tests
+of every module in this package take turns on it, because pytest runs every
+test of one page before opening the next. The last of them on each page checks
+both palettes with axe-core (``test_palettes.py``), on the page as the others
+left it. Under pytest-xdist all these tests run in one process
+(``tests/conftest.py``). Every request that leaves the server is aborted and
+fails the test that caused it; so does any console error.
 
 Every test in this package is marked ``browser`` (``make quick`` leaves them
 out) and skips with the reason when Chromium is missing. With
-``--screenshots`` (``make screenshots``) the workers also take screenshots of
-every page in both palettes, into ``.cache/screenshots/``; the terminal
-summary says where, and lists each page's first-load weight.
+``--screenshots`` (``make screenshots``) the palette test also takes
+screenshots of every page in both palettes, into ``.cache/screenshots/``; the
+terminal summary says where, and lists each page's first-load weight.
 """
 
 from __future__ import annotations
@@ -29,8 +26,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.browser.pages import ALL_PAGES, DESKTOP, Opened
-from tests.browser.palettes import PalettesInBackground
+from tests.browser.pages import DESKTOP, Opened
 from tests.browsing import (
     CHROMIUM,
     CHROMIUM_FLAGS,
@@ -47,8 +43,8 @@ from tests.report import note
 from tests.sitebuild import BuildResult
 
 HERE = Path(__file__).parent
-# The test that collects the background workers' findings, page by page.
-AXE_TEST = "test_axe_finds_nothing_serious"
+# The test that runs axe on each page, after the others on that page.
+LAST_TEST = "test_readable_and_accessible_in_both_palettes"
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -59,20 +55,28 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         )
 
 
+def opened_page(item: pytest.Item) -> str | None:
+    """The page whose ``opened`` fixture the test uses, if any."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("opened") if callspec else None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The axe tests go last, so the main thread's checks run while axe works.
+    """Each page's palette test goes right after the page's other tests.
 
-    trylast: after pytest has grouped the tests by page.
+    So axe checks the page as a reader's clicks left it, while it is still
+    open. trylast: after pytest has grouped the tests by page.
     """
-    axe = [item for item in items if getattr(item, "originalname", None) == AXE_TEST]
-    if not axe:
-        return
-    others = [item for item in items if item not in axe]
-    last_browser = max(
-        (i for i, item in enumerate(others) if HERE in item.path.parents), default=-1
-    )
-    items[:] = others[: last_browser + 1] + axe + others[last_browser + 1 :]
+    last = [item for item in items if getattr(item, "originalname", None) == LAST_TEST]
+    for test in last:
+        items.remove(test)
+        page = opened_page(test)
+        after = max(
+            (i for i, item in enumerate(items) if opened_page(item) == page),
+            default=len(items) - 1,
+        )
+        items.insert(after + 1, test)
 
 
 # --- fixtures ----------------------------------------------------------------
@@ -118,27 +122,6 @@ def screenshots(request: pytest.FixtureRequest) -> Path | None:
 
 
 @pytest.fixture(scope="package")
-def palettes(
-    request: pytest.FixtureRequest, server: SiteServer, screenshots: Path | None
-) -> Iterator[PalettesInBackground]:
-    """Starts axe and screenshots as soon as the first page is opened.
-
-    Only for the pages whose axe tests were selected (all, unless ``-k`` or
-    a node id picks fewer); the workers stop when the package is done.
-    """
-    selected = {
-        item.callspec.params["name"]
-        for item in request.session.items
-        if getattr(item, "originalname", None) == AXE_TEST
-    }
-    workers = PalettesInBackground(
-        server, [name for name in ALL_PAGES if name in selected], screenshots
-    )
-    yield workers
-    workers.stop()
-
-
-@pytest.fixture(scope="package")
 def icons(browser: Browser, server: SiteServer) -> bool:
     """Whether the browser fetches page icons, so a first load waits for one."""
     return fetches_icons(browser, server)
@@ -168,13 +151,10 @@ def opened(
     request: pytest.FixtureRequest,
     first_visits: Visit,
     icons: bool,
-    palettes: PalettesInBackground,
 ) -> Iterator[Opened]:
     """The page named by the test's parameter, with everything it asked for.
 
-    The first page opened starts the background workers (``palettes``), so
-    they check every page while the tests on opened pages run. The browser
-    fetches the site's icon once per context: only the first page waits for
+    The browser fetches the site's icon once per context: only the first page waits for
     it (``test_loading`` counts it on every page).
     """
     name: str = request.param

@@ -1,32 +1,14 @@
-"""Palettes and accessibility: contrast, axe-core, and the background workers.
+"""Palettes and accessibility: contrast of what a reader reads, and axe-core.
 
-axe (and, with ``--screenshots``, full-page screenshots) is most of the
-browser tests' work, so two worker threads do it for every page in both palettes
-(:class:`PalettesInBackground`) while the main thread runs the other checks;
-``test_palettes.py`` collects their findings at the end.
+``test_palettes.py`` runs these on every opened page in both palettes.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, sync_playwright
-
-from tests.browser.pages import (
-    DESKTOP,
-    NO_TRANSITIONS,
-    PALETTES,
-    palette_toggle,
-    scheme,
-    screenshot,
-    slug,
-)
-from tests.browsing import CHROMIUM, CHROMIUM_FLAGS, SiteServer, Visit, page_url, visit
+from playwright.sync_api import Page
 
 SERIOUS = {"serious", "critical"}
 MIN_CONTRAST = 4.5  # WCAG AA, normal text
@@ -156,110 +138,3 @@ def serious_violations(page: Page, options: dict[str, Any] | None = None) -> lis
         for v in results["violations"]
         if v["impact"] in SERIOUS
     ]
-
-
-class PalettesInBackground:
-    """axe findings and screenshots for every page in each palette, off the main thread.
-
-    axe and full-page screenshots are most of the browser tests' work, so
-    they run while the main thread does the other checks. Playwright allows
-    one instance per thread: each worker thread has its own browser and one
-    context, reused from page to page as a reader's browser would be (the
-    main thread's fresh contexts are what check a first visit), and takes
-    pages from a shared queue until none are left. On each page it runs axe
-    and takes the screenshot, switches to the dark palette with the toggle
-    and does the same, then switches back, so the next page opens light.
-    """
-
-    WORKERS = 2  # one per core of the machine the time budget is set for
-
-    def __init__(
-        self, server: SiteServer, pages: list[str], shots: Path | None
-    ) -> None:
-        self._findings: dict[tuple[str, str], list[str]] = {}
-        self._ready = threading.Condition()
-        self._failure: BaseException | None = None
-        self._pages: queue.SimpleQueue[str] = queue.SimpleQueue()
-        for name in pages:
-            self._pages.put(name)
-        self._threads = [
-            threading.Thread(target=self._work, args=(server, shots), daemon=True)
-            for _ in range(self.WORKERS if pages else 0)
-        ]
-        for thread in self._threads:
-            thread.start()
-
-    def stop(self) -> None:
-        """Drops the pages not started yet and waits for the workers to end."""
-        while not self._pages.empty():
-            try:
-                self._pages.get_nowait()
-            except queue.Empty:
-                break
-        for thread in self._threads:
-            thread.join(timeout=60)
-
-    def _work(self, server: SiteServer, shots: Path | None) -> None:
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-                )
-                with visit(
-                    browser, server, viewport=DESKTOP, color_scheme="light"
-                ) as reader:
-                    while True:
-                        try:
-                            name = self._pages.get_nowait()
-                        except queue.Empty:
-                            break
-                        for palette, findings in self._check(reader, name, shots):
-                            with self._ready:
-                                self._findings[name, palette] = findings
-                                self._ready.notify_all()
-                browser.close()
-        except BaseException as error:  # reported by findings(), not lost
-            with self._ready:
-                self._failure = error
-                self._ready.notify_all()
-
-    @staticmethod
-    def _check(
-        reader: Visit, name: str, shots: Path | None
-    ) -> Iterator[tuple[str, list[str]]]:
-        """Each palette's findings on one page, light first."""
-        page = reader.page
-        checkpoint = reader.checkpoint()
-        reader.goto(page_url(name))
-        page.add_style_tag(content=NO_TRANSITIONS)
-        for number, (palette, toggle) in enumerate(PALETTES):
-            shown = scheme(page)
-            if shown != palette:
-                findings = [f"palette {shown} is shown where {palette} should be"]
-            else:
-                # The dark palette is the same HTML with other colours
-                # (Material's slate scheme sets colour variables only), so
-                # there only the colour rules can find what the light run
-                # did not.
-                rules = None if number == 0 else COLOUR_RULES
-                findings = serious_violations(page, rules) + low_code_contrast(page)
-                if shots is not None:
-                    shot = shots / f"{slug(name)}-{palette}.jpg"
-                    screenshot(page, shot, whole=not name.startswith("reference/"))
-                palette_toggle(page, toggle).click()
-            if number == len(PALETTES) - 1 and scheme(page) != PALETTES[0][0]:
-                findings.append("the toggle did not switch back to the light palette")
-            yield palette, findings + reader.trouble_since(checkpoint)
-            checkpoint = reader.checkpoint()
-
-    def findings(self, name: str, palette: str) -> list[str]:
-        """axe's serious findings for one page and palette (waits for them)."""
-        with self._ready:
-            done = self._ready.wait_for(
-                lambda: (name, palette) in self._findings or self._failure is not None,
-                timeout=300,
-            )
-            if self._failure is not None:
-                raise AssertionError("a palette worker failed") from self._failure
-            assert done, f"axe did not finish {name} ({palette}) in 300 s"
-            return self._findings[name, palette]
