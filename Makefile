@@ -7,10 +7,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
-# Python writes its bytecode cache (__pycache__/, git-ignored) even where the
-# environment says not to, as many container images do: without it, every
-# test process compiles the project and its tests again, about 2 s each.
+# Python writes its bytecode cache even where the environment says not to, as
+# many container images do: without it, every test process compiles the
+# project and its tests again, about 2 s each. Into .cache/, not beside the
+# sources: docs/assets/run/*.py are site files, and a __pycache__ there would
+# be shipped with the site.
 unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 
 .PHONY: serve test quick lint build build-zensical lock clean
 

@@ -12,7 +12,6 @@ which Run on the page replaces with the reader's edit
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 import sys
@@ -118,11 +117,12 @@ def _load(name: str, path: Path) -> ModuleType:
     """A module of the Run button under CPython, by the name the worker gives it."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
+    # Compiled here, not imported from its file: an import would write a
+    # __pycache__ beside it, into the site's files, and a builder ships it.
+    module = ModuleType(name)
+    module.__file__ = str(path)
     sys.modules[name] = module  # listings.py imports the runner by this name
-    spec.loader.exec_module(module)
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), module.__dict__)
     return module
 
 
