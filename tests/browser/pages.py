@@ -26,6 +26,10 @@ DESKTOP = {"width": 1280, "height": 800}
 # them, each with the title of the toggle that leaves it for the other.
 PALETTES = (("default", "Switch to dark mode"), ("slate", "Switch to light mode"))
 NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+# How often a long wait (Python starting, a run) checks its condition, in ms.
+# Playwright's default checks on every animation frame, which keeps Chromium
+# drawing 60 frames a second for as long as the wait lasts: 1-2 CPU-s a start.
+POLLING = 100
 
 
 @dataclass

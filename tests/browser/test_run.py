@@ -23,7 +23,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Request, Route
 
-from tests.browser.pages import DESKTOP, NAV_PAGES, Opened, on_pages, reveal
+from tests.browser.pages import DESKTOP, NAV_PAGES, POLLING, Opened, on_pages, reveal
 from tests.browser.palettes import serious_violations
 from tests.browsing import SiteServer, Visit, page_url, visit
 from tests.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
@@ -81,7 +81,7 @@ class Reader:
         reveal(block.element_handle())
         block.get_by_role("button", name="Run").click()
         self.page.wait_for_function(
-            FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT
+            FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
         )
         return block.locator(".chapter-run__status").inner_text()
 
@@ -191,7 +191,10 @@ def test_stop_ends_an_endless_loop(reader: Reader) -> None:
     block.locator("textarea").fill(">>> while True:\n...     pass\n")
     block.get_by_role("button", name="Run").click()
     page.wait_for_function(
-        "(root) => root.dataset.state === 'running'", arg=block.element_handle()
+        "(root) => root.dataset.state === 'running'",
+        arg=block.element_handle(),
+        timeout=RUN_TIMEOUT,
+        polling=POLLING,
     )
     block.get_by_role("button", name="Stop").click()
     page.wait_for_function(

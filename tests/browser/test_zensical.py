@@ -19,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.pages import DESKTOP, DOCS, reveal
+from tests.browser.pages import DESKTOP, DOCS, POLLING, reveal
 from tests.browser.test_glossary import shows_definition
 from tests.browser.test_run import FINISHED, RUN_TIMEOUT
 from tests.browser.test_steppers import same, shown, tracks_of
@@ -95,7 +95,9 @@ def test_run_runs_an_example_from_the_site(reader: Visit) -> None:
     assert block.count(), f"{PAGE} has no Run button"
     reveal(block.element_handle())
     block.get_by_role("button", name="Run").click()
-    page.wait_for_function(FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT)
+    page.wait_for_function(
+        FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
+    )
     status = block.locator(".chapter-run__status").inner_text()
     assert block.get_attribute("data-state") == "done", status
     assert "the output is the page's" in status, status
