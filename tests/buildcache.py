@@ -18,9 +18,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +31,12 @@ from typing import Any
 from tests.sitebuild import ROOT
 
 STORE = ROOT / ".cache" / "products"
+# When this test run began (wall clock), passed to pytest-xdist's workers
+# through the environment: a product another worker made a moment ago was made
+# in this run, not stored by an earlier one.
+RUN_STARTED = float(
+    os.environ.setdefault("CHAPTER2_TEST_RUN_STARTED", str(time.time()))
+)
 # Files whose bytes say which versions of everything are installed.
 PINS = ("constraints.txt", "constraints-zensical.txt", "package-lock.json")
 SKIPPED = {"__pycache__", ".pytest_cache"}
@@ -91,6 +99,11 @@ class Product:
         if answer.is_file():
             return json.loads(answer.read_text(encoding="utf-8"))
         return None
+
+    def made_in_this_run(self) -> bool:
+        """Whether this run made the product (any worker), or found it stored."""
+        answer = self.folder() / "answer.json"
+        return answer.is_file() and answer.stat().st_mtime >= RUN_STARTED
 
     def get(self) -> tuple[Any, Path]:
         """The product's data and folder; made here if nobody has made it."""

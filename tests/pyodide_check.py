@@ -140,7 +140,7 @@ class Answer:
     seconds: dict[str, float]
     results: dict[Session, Any]
     jobs: dict[str, Any]  # the listing jobs' results, by name
-    stored: bool  # made by an earlier run with the same inputs
+    stored: bool  # made by an earlier test run with the same inputs
 
 
 class PyodideCheck:
@@ -158,7 +158,6 @@ class PyodideCheck:
         self._blocks = [job.message() for job in [*run, *self.jobs.values()]]
         self._product = Product("pyodide", self._key, self._run)
         self._answer: Answer | None = None
-        self._made_here = False
 
     def start(self) -> None:
         """Start the run in the background now, unless it is stored."""
@@ -179,7 +178,6 @@ class PyodideCheck:
         )
 
     def _run(self, folder: Path) -> Any:
-        self._made_here = True
         blocks = folder / "blocks.json"
         blocks.write_text(json.dumps(self._blocks))
         try:
@@ -203,7 +201,8 @@ class PyodideCheck:
             results = data["results"]
             blocks = dict(zip(self.sessions, results, strict=False))
             jobs = dict(zip(self.jobs, results[len(blocks) :], strict=True))
+            stored = not self._product.made_in_this_run()
             self._answer = Answer(
-                data["version"], data["seconds"], blocks, jobs, not self._made_here
+                data["version"], data["seconds"], blocks, jobs, stored
             )
         return self._answer

@@ -79,7 +79,11 @@ def test_pyodide_check_runs_python_314(
         "pyodide under Node",
         f"Python {answer.version}: start {answer.seconds['start']:.1f} s,"
         f" {len(SESSIONS)} blocks {answer.seconds['blocks']:.1f} s"
-        + (" (stored: nothing it runs has changed since)" if answer.stored else ""),
+        + (
+            " (stored by an earlier run: nothing it runs has changed since)"
+            if answer.stored
+            else " (made in this run)"
+        ),
     )
 
 
