@@ -119,6 +119,92 @@ def low_contrast(page: Page) -> list[str]:
     ]
 
 
+# Each visible button under ``root``, in the state it is in now, with the
+# contrast of its text against its own background: faded by opacity as a
+# reader sees it (a disabled button is often drawn at half opacity, which
+# ``contrast`` leaves out), and named with its state.
+BUTTONS_CONTRAST = (
+    "(root) => {"
+    + CONTRAST
+    + """
+  const ratio = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const opacity = (element) => {
+    let product = 1;
+    for (let e = element; e; e = e.parentElement) {
+      product *= Number(getComputedStyle(e).opacity);
+    }
+    return product;
+  };
+  const buttons = [...root.querySelectorAll('button')];
+  return buttons.filter((b) => b.getClientRects().length).map((button) => {
+    const own = background(button);
+    const text = over(parse(getComputedStyle(button).color), own);
+    const behind = background(button.parentElement);
+    const fade = (colour) => over([...colour.slice(0, 3), opacity(button)], behind);
+    const state = [
+      button.disabled && 'disabled',
+      button === document.activeElement && 'focused',
+      button.matches(':hover') && 'under the pointer',
+    ].filter(Boolean).join(' and ') || 'normal';
+    const label = `${button.textContent.trim()} (${state})`;
+    return {label, ratio: ratio(fade(text), fade(own))};
+  });
+}"""
+)
+
+# A stepper's buttons in the states a reader puts them in, in one round
+# trip: at the start (Reset and Previous disabled), after pressing Next (it
+# keeps focus), at the end (Next disabled, focus on Previous); then at step
+# 1 again, with where the pointer goes to rest on Previous.
+STEPPER_STATES_JS = (
+    "(root) => {\n  const measure = "
+    + BUTTONS_CONTRAST
+    + """;
+  const [first, prev, next] = ['first', 'prev', 'next']
+    .map((go) => root.querySelector(`button[data-go=${go}]`));
+  root.scrollIntoView({block: 'center'});
+  if (!first.disabled) first.click();
+  const seen = measure(root);
+  next.focus();
+  next.click();
+  seen.push(...measure(root));
+  while (!next.disabled && seen.length < 10000) next.click();
+  seen.push(...measure(root));
+  first.click();
+  next.click();
+  const box = prev.getBoundingClientRect();
+  return {seen, pointer: [box.x + box.width / 2, box.y + box.height / 2]};
+}"""
+)
+
+
+def stepper_buttons_low(page: Page) -> list[str]:
+    """The page's first stepper's buttons whose text reads below AA in any
+    state: disabled, normal, focused (after a press), under the pointer.
+    The stepper is left at its start, the pointer at the window's corner.
+
+    axe alone would miss some: it skips disabled buttons, and checks the
+    state the page is in when it runs.
+    """
+    root = page.locator("[data-stepper]").first
+    if not root.count():
+        return []
+    page.mouse.move(0, 0)  # off the buttons, so Next at the start is as drawn
+    states: dict[str, Any] = root.evaluate(STEPPER_STATES_JS)
+    page.mouse.move(*states["pointer"])
+    seen = [*states["seen"], *root.evaluate(BUTTONS_CONTRAST)]
+    page.mouse.move(0, 0)
+    root.locator("button[data-go=first]").evaluate("(reset) => reset.click()")
+    labels = {m["label"] for m in seen}
+    assert any("under the pointer" in label for label in labels), labels
+    return sorted(
+        {f"{m['label']}: {m['ratio']:.2f}:1" for m in seen if m["ratio"] < MIN_CONTRAST}
+    )
+
+
 # The only axe rules whose outcome depends on colour. The dark palette changes
 # colours and nothing else, so there it needs only these, in half the time.
 COLOUR_RULES = {

@@ -22,6 +22,7 @@ from tests.browser.palettes import (
     low_code_contrast,
     low_contrast,
     serious_violations,
+    stepper_buttons_low,
 )
 from tests.browsing import SiteServer, visit
 
@@ -37,7 +38,9 @@ def test_readable_and_accessible_in_both_palettes(
     axe sees the page as those left it: tabs switched, steppers stepped, a
     button focused. The dark palette is the same HTML in other colours
     (Material's slate scheme sets colour variables only), so there only
-    axe's colour rules can find what the light run did not.
+    axe's colour rules can find what the light run did not. axe checks a
+    button in one state and skips disabled ones: ``stepper_buttons_low``
+    checks the stepper's buttons in every state.
     """
     page = quiet.page
     page.add_style_tag(content=NO_TRANSITIONS)
@@ -55,6 +58,9 @@ def test_readable_and_accessible_in_both_palettes(
         rules = None if number == 0 else COLOUR_RULES
         findings = serious_violations(page, rules) + low_code_contrast(page)
         problems += [f"{expected}: {finding}" for finding in findings]
+        # After axe, which sees the stepper as the other tests left it.
+        low = stepper_buttons_low(page)
+        problems += [f"{expected}: low contrast stepper button {c}" for c in low]
         if screenshots is not None:
             shot = screenshots / f"{slug(quiet.name)}-{expected}.jpg"
             screenshot(page, shot, whole=not quiet.name.startswith("reference/"))
