@@ -35,6 +35,15 @@ def test_a_path_wraps_after_colons_and_before_dots_only() -> None:
     assert expected in rendered(cells, "pymdownx.inlinehilite")
 
 
+def test_a_header_cell_wraps_as_a_body_cell_does() -> None:
+    """async-fn.md's byte map names rustc's variants in its header row."""
+    page = markdown.markdown(
+        "| Done (`Poll::Ready`) |\n| --- |\n| x |\n",
+        extensions=["tables", "pymdownx.inlinehilite", "sitetools.path_wrap"],
+    )
+    assert "<th>Done (<code>Poll::<wbr>Ready</code>)</th>" in page
+
+
 def test_only_code_in_table_cells_is_marked() -> None:
     page = markdown.markdown(
         "`std::future::Future` in a paragraph\n\n" + TABLE.format("std::task"),

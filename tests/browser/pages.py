@@ -112,7 +112,8 @@ REVEAL_JS = """
 """
 
 
-# The inline code in the tables that ``selector`` finds whose text is cut
+# The inline code in the tables that ``selector`` finds, header cells
+# included, whose text is cut
 # across lines between two wrap points (a space, or a <wbr> that
 # sitetools/path_wrap.py put after "::" or before "."): a name broken inside.
 # A table in a hidden tab has no lines, so nothing of it is cut.
@@ -121,7 +122,7 @@ CUT_NAMES_JS = """
   const lines = (range) =>
     new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size;
   const cut = [];
-  for (const code of document.querySelectorAll(`${selector} td code`)) {
+  for (const code of document.querySelectorAll(`${selector} :is(td, th) code`)) {
     for (const text of code.childNodes) {
       if (text.nodeType !== Node.TEXT_NODE) continue;
       for (const word of text.data.matchAll(/\\S+/g)) {
