@@ -26,7 +26,7 @@ Examples:
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,7 +183,53 @@ class CartTotal(FutureBase[int]):
 
 
 PRICES = {"socks": 12, "shoes": 58}
-"""What each item costs; every scenario totals 70."""
+"""What each item costs unless a run is given other prices; every scenario
+totals 70, as in the Rust listings."""
+
+
+def checked_prices(prices: Mapping[str, int]) -> dict[str, int]:
+    """A copy of ``prices`` if it prices each item of the cart, and nothing
+    else, with a whole number of at least 0; otherwise an error that says
+    what is wrong. Checked before a run starts, so a bad price changes nothing.
+
+    Examples:
+        >>> from chapter2.cart import checked_prices
+        >>> checked_prices({"socks": 20, "shoes": 58})
+        {'socks': 20, 'shoes': 58}
+        >>> checked_prices({"socks": 20})
+        Traceback (most recent call last):
+          ...
+        ValueError: prices has no price for 'shoes'
+        >>> checked_prices({"socks": -5, "shoes": 58})
+        Traceback (most recent call last):
+          ...
+        ValueError: the price of 'socks' cannot be negative: -5
+        >>> checked_prices({"socks": "12", "shoes": 58})
+        Traceback (most recent call last):
+          ...
+        TypeError: the price of 'socks' must be an int, not '12' (str)
+    """
+    if not isinstance(prices, Mapping):
+        raise TypeError(
+            "prices must map each item to its price, like "
+            f"{PRICES!r}; got {prices!r} ({type(prices).__name__})"
+        )
+    for item in PRICES:
+        if item not in prices:
+            raise ValueError(f"prices has no price for {item!r}")
+    for item, price in prices.items():
+        if item not in PRICES:
+            raise ValueError(f"prices names {item!r}, which is not in the cart")
+        if isinstance(price, bool) or not isinstance(price, int):
+            raise TypeError(
+                f"the price of {item!r} must be an int, "
+                f"not {price!r} ({type(price).__name__})"
+            )
+        if price < 0:
+            raise ValueError(
+                f"the price of {item!r} cannot be negative: {price}"
+            )
+    return {item: prices[item] for item in PRICES}
 
 
 # --8<-- [start:arrivals]
@@ -242,47 +288,69 @@ ChannelFactory = Callable[[str], tuple[Sender[int], Receiver[int]]]
 
 
 def run_cart(
-    scenario: str, version: str, *, make_channel: ChannelFactory = channel
+    scenario: str,
+    version: str,
+    *,
+    prices: Mapping[str, int] = PRICES,
+    make_channel: ChannelFactory = channel,
 ) -> Executor:
     """Run one version of cart_total in one scenario; return the executor.
 
-    The task is spawned as ``cart_total``; ``make_channel`` builds the two
-    channels (pass :func:`~chapter2.oneshot.forgetful_channel` to see a stall).
+    The task is spawned as ``cart_total``; the senders send ``prices``
+    (see :func:`checked_prices`); ``make_channel`` builds the two channels
+    (pass :func:`~chapter2.oneshot.forgetful_channel` to see a stall).
     """
-    executor = cart_executor(scenario, version, make_channel=make_channel)
+    executor = cart_executor(
+        scenario, version, prices=prices, make_channel=make_channel
+    )
     executor.run()
     return executor
 
 
 def cart_executor(
-    scenario: str, version: str, *, make_channel: ChannelFactory = channel
+    scenario: str,
+    version: str,
+    *,
+    prices: Mapping[str, int] = PRICES,
+    make_channel: ChannelFactory = channel,
 ) -> Executor:
     """The executor :func:`run_cart` runs, before it runs: the task spawned,
     the early prices sent, the others waiting in its driver.
     """
     plan = _lookup(SCENARIOS, scenario, "scenario")
     make_future = _lookup(VERSIONS, version, "version")
+    price = checked_prices(prices)
     socks_tx, socks = make_channel("socks")
     shoes_tx, shoes = make_channel("shoes")
     senders = {"socks": socks_tx, "shoes": shoes_tx}
     for item in plan.sent_early:
-        senders[item].send(PRICES[item])
+        senders[item].send(price[item])
     arrivals = PriceArrivals(
-        (senders[item], PRICES[item]) for item in plan.arrivals
+        (senders[item], price[item]) for item in plan.arrivals
     )
     executor = Executor(drivers=[arrivals])
     executor.spawn(make_future(socks, shoes), name="cart_total")
     return executor
 
 
-def trace_for(scenario: str, version: str) -> str:
+def trace_for(
+    scenario: str, version: str, *, prices: Mapping[str, int] = PRICES
+) -> str:
     """The trace table of :func:`run_cart`, as the Rust listings print it.
 
     ``scenario`` is a key of :data:`SCENARIOS`; ``version`` is
     ``"state-machine"`` (:class:`CartTotal`) or ``"async-fn"``
-    (:func:`cart_total`).
+    (:func:`cart_total`); ``prices`` what each item costs, :data:`PRICES`
+    unless given.
+
+    Examples:
+        >>> from chapter2.cart import trace_for
+        >>> prices = {"socks": 20, "shoes": 58}
+        >>> print(trace_for("already-there", "async-fn", prices=prices))
+        poll  task        woken by  state before  state after  result
+        1     cart_total  spawn     Start         Done         Ready(78)
     """
-    return run_cart(scenario, version).trace_table()
+    return run_cart(scenario, version, prices=prices).trace_table()
 
 
 def _lookup(options: dict[str, Any], name: str, what: str) -> Any:

@@ -86,7 +86,7 @@ class Job:
 RECEIVER = "chapter2/oneshot.py", ("receiver",)
 WAKER_LINE = "        self._slot.waker = cx.waker()\n"
 TOTAL = "chapter2/cart.py", ("cart_total",)
-TRACE_EXAMPLE = 'print(trace_for("one-by-one", "async-fn"))'
+TRACE_EXAMPLE = 'print(trace_for("one-by-one", "async-fn", prices=prices))'
 
 
 def trace_session() -> Session:

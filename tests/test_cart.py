@@ -22,6 +22,7 @@ from chapter2.cart import (
     Start,
     WaitingForShoes,
     WaitingForSocks,
+    cart_executor,
     cart_total,
     run_cart,
     trace_for,
@@ -71,6 +72,67 @@ def test_unknown_names_are_refused_with_the_valid_ones(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         trace_for(scenario, version)
+
+
+@pytest.mark.parametrize("version", sorted(VERSIONS))
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_the_prices_given_are_the_prices_sent(scenario: str, version: str) -> None:
+    """The reader's edit on async-fn.md: the socks at 20 make the total 78."""
+    prices = {"socks": 20, "shoes": 58}
+    expected = EXPECTED[scenario].replace("Ready(70)", "Ready(78)")
+    assert trace_for(scenario, version, prices=prices) == expected
+    assert prices == {"socks": 20, "shoes": 58}, "the reader's mapping changed"
+
+
+def test_prices_are_read_once_when_the_run_is_set_up() -> None:
+    prices = {"socks": 20, "shoes": 58}
+    executor = cart_executor("one-by-one", "async-fn", prices=prices)
+    prices["socks"] = 1000
+    executor.run()
+    assert executor.trace[-1].result == "Ready(78)"
+
+
+@pytest.mark.parametrize(
+    ("prices", "error", "message"),
+    [
+        ({"socks": 20}, ValueError, "prices has no price for 'shoes'"),
+        ({}, ValueError, "prices has no price for 'socks'"),
+        (
+            {"socks": 20, "shoes": 58, "hat": 9},
+            ValueError,
+            "prices names 'hat', which is not in the cart",
+        ),
+        (
+            {"socks": -1, "shoes": 58},
+            ValueError,
+            "price of 'socks' cannot be negative: -1",
+        ),
+        (
+            {"socks": 12, "shoes": 5.8},
+            TypeError,
+            r"'shoes' must be an int, not 5.8 \(float\)",
+        ),
+        (
+            {"socks": "12", "shoes": 58},
+            TypeError,
+            r"'socks' must be an int, not '12' \(str\)",
+        ),
+        ({"socks": True, "shoes": 58}, TypeError, "'socks' must be an int, not True"),
+        ([("socks", 12)], TypeError, "prices must map each item to its price"),
+    ],
+)
+def test_bad_prices_are_refused_before_anything_runs(
+    prices: Any, error: type[Exception], message: str
+) -> None:
+    made: list[str] = []
+
+    def counted(name: str) -> tuple[Sender[int], Any]:
+        made.append(name)
+        return channel(name)
+
+    with pytest.raises(error, match=message):
+        run_cart("one-by-one", "async-fn", prices=prices, make_channel=counted)
+    assert not made, "a channel was made for a run that was refused"
 
 
 def noop_cx() -> Context:

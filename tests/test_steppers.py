@@ -3,6 +3,7 @@ into the pages exactly as the model computes them now."""
 
 from __future__ import annotations
 
+import ast
 import html
 import json
 import re
@@ -13,6 +14,7 @@ import pytest
 from chapter2 import cart
 from sitetools import steppers
 from sitetools.figures import render
+from tests.pyodide_check import trace_session
 from tests.sitebuild import ROOT, BuildResult, html_path, loaded_by
 
 DOCS = ROOT / "docs"
@@ -162,6 +164,14 @@ def test_a_price_change_in_the_model_changes_the_stepper(
     after = steppers.build("cart-total").data()
     assert after != before
     assert "Ready(71)" in json.dumps(after) and "Ready(70)" not in json.dumps(after)
+
+
+def test_the_page_shows_the_prices_the_stepper_runs_with() -> None:
+    """async-fn.md's first trace passes its prices for the reader to edit;
+    they are the model's, whose run the stepper above it replays."""
+    session = trace_session().source
+    [line] = [line for line in session.splitlines() if line.startswith(">>> prices =")]
+    assert ast.literal_eval(line.removeprefix(">>> prices =").strip()) == cart.PRICES
 
 
 def test_the_versions_must_agree_for_one_diagram_to_follow_both(
