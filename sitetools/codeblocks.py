@@ -159,10 +159,17 @@ def session_copy(session: str, where: str = "block") -> str:
 
 
 def console_copy(text: str) -> str:
-    """The commands of a console block, without their ``$`` prompts or output."""
-    commands = [
-        PROMPT.sub("", line) for line in text.splitlines() if PROMPT.match(line)
-    ]
+    """The commands of a console block, without their ``$`` prompts or output.
+
+    A command's line that ends in a backslash goes on on the next line, which
+    is part of the command, not output.
+    """
+    commands: list[str] = []
+    continued = False
+    for line in text.splitlines():
+        if continued or PROMPT.match(line):
+            commands.append(line if continued else PROMPT.sub("", line))
+            continued = line.endswith("\\")
     return "\n".join(commands) + "\n" if commands else text
 
 

@@ -65,6 +65,8 @@ def test_copy_refuses_a_blank_line_inside_a_compound_statement() -> None:
 def test_console_copy_leaves_out_prompts_and_output() -> None:
     text = "$ make serve\nServing on ...\n$ make test\n"
     assert console_copy(text) == "make serve\nmake test\n"
+    continued = "$ rustc a.rs \\\n    | grep x\nx\n$ ls\n"
+    assert console_copy(continued) == "rustc a.rs \\\n    | grep x\nls\n"
 
 
 def feed_to_console(copied: str) -> str:

@@ -42,6 +42,7 @@ LISTING = LISTINGS / "cart_total.rs"
 LAYOUT_TITLE = "rustc 1.95.0 -Zprint-type-sizes (excerpt)"
 NIGHTLY_COMMAND = (
     "rustc +nightly --edition 2021 -Zprint-type-sizes docs/listings/cart_total.rs"
+    " | grep -F -A19 'type: `{async fn body of cart_total()}`'"
 )
 FUTURE_TYPE = "print-type-size type: `{async fn body of cart_total()}`"
 
@@ -350,8 +351,12 @@ def test_the_layout_excerpt_is_what_rustc_prints() -> None:
 def test_a_nightly_toolchain_prints_the_same_layout() -> None:
     """The page tells readers to use nightly and says it prints the same lines."""
     prose = " ".join(PAGE.read_text(encoding="utf-8").split())
-    assert f"$ {NIGHTLY_COMMAND}" in prose
+    assert f"$ {NIGHTLY_COMMAND}" in prose.replace(" \\ |", " |")
     assert "A nightly toolchain prints the same lines" in prose
+    # What the command's grep keeps is the excerpt: the type's line and
+    # the 19 after it.
+    excerpt = text_block(PAGE, LAYOUT_TITLE)
+    assert excerpt[0].startswith(FUTURE_TYPE) and len(excerpt) == 1 + 19, excerpt
     assert_excerpt(text_block(PAGE, LAYOUT_TITLE), layout_printed("nightly"))
 
 
