@@ -14,8 +14,8 @@ wrong with it are made visible:
   can wake one, :meth:`Executor.run` raises :class:`Stalled`, naming each
   stuck task and its state, instead of waiting forever as a real program
   would. (For a task whose waker nobody holds, tokio-console's
-  ``lost-waker`` lint gives a live Tokio program a similar warning; for a
-  waker that is held but never called, no tool can tell.)
+  ``lost-waker`` lint gives a live Tokio program a similar warning; a
+  waker that is held but never called, no tool flags.)
 """
 
 from __future__ import annotations

@@ -156,11 +156,18 @@ def run_version(scenario: str, version: str, forgetful: bool) -> CartRun:
 
 
 def arrivals_between(
-    plan: Scenario, turns: list[Turn], since: int, before: int | None
+    plan: Scenario,
+    turns: list[Turn],
+    since: int,
+    before: int | None,
+    *,
+    forgetful: bool = False,
 ) -> list[str]:
     """Sentences for the prices that arrived after poll ``since`` (and
     before poll ``before``): the driver delivers one price per turn, in the
-    scenario's order.
+    scenario's order. A price that wakes no one is either early (its
+    receiver not polled yet: the price waits in the channel) or, with the
+    ``forgetful`` receiver, the stall's lost wake.
     """
     sentences = []
     for number, turn in enumerate(turns):
@@ -174,6 +181,9 @@ def arrivals_between(
         else:
             sentences.append(
                 f"{arrived}, but no waker was stored, so no one was woken."
+                if forgetful
+                else f"{arrived} and waits in its channel: the task has not"
+                " polled that receiver yet, so there is no one to wake."
             )
     return sentences
 
@@ -214,7 +224,9 @@ def cart_track(scenario: str, forgetful: bool = False) -> Track:
     ]
     node = "Start"
     for sm_poll, fn_poll in zip(sm.trace, fn.trace, strict=True):
-        between = arrivals_between(plan, sm.turns, sm_poll.poll - 1, sm_poll.poll)
+        between = arrivals_between(
+            plan, sm.turns, sm_poll.poll - 1, sm_poll.poll, forgetful=forgetful
+        )
         if sm_poll.woken_by == "spawn":
             between.append("First poll: the task was just spawned.")
         node = sm_poll.moves[-1].target if sm_poll.moves else node
@@ -233,7 +245,7 @@ def cart_track(scenario: str, forgetful: bool = False) -> Track:
             )
         )
     if sm.stalled is not None:
-        between = arrivals_between(plan, sm.turns, total, None)
+        between = arrivals_between(plan, sm.turns, total, None, forgetful=forgetful)
         steps.append(
             Step(
                 "Stalled",

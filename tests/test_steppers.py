@@ -114,6 +114,16 @@ def test_the_stall_ends_with_the_error_naming_task_and_state() -> None:
     assert "no waker was stored, so no one was woken" in end.event
 
 
+def test_an_early_price_is_not_told_like_a_lost_wake() -> None:
+    """In the other order the shoes price comes before anyone polled its
+    receiver: it waits in the channel, which is not the stall's bug."""
+    stepper = steppers.build("cart-total")
+    other = next(t for t in stepper.tracks if t.label.startswith("other-order"))
+    events = " ".join(step.event for step in other.steps)
+    assert "The shoes price (58) arrived and waits in its channel" in events
+    assert "no waker was stored" not in events
+
+
 def test_three_clients_end_done_at_a_tenth_of_a_second() -> None:
     end = last("clients")
     shown = fields(end)

@@ -165,8 +165,9 @@ fn compute(duration: Duration) {
 
 /// Like `tokio::task::yield_now`: `Pending` once, then `Ready`. This one
 /// wakes its own task at once, so it goes behind every task already queued.
-/// Tokio's defers the wake until its scheduler has run out of ready tasks
-/// and checked its drivers, and promises no order: it may poll the yielding
+/// Tokio's defers the wake until its scheduler next checks its drivers:
+/// when it runs out of tasks to run, and every 61 polls (`event_interval`)
+/// even when it does not. Tokio promises no order: it may poll the yielding
 /// task again first.
 struct YieldNow(bool);
 
