@@ -158,8 +158,8 @@ def session_copy(session: str, where: str = "block") -> str:
     return "".join(parts).rstrip("\n") + "\n"
 
 
-def console_copy(text: str) -> str:
-    """The commands of a console block, without their ``$`` prompts or output.
+def console_commands(text: str) -> list[str]:
+    """The lines a reader types in a console block, without ``$`` prompts.
 
     A command's line that ends in a backslash goes on on the next line, which
     is part of the command, not output.
@@ -170,6 +170,12 @@ def console_copy(text: str) -> str:
         if continued or PROMPT.match(line):
             commands.append(line if continued else PROMPT.sub("", line))
             continued = line.endswith("\\")
+    return commands
+
+
+def console_copy(text: str) -> str:
+    """The commands of a console block, without their ``$`` prompts or output."""
+    commands = console_commands(text)
     return "\n".join(commands) + "\n" if commands else text
 
 

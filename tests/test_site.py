@@ -16,7 +16,7 @@ import pytest
 from sybil import Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
-from sitetools.codeblocks import shown
+from sitetools.codeblocks import console_commands, shown
 from sitetools.snippets import expand, includes_in
 from tests.sitebuild import (
     ELSEWHERE,
@@ -103,7 +103,7 @@ def shown_code(markdown: Path) -> Iterator[tuple[str, str]]:
         if language == "text":  # output, shown as it was printed
             continue
         if language == "console":
-            lines = [line for line in text.splitlines() if line.startswith("$ ")]
+            lines = [f"$ {command}" for command in console_commands(text)]
         elif text.lstrip().startswith(">>>"):
             lines = []
             for example in doctest.DocTestParser().get_examples(text):
