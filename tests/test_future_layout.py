@@ -2,8 +2,9 @@
 
 Three things on the page are checked against the compiler:
 
-* the ``-Zprint-type-sizes`` excerpt is what rustc prints (stable rustc with
-  ``RUSTC_BOOTSTRAP=1``, and a nightly toolchain when one is installed);
+* the ``-Zprint-type-sizes`` excerpt is what the page's command prints:
+  rustc with the page's flags (stable rustc with ``RUSTC_BOOTSTRAP=1``, and a
+  nightly toolchain when one is installed), through the page's ``grep``;
 * the byte map, on stable rustc alone: a probe polls the listing's
   ``cart_total`` into each state and reads every byte the map names (the tag,
   the drop flag, each field) at the offset the map gives;
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import inspect
 import re
+import shlex
+import subprocess
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from sitetools.codeblocks import console_commands
 from sitetools.snippets import section_text
 from tests.rust_listings import (
     LISTINGS,
@@ -35,15 +39,12 @@ from tests.rust_listings import (
     text_blocks,
     toolchain_version,
 )
-from tests.sitebuild import ROOT
+from tests.sitebuild import ROOT, config
 
 PAGE = ROOT / "docs" / "async-fn.md"
 LISTING = LISTINGS / "cart_total.rs"
 LAYOUT_TITLE = "rustc 1.95.0 -Zprint-type-sizes (excerpt)"
-NIGHTLY_COMMAND = (
-    "rustc +nightly --edition 2021 -Zprint-type-sizes docs/listings/cart_total.rs"
-    " | grep -F -A19 'type: `{async fn body of cart_total()}`'"
-)
+CONSOLE_BLOCK = re.compile(r"^```console\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
 FUTURE_TYPE = "print-type-size type: `{async fn body of cart_total()}`"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -306,21 +307,54 @@ def test_the_byte_map_is_what_the_compiled_future_holds() -> None:
 # ------------------------------------------------------ -Zprint-type-sizes
 
 
-def layout_printed(toolchain: str | None = None) -> list[str]:
-    """What ``-Zprint-type-sizes`` prints for cart_total.rs.
+def reader_commands() -> list[str]:
+    """The commands the size section gives readers, continued lines joined."""
+    for match in CONSOLE_BLOCK.finditer(PAGE.read_text(encoding="utf-8")):
+        typed = "\n".join(console_commands(match["body"])).replace("\\\n", " ")
+        if "-Zprint-type-sizes" in typed:
+            return typed.splitlines()
+    raise AssertionError(f"{PAGE.name} shows no command with -Zprint-type-sizes")
 
-    The stable compiler accepts the flag only with RUSTC_BOOTSTRAP=1 (the
-    page says why it is used here, and tells readers to use nightly).
+
+def reader_pipeline() -> tuple[tuple[str, ...], str]:
+    """rustc's flags in the page's command, and the filter it pipes into."""
+    compile_command, _, keep = reader_commands()[-1].partition(" | ")
+    words = shlex.split(compile_command)
+    assert words[:2] == ["rustc", "+nightly"], compile_command
+    assert words[-1] == str(LISTING.relative_to(ROOT)), compile_command
+    return tuple(words[2:-1]), keep
+
+
+def layout_printed(toolchain: str | None = None) -> str:
+    """What rustc prints for cart_total.rs with the page's flags.
+
+    The stable compiler accepts ``-Zprint-type-sizes`` only with
+    RUSTC_BOOTSTRAP=1 (the page says why it is used here, and tells readers to
+    use nightly).
     """
     compiled = compile_cached(
         "cart_total_layout",
         LISTING,
-        flags=("--edition", "2021", "-Zprint-type-sizes"),
+        flags=reader_pipeline()[0],
         env={"RUSTC_BOOTSTRAP": "1"} if toolchain is None else None,
         toolchain=toolchain,
     )
     assert compiled.returncode == 0, compiled.stderr
-    return compiled.stdout.splitlines()
+    return compiled.stdout
+
+
+def through_the_page_filter(printed: str) -> list[str]:
+    """``printed`` run through the page's ``grep``, by the shell."""
+    filtered = subprocess.run(
+        ["bash", "-c", reader_pipeline()[1]],
+        input=printed,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert filtered.returncode == 0, filtered.stderr
+    return filtered.stdout.splitlines()
 
 
 def text_block(page: Path, title: str) -> list[str]:
@@ -330,18 +364,20 @@ def text_block(page: Path, title: str) -> list[str]:
     return bodies[0].splitlines()
 
 
-def assert_excerpt(shown: list[str], printed: list[str]) -> None:
-    assert shown[0] in printed, f"rustc printed no line {shown[0]!r}"
-    start = printed.index(shown[0])
-    assert printed[start : start + len(shown)] == shown
+def test_readers_are_told_to_clone_the_repository_the_listing_is_in() -> None:
+    clone, change_directory = reader_commands()[:2]
+    repository = str(config()["repo_url"])
+    assert clone == f"git clone {repository}"
+    assert change_directory == f"cd {repository.rstrip('/').rpartition('/')[2]}"
 
 
 @rust
-def test_the_layout_excerpt_is_what_rustc_prints() -> None:
-    """The -Zprint-type-sizes block is a contiguous excerpt of rustc's output."""
+def test_the_layout_excerpt_is_what_the_page_command_prints() -> None:
+    """The -Zprint-type-sizes block is what rustc prints through the page's
+    grep: every line of the future's type, and nothing else."""
     shown = text_block(PAGE, LAYOUT_TITLE)
     assert shown[0].startswith(FUTURE_TYPE)
-    assert_excerpt(shown, layout_printed())
+    assert through_the_page_filter(layout_printed()) == shown
 
 
 @rust
@@ -349,15 +385,11 @@ def test_the_layout_excerpt_is_what_rustc_prints() -> None:
     not toolchain_version("nightly"), reason="no nightly toolchain installed"
 )
 def test_a_nightly_toolchain_prints_the_same_layout() -> None:
-    """The page tells readers to use nightly and says it prints the same lines."""
+    """The page tells readers to use nightly, and says it prints the same lines."""
     prose = " ".join(PAGE.read_text(encoding="utf-8").split())
-    assert f"$ {NIGHTLY_COMMAND}" in prose.replace(" \\ |", " |")
     assert "A nightly toolchain prints the same lines" in prose
-    # What the command's grep keeps is the excerpt: the type's line and
-    # the 19 after it.
-    excerpt = text_block(PAGE, LAYOUT_TITLE)
-    assert excerpt[0].startswith(FUTURE_TYPE) and len(excerpt) == 1 + 19, excerpt
-    assert_excerpt(text_block(PAGE, LAYOUT_TITLE), layout_printed("nightly"))
+    shown = text_block(PAGE, LAYOUT_TITLE)
+    assert through_the_page_filter(layout_printed("nightly")) == shown
 
 
 FIELD = re.compile(
@@ -398,7 +430,7 @@ def variant_fields(printed: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
 @rust
 def test_the_byte_map_agrees_with_print_type_sizes() -> None:
     """Every field where the map puts it, and nothing in bytes it calls unused."""
-    variants = variant_fields(layout_printed())
+    variants = variant_fields(layout_printed().splitlines())
     for variant in {cell.variant for cell in cells()}:
         fields = dict(variants[variant])
         for cell in (c for c in cells() if c.variant == variant):
@@ -421,3 +453,23 @@ def test_the_byte_map_agrees_with_print_type_sizes() -> None:
             )
             assert fields.pop(here[0]) == (cell.start, cell.end - cell.start)
         assert not fields, f"{variant}: fields the byte map leaves out: {fields}"
+
+
+@rust
+def test_the_tag_and_the_drop_flag_cost_eight_bytes_between_them() -> None:
+    """The page's account of the 40 bytes, from rustc's layout: the largest
+    variant's fields, drop flag left out, fill 32 bytes, and the rest is the
+    tag, the drop flag and their padding."""
+    printed = layout_printed()
+    drop_flag = re.compile(r"local `\.\.coroutine_field\d+`")
+    without_them = max(
+        sum(size for name, (_, size) in fields.items() if not drop_flag.match(name))
+        for fields in variant_fields(printed.splitlines()).values()
+    )
+    whole = re.search(r"cart_total\(\)\}`: (\d+) bytes", printed)
+    assert whole is not None
+    cost = int(whole[1]) - without_them
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert f"four 8-byte fields alone would fill {without_them} bytes" in prose
+    assert f"between them, cost {cost} bytes" in prose
+    assert f"{cost} for the tag and the drop flag with their padding" in prose
