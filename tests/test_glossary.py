@@ -162,3 +162,12 @@ def test_every_page_shows_definitions_from_the_glossary(
     assert used == set(definitions), f"never marked: {set(definitions) - used}"
     glossary = html_path(built_site.site, "glossary.md").read_text(encoding="utf-8")
     assert not marked(glossary)
+
+
+def test_python_async_glosses_coroutine_function_as_one_term(
+    built_site: BuildResult,
+) -> None:
+    """Its first paragraph says 'calling a coroutine function': the tooltip
+    is the function's, not the coroutine object's."""
+    html = html_path(built_site.site, "python-async.md").read_text(encoding="utf-8")
+    assert "coroutine function" in [text for text, _ in marked(html)]
