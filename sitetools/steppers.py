@@ -156,21 +156,17 @@ def run_version(scenario: str, version: str, forgetful: bool) -> CartRun:
 
 
 def arrivals_between(
-    plan: Scenario,
-    turns: list[Turn],
-    since: int,
-    before: int | None,
-    *,
-    forgetful: bool = False,
+    plan: Scenario, run: CartRun, since: int, before: int | None
 ) -> list[str]:
     """Sentences for the prices that arrived after poll ``since`` (and
     before poll ``before``): the driver delivers one price per turn, in the
-    scenario's order. A price that wakes no one is either early (its
-    receiver not polled yet: the price waits in the channel) or, with the
-    ``forgetful`` receiver, the stall's lost wake.
+    scenario's order. A price that wakes no one is either early (the task
+    is not awaiting its receiver yet: the price waits in the channel) or
+    sent to the receiver the task is awaiting, which stored no waker: the
+    stall's lost wake.
     """
     sentences = []
-    for number, turn in enumerate(turns):
+    for number, turn in enumerate(run.turns):
         if turn.polls < since or (before is not None and turn.polls >= before):
             continue
         item = plan.arrivals[number]
@@ -178,11 +174,14 @@ def arrivals_between(
         if turn.woke:
             woke = ", ".join(f"the {by} woke {task}" for task, by in turn.woke)
             sentences.append(f"{arrived}: {woke}.")
+        elif run.trace[turn.polls - 1].after == f"awaiting {item}":
+            sentences.append(
+                f"{arrived}, but when the task awaited it, no waker was stored,"
+                " so no one was woken."
+            )
         else:
             sentences.append(
-                f"{arrived}, but no waker was stored, so no one was woken."
-                if forgetful
-                else f"{arrived} and waits in its channel: the task has not"
+                f"{arrived} and waits in its channel: the task has not"
                 " polled that receiver yet, so there is no one to wake."
             )
     return sentences
@@ -224,9 +223,7 @@ def cart_track(scenario: str, forgetful: bool = False) -> Track:
     ]
     node = "Start"
     for sm_poll, fn_poll in zip(sm.trace, fn.trace, strict=True):
-        between = arrivals_between(
-            plan, sm.turns, sm_poll.poll - 1, sm_poll.poll, forgetful=forgetful
-        )
+        between = arrivals_between(plan, sm, sm_poll.poll - 1, sm_poll.poll)
         if sm_poll.woken_by == "spawn":
             between.append("First poll: the task was just spawned.")
         node = sm_poll.moves[-1].target if sm_poll.moves else node
@@ -245,7 +242,7 @@ def cart_track(scenario: str, forgetful: bool = False) -> Track:
             )
         )
     if sm.stalled is not None:
-        between = arrivals_between(plan, sm.turns, total, None, forgetful=forgetful)
+        between = arrivals_between(plan, sm, total, None)
         steps.append(
             Step(
                 "Stalled",

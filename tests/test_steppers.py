@@ -111,7 +111,11 @@ def test_the_stall_ends_with_the_error_naming_task_and_state() -> None:
     error = fields(end)["error"]
     assert error.startswith("Stalled: executor stalled")
     assert "task 'cart_total' is stuck in state awaiting socks" in error
-    assert "no waker was stored, so no one was woken" in end.event
+    # The socks receiver, awaited, lost the wake; the shoes price only waits.
+    assert "socks price (12) arrived, but when the task awaited it, no waker" in (
+        end.event
+    )
+    assert "The shoes price (58) arrived and waits in its channel" in end.event
 
 
 def test_an_early_price_is_not_told_like_a_lost_wake() -> None:
