@@ -12,6 +12,7 @@ in pyodide: if it runs there after all, the mark is wrong.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -20,8 +21,10 @@ from tests.pyodide_check import PyodideCheck
 from tests.report import note
 from tests.sessions import (
     CHAPTER_PAGES,
+    DOCS,
     Session,
     all_sessions,
+    blocks,
     built_blocks,
     load_runner,
     sessions,
@@ -48,6 +51,22 @@ def failures(records: list[dict[str, Any]]) -> list[str]:
 def test_the_chapter_has_blocks_to_run() -> None:
     assert len(SESSIONS) >= 40, [s.where for s in SESSIONS]
     assert len([s for s in SESSIONS if s.norun is None]) >= 40
+
+
+def test_the_home_page_names_the_pages_with_blocks_that_cannot_run() -> None:
+    """index.md promises a Run button on the Python examples, save the few it
+    points to: exactly the pages with a norun block."""
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    promise = next(part for part in text.split("\n\n") if "**Run** button" in part)
+    pointed_to = set(re.findall(r"\]\(([\w-]+\.md)\)", promise))
+    with_norun = {
+        block.page
+        for page in CHAPTER_PAGES
+        for block in blocks(page)
+        if block.norun is not None
+    }
+    assert with_norun
+    assert pointed_to == with_norun
 
 
 @pytest.mark.parametrize("session", SESSIONS, ids=ids)
