@@ -35,3 +35,14 @@ def test_every_locked_package_has_a_hash_and_no_address() -> None:
             continue
         assert entry.get("integrity", "").startswith("sha512-"), path
         assert "resolved" not in entry, f"{path}: registry address in the lock"
+
+
+def test_the_readme_names_every_npm_package() -> None:
+    """The README's row for package.json says what each package is for."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(
+        line for line in readme.splitlines() if line.startswith("| `package.json`")
+    )
+    wanted = {**PACKAGE.get("dependencies", {}), **PACKAGE.get("devDependencies", {})}
+    missing = [name for name in wanted if not re.search(rf"\b{re.escape(name)}\b", row)]
+    assert not missing, f"README's package.json row does not name {missing}"
