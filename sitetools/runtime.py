@@ -7,7 +7,8 @@ pick it up as static files:
 
 * the four files of the npm package ``pyodide`` that a start needs, copied
   from ``node_modules/pyodide`` (installed by ``npm ci`` from the committed
-  ``package-lock.json``);
+  ``package-lock.json``), the loader with its CDN fallback taken out
+  (:func:`without_cdn`);
 * ``pyodide-lock.json``: the package's lock file reduced to its ``info``
   (the loader checks the ABI in it) and one package, chapter2, so that
   nothing else can be looked up anywhere (and 119 KB less to load);
@@ -29,6 +30,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import tomllib
 import zipfile
@@ -49,6 +51,30 @@ LOCK = "pyodide-lock.json"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 log = logging.getLogger("mkdocs.extensions.chapter2.run")
+
+# pyodide.mjs looks for packages on a CDN when it is given no packageBaseUrl.
+# The Run button always gives one (the site's own folder), so that address is
+# never used; the copy the site serves names no outside address at all.
+LOADER = "pyodide.mjs"
+CDN_FALLBACK = re.compile(rb"`https://cdn\.jsdelivr\.net/pyodide/v\$\{\w+\}/full/`")
+OUTSIDE_ADDRESS = re.compile(rb"https?://[^\s\"'`]+")
+
+
+class LoaderChanged(RuntimeError):
+    """pyodide's loader no longer names its CDN the way :func:`without_cdn` expects."""
+
+
+def without_cdn(loader: bytes) -> bytes:
+    """pyodide's loader with its CDN fallback replaced by its own folder."""
+    patched, found = CDN_FALLBACK.subn(b'"./"', loader)
+    left = sorted({address.decode() for address in OUTSIDE_ADDRESS.findall(patched)})
+    if found != 1 or left:
+        raise LoaderChanged(
+            f"{PYODIDE / LOADER}: expected its CDN fallback once and no other"
+            f" outside address; found the fallback {found} times, and {left}."
+            " Update CDN_FALLBACK in sitetools/runtime.py for this pyodide."
+        )
+    return patched
 
 
 def _copied() -> bool:
@@ -197,7 +223,11 @@ def prepare() -> str | None:
         if stale.name not in wanted and not stale.name.endswith(".partial"):
             stale.unlink(missing_ok=True)
     for name in RUNTIME_FILES:
-        if (PYODIDE / name).is_file():
+        if not (PYODIDE / name).is_file():
+            continue  # a scratch copy of the project keeps the copies it has
+        if name == LOADER:
+            _write(OUT / name, without_cdn((PYODIDE / name).read_bytes()))
+        else:
             _copy(PYODIDE / name, OUT / name)
     wheel = wheel_bytes()
     _write(OUT / wheel_name(), wheel)

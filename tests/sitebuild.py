@@ -278,3 +278,33 @@ def missed_elsewhere(site: Path) -> dict[str, list[str]]:
             if not (path.startswith(ELSEWHERE) and file.is_file()):
                 missed.setdefault(name, []).append(url)
     return missed
+
+
+def own_files() -> frozenset[str]:
+    """The files the site ships from docs/ (everything but the pages)."""
+    docs = ROOT / "docs"
+    return frozenset(
+        str(path.relative_to(docs))
+        for path in docs.rglob("*")
+        if path.is_file() and path.suffix != ".md"
+    )
+
+
+def scripts(site: Path) -> list[Path]:
+    """Every script a built site ships, classic (.js) and module (.mjs)."""
+    return sorted(path for path in site.rglob("*") if path.suffix in {".js", ".mjs"})
+
+
+# Names, not requests: XML namespaces.
+NOT_REQUESTS = ("http://www.w3.org/",)
+ADDRESS = re.compile(r"https?://[^\s\"'`)]+")
+
+
+def outside_addresses(script: Path) -> list[str]:
+    """The outside addresses a script names: XML namespaces aside, and an
+    address whose host is computed (`https://${host}`, pyodide's socket
+    helper) names none."""
+    found = ADDRESS.findall(script.read_text(encoding="utf-8"))
+    return sorted(
+        {a for a in found if not a.startswith(NOT_REQUESTS) and "//${" not in a}
+    )

@@ -16,6 +16,7 @@ import pytest
 from sybil import Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
+from sitetools import runtime
 from sitetools.codeblocks import console_commands, shown
 from sitetools.snippets import expand, includes_in
 from tests.sitebuild import (
@@ -31,6 +32,9 @@ from tests.sitebuild import (
     loaded_from_outside,
     missed_elsewhere,
     nav_pages,
+    outside_addresses,
+    own_files,
+    scripts,
 )
 
 DOCS = ROOT / "docs"
@@ -51,6 +55,21 @@ def test_every_nav_page_is_built(built_site: BuildResult) -> None:
 def test_nothing_is_loaded_from_outside_the_site(built_site: BuildResult) -> None:
     offenders = loaded_from_outside(built_site.site)
     assert not offenders, offenders
+
+
+def test_the_sites_own_scripts_name_no_outside_address(built_site: BuildResult) -> None:
+    """Not even one that is never requested: the Run button's copy of
+    pyodide's loader had a CDN address as a fallback (sitetools.runtime
+    takes it out). Material's own bundle is checked in test_zensical.py."""
+    own = own_files()
+    named = {
+        str(script.relative_to(built_site.site)): outside_addresses(script)
+        for script in scripts(built_site.site)
+        if str(script.relative_to(built_site.site)) in own
+    }
+    if runtime.missing_reason() is None:
+        assert "assets/run/python/pyodide.mjs" in named, sorted(named)
+    assert not {name: found for name, found in named.items() if found}, named
 
 
 def test_every_page_loads_its_files_wherever_the_site_is_deployed(

@@ -43,6 +43,9 @@ from tests.sitebuild import (
     loaded_from_outside,
     missed_elsewhere,
     nav_pages,
+    outside_addresses,
+    own_files,
+    scripts,
     visible_text,
     zensical_installed,
 )
@@ -114,15 +117,6 @@ def generated(html: str) -> list[str]:
 
 
 @functools.cache
-def own_files() -> frozenset[str]:
-    """The files the site ships from docs/ (everything but the pages)."""
-    return frozenset(
-        str(path.relative_to(DOCS))
-        for path in DOCS.rglob("*")
-        if path.is_file() and path.suffix != ".md"
-    )
-
-
 def own_loads(html: str, page: str) -> set[str]:
     """The site's own files a page loads (its scripts, styles, images)."""
     where = html_path(Path(), page).parent.as_posix() if page.endswith(".md") else ""
@@ -243,9 +237,6 @@ DORMANT = {
     # Only for a browser without ResizeObserver (every current one has it).
     "/resize-observer-polyfill": None,
 }
-# Names, not requests: XML namespaces.
-NOT_REQUESTS = ("http://www.w3.org/",)
-ADDRESS = re.compile(r"https?://[^\s\"'`)]+")
 
 
 def test_scripts_request_nothing_outside_the_site(zensical_site: BuildResult) -> None:
@@ -253,17 +244,12 @@ def test_scripts_request_nothing_outside_the_site(zensical_site: BuildResult) ->
     name only addresses that no page of this site makes it load."""
     site = zensical_site.site
     unexplained: dict[str, list[str]] = {}
-    for script in sorted(site.rglob("*.js")):
+    for script in scripts(site):
         name = str(script.relative_to(site))
-        addresses = ADDRESS.findall(script.read_text(encoding="utf-8"))
         explained = [] if name in own_files() else list(DORMANT)
-        odd = sorted(
-            {
-                a
-                for a in addresses
-                if not a.startswith(NOT_REQUESTS) and not any(w in a for w in explained)
-            }
-        )
+        odd = [
+            a for a in outside_addresses(script) if not any(w in a for w in explained)
+        ]
         if odd:
             unexplained[name] = odd
     assert not unexplained, unexplained
