@@ -1,0 +1,74 @@
+from chapter2.atm import (
+    ATM,
+    DEMO_EVENTS,
+    Account,
+    Bank,
+    Card,
+    Enter,
+    InsertCard,
+    TakeCash,
+    Withdraw,
+    demo_atm,
+    keys,
+    transcript,
+)
+from chapter2.machine import InvalidTransition
+
+SIGN_IN = [InsertCard(Card("alice")), *keys("1234"), Enter()]
+
+
+def machine(ns, balance=300):
+    bank = Bank({"alice": Account(pin="1234", balance=balance)})
+    return ns["BalanceATM"](bank, cash=200)
+
+
+def check_shows_balance(ns):
+    """signed in, ShowBalance shows the balance and stays Authenticated"""
+    atm = machine(ns)
+    for event in SIGN_IN:
+        atm.handle(event)
+    before = atm.state
+    screen = atm.handle(ns["ShowBalance"]())
+    assert "300" in screen, f"the screen says {screen!r}, not the balance 300"
+    assert atm.state == before, f"the state became {atm.state!r}"
+
+
+def check_refused_when_idle(ns):
+    """with no card in, ShowBalance is refused and changes nothing"""
+    atm = machine(ns)
+    try:
+        atm.handle(ns["ShowBalance"]())
+    except InvalidTransition:
+        pass
+    else:
+        raise AssertionError(f"Idle accepted ShowBalance: now {atm.state!r}")
+    assert type(atm.state).__name__ == "Idle", f"the state became {atm.state!r}"
+
+
+def check_session_unchanged(ns):
+    """the page's whole session runs exactly as on the chapter's ATM"""
+    old, new = demo_atm(), machine(ns)
+    want, got = transcript(old, DEMO_EVENTS), transcript(new, DEMO_EVENTS)
+    for line, (expected, actual) in enumerate(zip(want, got, strict=True), 1):
+        assert expected == actual, f"event {line}: {actual!r}, not {expected!r}"
+
+
+def check_after_withdrawal(ns):
+    """after a withdrawal of 60, ShowBalance shows 240 and moves no money"""
+    atm = machine(ns)
+    for event in [*SIGN_IN, Withdraw(), *keys("60"), Enter()]:
+        atm.handle(event)
+    atm.handle(TakeCash())
+    for event in SIGN_IN:
+        atm.handle(event)
+    screen = atm.handle(ns["ShowBalance"]())
+    assert "240" in screen, f"the screen says {screen!r}, not the balance 240"
+    assert isinstance(atm, ATM) and atm.dispensed == 60, "money moved again"
+
+
+CHECKS = [
+    check_shows_balance,
+    check_refused_when_idle,
+    check_session_unchanged,
+    check_after_withdrawal,
+]

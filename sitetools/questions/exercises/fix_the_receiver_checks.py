@@ -1,0 +1,55 @@
+from chapter2.cart import PRICES, run_cart
+from chapter2.executor import Stalled
+from chapter2.oneshot import channel
+from chapter2.task import Context, Waker
+
+
+def fixed_channel(ns):
+    """channel(), with the reader's FixedReceiver on the receiving end."""
+    receiver = ns["FixedReceiver"]
+
+    def make(name):
+        sender, plain = channel(name)
+        return sender, receiver(plain._slot)
+
+    return make
+
+
+def finishes(ns, scenario, version):
+    try:
+        executor = run_cart(scenario, version, make_channel=fixed_channel(ns))
+    except Stalled as stalled:
+        raise AssertionError(f"{scenario}, {version}: {stalled}") from None
+    result = executor.trace[-1].result
+    total = sum(PRICES.values())
+    assert result == f"Ready({total})", f"{scenario}: the last poll gave {result}"
+
+
+def check_one_by_one(ns):
+    """cart_total finishes when the prices arrive one by one"""
+    finishes(ns, "one-by-one", "state-machine")
+
+
+def check_async_def(ns):
+    """the async def version finishes too"""
+    finishes(ns, "one-by-one", "async-fn")
+
+
+def check_other_order(ns):
+    """it finishes when the shoes price comes first"""
+    finishes(ns, "other-order", "state-machine")
+
+
+def check_newest_waker(ns):
+    """polled twice, it keeps the newest waker, which the sender wakes"""
+    sender, receiver = fixed_channel(ns)("socks")
+    woken = []
+    first = Waker("first task", lambda by: woken.append("first"))
+    second = Waker("second task", lambda by: woken.append("second"))
+    receiver.poll(Context(first))
+    receiver.poll(Context(second))
+    sender.send(12)
+    assert woken == ["second"], f"send() woke {woken or 'no one'}, not the newest"
+
+
+CHECKS = [check_one_by_one, check_async_def, check_other_order, check_newest_waker]

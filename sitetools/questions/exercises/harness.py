@@ -1,0 +1,54 @@
+"""Runs a reader's code against an exercise's checks; prints one verdict line.
+
+The page sends this file, the exercise's checks and a call to :func:`judge`
+to the page's Python as one script (``docs/assets/quiz/quiz.js``); the tests
+run the same text under CPython (:func:`sitetools.questions.exercises.judge`).
+Standard library and ``chapter2`` only: the page's Python has nothing else.
+
+Each check is a function of the namespace the reader's code left, listed in
+``CHECKS``; it raises ``AssertionError`` (or anything) with a message saying
+what went wrong. The verdict line starts with :data:`MARK` and holds JSON:
+``{"ok": bool, "error": str, "checks": [{"name", "ok", "message"}]}``.
+"""
+
+import json
+import traceback
+
+MARK = "@@exercise-verdict@@ "
+
+
+def _message(error: BaseException) -> str:
+    text = str(error).strip()
+    name = type(error).__name__
+    if isinstance(error, AssertionError):
+        return text or "a check failed"
+    return f"{name}: {text}" if text else name
+
+
+def judge(code, checks):
+    """Run ``code``, then each check on what it defined; print the verdict."""
+    namespace = {"__name__": "__exercise__"}
+    verdict = {"ok": False, "error": "", "checks": []}
+    try:
+        exec(compile(code, "<your code>", "exec"), namespace)
+    except BaseException as error:  # the reader's code: report, do not crash
+        lines = traceback.format_exception_only(type(error), error)
+        verdict["error"] = (
+            "Your code raised before the checks ran: " + "".join(lines).strip()
+        )
+        print(MARK + json.dumps(verdict))
+        return verdict
+    results = []
+    for check in checks:
+        try:
+            check(namespace)
+        except BaseException as error:
+            results.append(
+                {"name": check.__doc__.strip(), "ok": False, "message": _message(error)}
+            )
+        else:
+            results.append({"name": check.__doc__.strip(), "ok": True, "message": ""})
+    verdict["checks"] = results
+    verdict["ok"] = all(result["ok"] for result in results)
+    print(MARK + json.dumps(verdict))
+    return verdict

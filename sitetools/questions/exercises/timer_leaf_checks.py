@@ -1,0 +1,63 @@
+from chapter2.clock import VirtualClock
+from chapter2.executor import Executor, Stalled
+from chapter2.task import Context, Waker
+
+MS = 1_000_000  # nanoseconds
+
+
+def run_tasks(ns, deadlines_ms):
+    """One task per deadline, each awaiting the reader's Timer; the trace."""
+    timer = ns["Timer"]
+    clock = VirtualClock()
+    executor = Executor(drivers=[clock], max_polls=100)
+
+    async def wait(deadline):
+        await timer(clock, deadline)
+
+    for number, deadline in enumerate(deadlines_ms):
+        executor.spawn(wait(deadline * MS), name=f"task {number}")
+    try:
+        executor.run()
+    except Stalled as stalled:
+        raise AssertionError(str(stalled)) from None
+    return executor, clock
+
+
+def check_one_timer(ns):
+    """a task awaiting Timer(clock, 100 ms) is woken by the timer and finishes"""
+    executor, clock = run_tasks(ns, [100])
+    polls = [(row.woken_by, row.result) for row in executor.trace]
+    assert polls == [("spawn", "Pending"), ("timer", "Ready(None)")], polls
+    assert clock.now() == 0.1, f"the clock reads {clock.now()} s, not 0.1 s"
+
+
+def check_three_timers(ns):
+    """three timers wake their tasks in deadline order, at the last deadline"""
+    executor, clock = run_tasks(ns, [300, 100, 200])
+    done = [row.task for row in executor.trace if row.result.startswith("Ready")]
+    assert done == ["task 1", "task 2", "task 0"], f"finished in order {done}"
+    assert clock.now() == 0.3, f"the clock reads {clock.now()} s, not 0.3 s"
+
+
+def check_already_due(ns):
+    """a timer whose deadline has passed is ready at once, with no timer set"""
+    executor, clock = run_tasks(ns, [0])
+    assert len(executor.trace) == 1, f"{len(executor.trace)} polls, not 1"
+    assert not clock.turn(), "it registered a timer it did not need"
+
+
+def check_newest_waker(ns):
+    """polled twice, it wakes the newest waker, once"""
+    clock = VirtualClock()
+    timer = ns["Timer"](clock, 50 * MS)
+    woken = []
+    first = Waker("first task", lambda by: woken.append("first"))
+    second = Waker("second task", lambda by: woken.append("second"))
+    timer.poll(Context(first))
+    timer.poll(Context(second))
+    while clock.turn():
+        pass
+    assert woken == ["second"], f"the timer woke {woken or 'no one'}"
+
+
+CHECKS = [check_one_timer, check_three_timers, check_already_due, check_newest_waker]
