@@ -7,7 +7,7 @@ or a poll after ``Ready`` raises.
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 from chapter2.cart import (
     PRICES,
@@ -235,15 +235,19 @@ def other_order() -> Question:
 def forgetful() -> Question:
     """What the executor does when the receiver forgets its waker."""
     try:
-        run_cart("one-by-one", "state-machine", make_channel=forgetful_channel)
+        run = run_cart("one-by-one", "state-machine", make_channel=forgetful_channel)
     except Stalled as stalled:
         ((task, state),) = stalled.stuck
         outcome: tuple[object, ...] = ("Stalled", task, state)
+        text = f"It raises `Stalled`: `{task}` is stuck in state {state}"
         said = str(stalled).splitlines()[-1].strip()
-    else:
-        outcome, said = ("finished",), "the run finished"
+    else:  # the model changed: say what it does now
+        last = run.trace[-1]
+        outcome = (last.result, len(run.trace))
+        text = f"It finishes with `{last.result}`"
+        said = f"the run finished with {last.result}"
     polls_ok = len(run_cart("one-by-one", "state-machine").trace)
-    return Question(
+    question = Question(
         "async-fn-forgetful",
         PAGE,
         "a receiver that forgets",
@@ -252,7 +256,7 @@ def forgetful() -> Question:
         "by one. What does the model's executor do?",
         Answer(
             outcome,
-            f"It raises `Stalled`: `{outcome[1]}` is stuck in state {outcome[2]}",
+            text,
             f"The socks price arrives, but the sender finds no waker to call, "
             "so nothing puts the task back in the run queue; with no price "
             f'left to deliver, the executor stops and says so: "{said}". A '
@@ -261,7 +265,7 @@ def forgetful() -> Question:
         (
             Wrong(
                 "sending a value reaches the task by itself",
-                ("Ready", _total()),
+                (f"Ready({_total()})", polls_ok),
                 f"It finishes with `Ready({_total()})` after "
                 f"{plural(polls_ok, 'poll')}",
                 "A value sent into a channel only sits in its slot; the task "
@@ -277,8 +281,11 @@ def forgetful() -> Question:
                 f'trace has one poll, then: "{said}".',
             ),
         ),
-        stepper_show(STEPPER, 3, "Stalled", "Step to where the run stalls"),
     )
+    # Built first, so that a model that no longer stalls fails on the wrong
+    # option it now agrees with, before the stepper has no stall to show.
+    show = stepper_show(STEPPER, 3, "Stalled", "Step to where the run stalls")
+    return replace(question, show=show)
 
 
 def after_ready() -> Question:
