@@ -85,6 +85,8 @@ class QuestionBlocks(Preprocessor):
         self.extension = extension
 
     def run(self, lines: list[str]) -> list[str]:
+        if not any(MARKER.fullmatch(line) or INDENTED.match(line) for line in lines):
+            return lines  # a page without questions builds none
         questions, exercises_ = self.extension.built()
         renderer = self.extension.renderer
         chapter = [f"{q.id}:{q.digest()}" for q in questions.values()]
