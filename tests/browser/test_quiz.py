@@ -1,0 +1,249 @@
+"""Questions and exercises, as a reader uses them with the keyboard.
+
+On "What async fn compiles into", opened once for every browser test: a
+wrong answer, then the right one, each with its explanation in the status;
+"show me" drives the stepper to the step the build chose; the summary counts
+and retries the missed question; at 375 px nothing spills out; in print the
+answers show. Then the page's exercise: the starting code fails, a hint
+shows, the solution passes and unlocks the published one; three failed
+tries unlock another exercise's solution. In a reader's own visit: progress
+survives a reload and Material's instant navigation, and the reset clears
+it. The palette test that runs after these on the same page checks both
+palettes with axe, on the page as these tests left it.
+
+Cost: Python starts once for the exercises (about 3 s on an idle 2-core
+machine, 15 s when busy); the visit opens three pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Browser, Locator, Page, Route
+
+from tests.browser.pages import DESKTOP, NAV_PAGES, PHONE, POLLING, Opened, on_pages
+from tests.browsing import SiteServer, page_url, site_prefix, visit
+from tests.sitebuild import config
+
+PAGE = "async-fn.md"
+QUESTION = "async-fn-poll-two"
+RUN_TIMEOUT = 120_000  # ms: Python's first start on a busy machine
+FINISHED = "(root) => root.dataset.state === 'done'"
+
+
+@on_pages(NAV_PAGES)
+def test_the_quiz_script_loads_only_where_a_question_is(opened: Opened) -> None:
+    asks = opened.page.evaluate(
+        "!!document.querySelector('[data-question], [data-exercise]')"
+    )
+    loaded = [r.url for r in opened.load_requests if r.url.endswith("/quiz.js")]
+    assert len(loaded) == asks, f"{opened.name}: {loaded}"
+    python = [r.url for r in opened.load_requests if "/assets/run/python" in r.url]
+    assert not python, f"{opened.name} loaded Python before any Check: {python}"
+
+
+def question(page: Page, name: str = QUESTION) -> Locator:
+    return page.locator(f'[data-question="{name}"]')
+
+
+def answer_with_keys(page: Page, root: Locator, choice: int) -> str:
+    """Choose option ``choice`` with the arrow keys, Check with Enter; the
+    status then."""
+    radios = root.locator("input[type=radio]")
+    radios.first.focus()
+    page.keyboard.press("Space")  # selects the focused radio
+    for _ in range(choice):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # the Check button follows the options
+    assert page.evaluate("document.activeElement.textContent") == "Check"
+    page.keyboard.press("Enter")
+    return str(root.locator("[role=status]").text_content())
+
+
+def summary(page: Page) -> str:
+    return str(page.locator(".chapter-quiz-summary__text").text_content())
+
+
+@on_pages([PAGE])
+def test_wrong_then_right_with_explanations_and_show_me(quiet: Opened) -> None:
+    page = quiet.page
+    root = question(page)
+    root.scroll_into_view_if_needed()
+    right = int(str(root.get_attribute("data-answer")))
+    count = root.locator("input[type=radio]").count()
+    wrong = (right + 1) % count
+    why_wrong = root.locator(f'details [data-why="{wrong}"]').text_content() or ""
+    said = answer_with_keys(page, root, wrong)
+    assert said.startswith("Not quite.") and why_wrong.strip() in said, said
+    assert "0 of" in summary(page)
+    said = answer_with_keys(page, root, right)
+    why_right = root.locator(f'details [data-why="{right}"]').text_content() or ""
+    assert said.startswith("Right.") and why_right.strip() in said, said
+    assert re.search(r"This page: 1 of \d+ questions answered right \(0 at", summary(page))
+
+    link = root.locator("a[data-show]")
+    name, track, _ = str(link.get_attribute("data-show")).split()
+    expected = str(link.get_attribute("data-show-say"))
+    root.locator(".chapter-quiz__show-me").click()
+    stepper = page.locator(f'[data-stepper="{name}"]')
+    assert stepper.locator("[role=status]").text_content() == expected
+    focused = page.evaluate("document.activeElement.dataset.go")
+    assert focused in {"next", "prev"}, focused
+    if stepper.locator("select").count():
+        assert stepper.locator("select").input_value() == track
+
+    page.get_by_role("button", name="Retry the missed questions").click()
+    assert root.locator("input:checked").count() == 0
+    assert root.locator("[role=status]").text_content() == ""
+    assert "This page: 0 of" in summary(page)
+
+
+@on_pages([PAGE])
+def test_a_phone_reader_and_a_printed_page(quiet: Opened) -> None:
+    page = quiet.page
+    with_overflow = """
+        () => [...document.querySelectorAll('.chapter-quiz, .chapter-exercise')]
+          .filter((root) => root.scrollWidth > root.clientWidth + 1)
+          .map((root) => root.id)
+    """
+    page.set_viewport_size(PHONE)
+    try:
+        assert page.evaluate(with_overflow) == []
+        root = question(page, "async-fn-already-there")
+        root.locator("input[type=radio]").first.check()
+        root.get_by_role("button", name="Check").click()
+        assert root.locator("[role=status]").text_content()
+    finally:
+        page.set_viewport_size(DESKTOP)
+    page.emulate_media(media="print")
+    try:
+        answer = question(page).locator("details p").first
+        assert answer.is_visible(), "the answer does not print"
+        assert not page.locator(".chapter-quiz button").first.is_visible()
+    finally:
+        page.emulate_media(media="screen")
+
+
+def exercise(page: Page, name: str) -> Locator:
+    return page.locator(f'[data-exercise="{name}"]')
+
+
+def check(page: Page, root: Locator, code: str) -> str:
+    root.locator("textarea").fill(code)
+    root.get_by_role("button", name="Check").click()
+    page.wait_for_function(
+        FINISHED, arg=root.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
+    )
+    return str(root.locator(".chapter-exercise__verdict").text_content())
+
+
+def code_of(root: Locator, part: str) -> str:
+    return str(root.locator(f".chapter-exercise__{part} code").text_content())
+
+
+@on_pages([PAGE])
+def test_an_exercise_fails_hints_passes_and_unlocks(quiet: Opened) -> None:
+    page = quiet.page
+    root = exercise(page, "fix-the-receiver")
+    solution = root.locator(".chapter-exercise__solution")
+    assert not solution.is_visible()
+    said = check(page, root, code_of(root, "start"))
+    assert re.match(r"\d of 4 checks pass\. A hint may help\.", said), said
+    assert "stalled" in str(root.locator(".chapter-exercise__results").text_content())
+    assert not solution.is_visible()
+    root.get_by_role("button", name=re.compile("Show a hint")).click()
+    assert root.locator("[data-hint='0']").is_visible()
+    assert not root.locator("[data-hint='1']").is_visible()
+    said = check(page, root, code_of(root, "solution"))
+    assert said.startswith("All 4 checks pass"), said
+    assert solution.is_visible()
+    assert "Exercises passed: 1 of" in summary(page)
+
+    other = exercise(page, "timer-leaf")
+    other_solution = other.locator(".chapter-exercise__solution")
+    for tries in range(1, 4):
+        assert not other_solution.is_visible(), f"unlocked after {tries - 1} tries"
+        said = check(page, other, code_of(other, "start"))
+    assert "A solution is below" in said, said
+    assert other_solution.is_visible()
+
+
+def local_sitemap(server: SiteServer):  # type: ignore[no-untyped-def]
+    """The sitemap, naming this server: Material navigates instantly only
+    to the addresses it lists (see test_steppers)."""
+    published = str(config()["site_url"]).removesuffix(site_prefix())
+
+    def fulfil(route: Route) -> None:
+        sitemap = server.file_for(route.request.url).read_text(encoding="utf-8")
+        route.fulfill(
+            body=sitemap.replace(published, server.origin),
+            content_type="application/xml",
+        )
+
+    return fulfil
+
+
+def follow_nav_to(page: Page, server: SiteServer, name: str) -> None:
+    """Click the page's entry in the navigation: an instant navigation."""
+    target = server.root + page_url(name)
+    page.evaluate(
+        "(href) => [...document.querySelectorAll('nav.md-nav--primary a')]"
+        ".find((a) => a.href === href).click()",
+        target,
+    )
+    page.wait_for_function("(href) => location.href === href", arg=target)
+
+
+def stored(page: Page) -> dict[str, dict[str, object]]:
+    text = page.evaluate("localStorage.getItem('chapter2-quiz')")
+    return json.loads(text) if text else {}
+
+
+def test_progress_survives_reload_and_navigation_and_reset_clears_it(
+    server: SiteServer, browser: Browser
+) -> None:
+    with visit(browser, server, viewport=DESKTOP) as v:
+        page = v.page
+        page.route(re.compile(r".*/sitemap\.xml$"), local_sitemap(server))
+        v.goto(page_url("index.md"))
+        first = page.locator("[data-question]").first
+        first.wait_for(state="visible")
+        page.wait_for_selector(".chapter-quiz-summary")
+        right = int(str(first.get_attribute("data-answer")))
+        first.locator(f'input[value="{right}"]').check()
+        first.get_by_role("button", name="Check").click()
+        key = str(first.get_attribute("data-key"))
+        assert stored(page)["q"][key] == {"first": True, "right": True, "choice": right}
+
+        page.reload()
+        page.wait_for_selector(".chapter-quiz-summary")
+        assert first.locator(f'input[value="{right}"]').is_checked()
+        assert str(first.locator("[role=status]").text_content()).startswith("Right.")
+        assert "The chapter: 1 of" in summary(page)
+
+        page.evaluate("window.sameDocument = true")
+        follow_nav_to(page, server, PAGE)
+        root = question(page)
+        root.wait_for(state="visible")
+        page.wait_for_selector(".chapter-quiz-summary")
+        assert page.evaluate("window.sameDocument"), "the page was reloaded"
+        assert "The chapter: 1 of" in summary(page)
+        root.locator(f'input[value="{root.get_attribute("data-answer")}"]').check()
+        root.get_by_role("button", name="Check").click()
+        assert "The chapter: 2 of" in summary(page)
+
+        follow_nav_to(page, server, "index.md")
+        page.wait_for_selector(".chapter-quiz-summary")
+        assert page.evaluate("window.sameDocument"), "the page was reloaded"
+        assert first.locator(f'input[value="{right}"]').is_checked()
+        assert "The chapter: 2 of" in summary(page)
+
+        page.get_by_role("button", name="Forget all my answers").click()
+        assert stored(page) == {}
+        assert first.locator("input:checked").count() == 0
+        assert "The chapter: 0 of" in summary(page)
+        page.reload()
+        page.wait_for_selector(".chapter-quiz-summary")
+        assert first.locator("input:checked").count() == 0
+        assert not v.trouble_since(), v.trouble_since()
