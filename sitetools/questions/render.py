@@ -29,6 +29,13 @@ from markdown import Markdown
 
 from sitetools.questions.core import Exercise, Question
 
+# Questions stay out of the search index (see sitetools/searchable.py): they
+# restate the page's prose, and their options, wrong ones included, would
+# become search hits. Both searches skip a marked element up to its first
+# closing tag of the same name, so the root is a <section>, a tag nothing
+# inside it uses.
+UNSEARCHED = 'data-search-exclude="true"'
+
 PARAGRAPH = re.compile(r"\A<p>(?P<inner>.*)</p>\Z", re.DOTALL)
 
 
@@ -96,7 +103,8 @@ class Renderer:
             extra = f" data-quiz-chapter='{html.escape(json.dumps(chapter))}'"
         return "\n".join(
             [
-                f'<div class="chapter-quiz" role="group" id="question-{qid}"'
+                f'<section class="chapter-quiz" role="group" id="question-{qid}"'
+                f" {UNSEARCHED}"
                 f' aria-labelledby="{title_id}" data-question="{qid}"'
                 f' data-key="{question.digest()}" data-answer="{question.key}"'
                 f"{extra}>",
@@ -118,7 +126,7 @@ class Renderer:
                 f"<ul>\n{others}\n</ul>",
                 show,
                 "</details>",
-                "</div>",
+                "</section>",
             ]
         )
 
@@ -133,7 +141,8 @@ class Renderer:
         )
         return "\n".join(
             [
-                f'<div class="chapter-exercise" role="group" id="exercise-{eid}"'
+                f'<section class="chapter-exercise" role="group" id="exercise-{eid}"'
+                f" {UNSEARCHED}"
                 f' aria-labelledby="{title_id}" data-exercise="{eid}"'
                 f' data-key="{exercise.digest()}"'
                 f" data-checks='{html.escape(exercise.checks)}'>",
@@ -155,6 +164,6 @@ class Renderer:
                 "<summary>A solution</summary>",
                 self.block(f"```python\n{exercise.solution.rstrip()}\n```"),
                 "</details>",
-                "</div>",
+                "</section>",
             ]
         )

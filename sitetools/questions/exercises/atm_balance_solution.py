@@ -14,7 +14,12 @@ TABLE = TransitionTable(
     initial=Idle,
     transitions=[
         *ATM_TABLE.transitions,
-        Transition(Authenticated, ShowBalance, (Authenticated,), "ShowBalance"),
+        Transition(
+            Authenticated,
+            ShowBalance,
+            (Authenticated,),
+            "ShowBalance",
+        ),
     ],
 )
 
@@ -23,7 +28,7 @@ class BalanceATM(ATM):
     """The chapter's ATM, with one more event: ShowBalance."""
 
     def handle(self, event):
-        # ATM.handle, reading TABLE instead of ATM_TABLE: leave it as it is.
+        # ATM.handle, reading TABLE, not ATM_TABLE: leave it as it is.
         row = TABLE.lookup(self.state, event)
         outcome = self.decide(event)
         TABLE.check_target(row, outcome.state)
@@ -36,5 +41,6 @@ class BalanceATM(ATM):
         match self.state, event:
             case Authenticated(card), ShowBalance():
                 balance = self.bank.balance(card.account)
-                return Outcome(Authenticated(card), f"Balance: {balance}")
+                screen = f"Balance: {balance}"
+                return Outcome(Authenticated(card), screen)
         return super().decide(event)

@@ -24,7 +24,7 @@ class BalanceATM(ATM):
     """The chapter's ATM, with one more event: ShowBalance."""
 
     def handle(self, event):
-        # ATM.handle, reading TABLE instead of ATM_TABLE: leave it as it is.
+        # ATM.handle, reading TABLE, not ATM_TABLE: leave it as it is.
         row = TABLE.lookup(self.state, event)
         outcome = self.decide(event)
         TABLE.check_target(row, outcome.state)

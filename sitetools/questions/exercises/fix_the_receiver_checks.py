@@ -17,12 +17,13 @@ def fixed_channel(ns):
 
 def finishes(ns, scenario, version):
     try:
-        executor = run_cart(scenario, version, make_channel=fixed_channel(ns))
+        make = fixed_channel(ns)
+        executor = run_cart(scenario, version, make_channel=make)
     except Stalled as stalled:
         raise AssertionError(f"{scenario}, {version}: {stalled}") from None
     result = executor.trace[-1].result
     total = sum(PRICES.values())
-    assert result == f"Ready({total})", f"{scenario}: the last poll gave {result}"
+    assert result == f"Ready({total})", f"{scenario}: last poll gave {result}"
 
 
 def check_one_by_one(ns):
@@ -49,7 +50,12 @@ def check_newest_waker(ns):
     receiver.poll(Context(first))
     receiver.poll(Context(second))
     sender.send(12)
-    assert woken == ["second"], f"send() woke {woken or 'no one'}, not the newest"
+    assert woken == ["second"], f"send() woke {woken or 'no one'}"
 
 
-CHECKS = [check_one_by_one, check_async_def, check_other_order, check_newest_waker]
+CHECKS = [
+    check_one_by_one,
+    check_async_def,
+    check_other_order,
+    check_newest_waker,
+]

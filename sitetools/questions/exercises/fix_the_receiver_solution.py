@@ -9,6 +9,6 @@ class FixedReceiver(Receiver[int]):
         ready = self._take()  # Ready(value) if the value has arrived
         if ready is not None:
             return ready
-        # The sender wakes whatever waker it finds here: keep the newest.
+        # The sender wakes the waker it finds here: keep the newest.
         self._slot.waker = cx.waker()
         return Pending()

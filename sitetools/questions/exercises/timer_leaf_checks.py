@@ -6,7 +6,7 @@ MS = 1_000_000  # nanoseconds
 
 
 def run_tasks(ns, deadlines_ms):
-    """One task per deadline, each awaiting the reader's Timer; the trace."""
+    """A task per deadline, each awaiting the reader's Timer."""
     timer = ns["Timer"]
     clock = VirtualClock()
     executor = Executor(drivers=[clock], max_polls=100)
@@ -24,23 +24,25 @@ def run_tasks(ns, deadlines_ms):
 
 
 def check_one_timer(ns):
-    """a task awaiting Timer(clock, 100 ms) is woken by the timer and finishes"""
+    """a task awaiting a 100 ms Timer is woken by the timer and ends"""
     executor, clock = run_tasks(ns, [100])
     polls = [(row.woken_by, row.result) for row in executor.trace]
-    assert polls == [("spawn", "Pending"), ("timer", "Ready(None)")], polls
-    assert clock.now() == 0.1, f"the clock reads {clock.now()} s, not 0.1 s"
+    expected = [("spawn", "Pending"), ("timer", "Ready(None)")]
+    assert polls == expected, f"the polls were {polls}"
+    assert clock.now() == 0.1, f"the clock reads {clock.now()} s"
 
 
 def check_three_timers(ns):
-    """three timers wake their tasks in deadline order, at the last deadline"""
+    """three timers wake their tasks in the order of their deadlines"""
     executor, clock = run_tasks(ns, [300, 100, 200])
-    done = [row.task for row in executor.trace if row.result.startswith("Ready")]
-    assert done == ["task 1", "task 2", "task 0"], f"finished in order {done}"
+    rows = executor.trace
+    done = [row.task for row in rows if row.result.startswith("Ready")]
+    assert done == ["task 1", "task 2", "task 0"], f"finished as {done}"
     assert clock.now() == 0.3, f"the clock reads {clock.now()} s, not 0.3 s"
 
 
 def check_already_due(ns):
-    """a timer whose deadline has passed is ready at once, with no timer set"""
+    """a timer already due is ready at once, and sets no timer"""
     executor, clock = run_tasks(ns, [0])
     assert len(executor.trace) == 1, f"{len(executor.trace)} polls, not 1"
     assert not clock.turn(), "it registered a timer it did not need"
@@ -60,4 +62,9 @@ def check_newest_waker(ns):
     assert woken == ["second"], f"the timer woke {woken or 'no one'}"
 
 
-CHECKS = [check_one_timer, check_three_timers, check_already_due, check_newest_waker]
+CHECKS = [
+    check_one_timer,
+    check_three_timers,
+    check_already_due,
+    check_newest_waker,
+]

@@ -4,7 +4,7 @@ from chapter2.task import Context, Pending, Poll, Ready, Waker
 
 
 class Timer(FutureBase[None]):
-    """A leaf future that is ready once `clock` reaches `deadline_ns`."""
+    """A leaf future, ready once `clock` reaches `deadline_ns`."""
 
     def __init__(self, clock: Clock, deadline_ns: int) -> None:
         self.clock = clock
@@ -15,10 +15,10 @@ class Timer(FutureBase[None]):
     def poll(self, cx: Context) -> Poll[None]:
         if self.clock.now_ns() >= self.deadline_ns:
             return Ready(None)
-        self.waker = cx.waker()  # the newest one: it reaches the waiting task
+        self.waker = cx.waker()  # the newest reaches the waiting task
         if not self.registered:
             self.registered = True
-            self.clock.add_timer(self)  # the clock calls fire() when due
+            self.clock.add_timer(self)  # it calls fire() when due
         return Pending()
 
     def fire(self) -> None:

@@ -4,7 +4,7 @@ from chapter2.task import Context, Pending, Poll, Ready, Waker
 
 
 class Timer(FutureBase[None]):
-    """A leaf future that is ready once `clock` reaches `deadline_ns`."""
+    """A leaf future, ready once `clock` reaches `deadline_ns`."""
 
     def __init__(self, clock: Clock, deadline_ns: int) -> None:
         self.clock = clock
