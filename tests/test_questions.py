@@ -49,6 +49,7 @@ from chapter2.waiting import serve_async
 from sitetools import questions
 from sitetools.questions import (
     async_fn,
+    async_fn_rustc,
     exercises,
     helpers,
     python_async,
@@ -56,7 +57,7 @@ from sitetools.questions import (
     waiting,
 )
 from sitetools.questions.core import Answer, Question, QuestionError, Wrong
-from tests.rust_listings import LISTINGS, rustc
+from tests.rust_listings import LISTINGS, rustc, rustc_rejects
 from tests.rust_listings import run as run_listing
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -288,6 +289,19 @@ def recap_first_line() -> str:
     return helpers.listing_output("index.md", "recap.rs").splitlines()[0]
 
 
+def rustc_verdict(listing: str) -> tuple[bool, str]:
+    """(compiles, the value blamed) from the page's rustc block."""
+    said = helpers.checked_block("async-fn.md", f"rustc on {listing}")
+    return (False, async_fn_rustc.blamed(said)[0])
+
+
+def unpin_verdict() -> tuple[bool, str]:
+    said = helpers.checked_block("async-fn.md", "rustc on not_unpin.rs")
+    code = re.match(r"error\[(E\d+)\]", said)
+    assert code is not None
+    return (False, code[1])
+
+
 # Each question's key, computed here by a route of its own.
 KEYS: dict[str, Callable[[], object]] = {
     "index-log-order": log_order,
@@ -314,6 +328,9 @@ KEYS: dict[str, Callable[[], object]] = {
     "atm-cancel-too-late": lambda: (
         "refused" if refused(Dispensing(60), chapter2.atm.Cancel()) else "accepted"
     ),
+    "async-fn-drop-guard": lambda: rustc_verdict("send_guard_drop.rs"),
+    "async-fn-temporary": lambda: rustc_verdict("send_temporary.rs"),
+    "async-fn-not-unpin": unpin_verdict,
     "async-fn-poll-two": lambda: (trace("one-by-one")[1].result, "awaiting shoes"),
     "async-fn-already-there": lambda: len(trace("already-there")),
     "async-fn-other-order": lambda: (
@@ -363,6 +380,28 @@ def test_every_wrong_option_is_wrong_by_the_model(name: str) -> None:
 def test_recap_output_is_what_rustc_gives() -> None:
     printed = run_listing(LISTINGS / "recap.rs")
     assert BUILT["index-rust-first-line"].answer.value == printed.splitlines()[0]
+
+
+@pytest.mark.rust
+@pytest.mark.skipif(rustc() is None, reason="rustc not found on PATH")
+@pytest.mark.parametrize(
+    ("name", "listing"),
+    [
+        ("async-fn-drop-guard", "send_guard_drop.rs"),
+        ("async-fn-temporary", "send_temporary.rs"),
+    ],
+)
+def test_the_value_to_blame_is_the_one_rustc_names(name: str, listing: str) -> None:
+    said = rustc_rejects(listing)
+    value, _ = async_fn_rustc.blamed(said)
+    assert BUILT[name].answer.value == (False, value)
+
+
+@pytest.mark.rust
+@pytest.mark.skipif(rustc() is None, reason="rustc not found on PATH")
+def test_not_unpin_is_the_error_rustc_gives() -> None:
+    code = BUILT["async-fn-not-unpin"].answer.value[1]  # type: ignore[index]
+    assert f"error[{code}]" in rustc_rejects("not_unpin.rs")
 
 
 def test_a_price_in_the_model_changes_the_answer(

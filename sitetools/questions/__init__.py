@@ -37,6 +37,7 @@ def pages() -> dict[str, tuple[Callable[[], Question], ...]]:
     """
     from sitetools.questions import (
         async_fn,
+        async_fn_rustc,
         index,
         python_async,
         state_machines,
@@ -48,7 +49,7 @@ def pages() -> dict[str, tuple[Callable[[], Question], ...]]:
         "index.md": index.QUESTIONS,
         "waiting.md": waiting.QUESTIONS,
         "state-machines.md": state_machines.QUESTIONS,
-        "async-fn.md": async_fn.QUESTIONS,
+        "async-fn.md": async_fn_rustc.QUESTIONS + async_fn.QUESTIONS,
         "python-async.md": python_async.QUESTIONS,
         "using-the-model.md": using_the_model.QUESTIONS,
     }
