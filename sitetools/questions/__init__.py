@@ -90,7 +90,7 @@ class QuestionBlocks(Preprocessor):
             return lines  # a page without questions builds none
         questions, exercises_ = self.extension.built()
         renderer = self.extension.renderer
-        chapter = [f"{q.id}:{q.digest()}" for q in questions.values()]
+        chapter = [q.digest() for q in questions.values()]
         out: list[str] = []
         first = True
         for line in lines:

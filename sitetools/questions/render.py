@@ -71,7 +71,7 @@ class Renderer:
 
     def question(self, question: Question, chapter: list[str] | None = None) -> str:
         """The question's HTML; ``chapter``, on the first question of a
-        page, lists every question's ``id:key`` for the chapter summary."""
+        page, lists every question's key for the chapter summary."""
         qid = question.id
         title_id = f"question-{qid}-title"
         choices = "\n".join(
@@ -94,8 +94,7 @@ class Renderer:
             target = question.show
             show = (
                 f'<p class="chapter-quiz__show"><a href="#{target.anchor}"'
-                f' data-show="{html.escape(target.spec())}"'
-                f' data-show-say="{html.escape(target.say)}">'
+                f' data-show="{html.escape(target.spec())}">'
                 f"Show me: {html.escape(target.label)}</a></p>"
             )
         extra = ""

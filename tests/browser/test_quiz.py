@@ -33,14 +33,22 @@ FINISHED = "(root) => root.dataset.state === 'done'"
 
 
 @on_pages(NAV_PAGES)
-def test_the_quiz_script_loads_only_where_a_question_is(opened: Opened) -> None:
-    asks = opened.page.evaluate(
-        "!!document.querySelector('[data-question], [data-exercise]')"
-    )
+def test_nothing_of_the_quiz_loads_before_a_question_is_near(opened: Opened) -> None:
+    """The first screen of every page: no quiz.js (the questions are further
+    down), and no Python."""
     loaded = [r.url for r in opened.load_requests if r.url.endswith("/quiz.js")]
-    assert len(loaded) == asks, f"{opened.name}: {loaded}"
+    assert not loaded, f"{opened.name} loaded {loaded} on its first screen"
     python = [r.url for r in opened.load_requests if "/assets/run/python" in r.url]
     assert not python, f"{opened.name} loaded Python before any Check: {python}"
+
+
+def reach(page: Page, root: Locator) -> None:
+    """Scroll to ``root``, as a reader would, and wait for quiz.js to set
+    it up (the loader fetches it when a question comes near)."""
+    root.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(root) => root.dataset.quizReady", arg=root.element_handle(), polling=POLLING
+    )
 
 
 def question(page: Page, name: str = QUESTION) -> Locator:
@@ -69,7 +77,7 @@ def summary(page: Page) -> str:
 def test_wrong_then_right_with_explanations_and_show_me(quiet: Opened) -> None:
     page = quiet.page
     root = question(page)
-    root.scroll_into_view_if_needed()
+    reach(page, root)
     right = int(str(root.get_attribute("data-answer")))
     count = root.locator("input[type=radio]").count()
     wrong = (right + 1) % count
@@ -80,13 +88,16 @@ def test_wrong_then_right_with_explanations_and_show_me(quiet: Opened) -> None:
     said = answer_with_keys(page, root, right)
     why_right = root.locator(f'details [data-why="{right}"]').text_content() or ""
     assert said.startswith("Right.") and why_right.strip() in said, said
-    assert re.search(r"This page: 1 of \d+ questions answered right \(0 at", summary(page))
+    assert re.search(
+        r"This page: 1 of \d+ questions answered right \(0 at", summary(page)
+    )
 
     link = root.locator("a[data-show]")
-    name, track, _ = str(link.get_attribute("data-show")).split()
-    expected = str(link.get_attribute("data-show-say"))
-    root.locator(".chapter-quiz__show-me").click()
+    name, track, step = str(link.get_attribute("data-show")).split()
     stepper = page.locator(f'[data-stepper="{name}"]')
+    tracks = json.loads(str(stepper.get_attribute("data-tracks")))
+    expected = tracks[int(track)]["steps"][int(step)]["say"]
+    root.locator(".chapter-quiz__show-me").click()
     assert stepper.locator("[role=status]").text_content() == expected
     focused = page.evaluate("document.activeElement.dataset.go")
     assert focused in {"next", "prev"}, focused
@@ -109,8 +120,9 @@ def test_a_phone_reader_and_a_printed_page(quiet: Opened) -> None:
     """
     page.set_viewport_size(PHONE)
     try:
-        assert page.evaluate(with_overflow) == []
         root = question(page, "async-fn-already-there")
+        reach(page, root)
+        assert page.evaluate(with_overflow) == []
         root.locator("input[type=radio]").first.check()
         root.get_by_role("button", name="Check").click()
         assert root.locator("[role=status]").text_content()
@@ -146,6 +158,7 @@ def code_of(root: Locator, part: str) -> str:
 def test_an_exercise_fails_hints_passes_and_unlocks(quiet: Opened) -> None:
     page = quiet.page
     root = exercise(page, "fix-the-receiver")
+    reach(page, root)
     solution = root.locator(".chapter-exercise__solution")
     assert not solution.is_visible()
     said = check(page, root, code_of(root, "start"))
@@ -187,12 +200,15 @@ def local_sitemap(server: SiteServer):  # type: ignore[no-untyped-def]
 def follow_nav_to(page: Page, server: SiteServer, name: str) -> None:
     """Click the page's entry in the navigation: an instant navigation."""
     target = server.root + page_url(name)
+    before = page.locator("article.md-content__inner").element_handle()
     page.evaluate(
         "(href) => [...document.querySelectorAll('nav.md-nav--primary a')]"
         ".find((a) => a.href === href).click()",
         target,
     )
     page.wait_for_function("(href) => location.href === href", arg=target)
+    # Material swaps the article for the new page's: wait until it has.
+    page.wait_for_function("(old) => !old.isConnected", arg=before)
 
 
 def stored(page: Page) -> dict[str, dict[str, object]]:
@@ -208,8 +224,7 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
         page.route(re.compile(r".*/sitemap\.xml$"), local_sitemap(server))
         v.goto(page_url("index.md"))
         first = page.locator("[data-question]").first
-        first.wait_for(state="visible")
-        page.wait_for_selector(".chapter-quiz-summary")
+        reach(page, first)
         right = int(str(first.get_attribute("data-answer")))
         first.locator(f'input[value="{right}"]').check()
         first.get_by_role("button", name="Check").click()
@@ -217,7 +232,7 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
         assert stored(page)["q"][key] == {"first": True, "right": True, "choice": right}
 
         page.reload()
-        page.wait_for_selector(".chapter-quiz-summary")
+        reach(page, first)
         assert first.locator(f'input[value="{right}"]').is_checked()
         assert str(first.locator("[role=status]").text_content()).startswith("Right.")
         assert "The chapter: 1 of" in summary(page)
@@ -225,8 +240,7 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
         page.evaluate("window.sameDocument = true")
         follow_nav_to(page, server, PAGE)
         root = question(page)
-        root.wait_for(state="visible")
-        page.wait_for_selector(".chapter-quiz-summary")
+        reach(page, root)
         assert page.evaluate("window.sameDocument"), "the page was reloaded"
         assert "The chapter: 1 of" in summary(page)
         root.locator(f'input[value="{root.get_attribute("data-answer")}"]').check()
@@ -234,7 +248,7 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
         assert "The chapter: 2 of" in summary(page)
 
         follow_nav_to(page, server, "index.md")
-        page.wait_for_selector(".chapter-quiz-summary")
+        reach(page, first)
         assert page.evaluate("window.sameDocument"), "the page was reloaded"
         assert first.locator(f'input[value="{right}"]').is_checked()
         assert "The chapter: 2 of" in summary(page)
@@ -244,6 +258,6 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
         assert first.locator("input:checked").count() == 0
         assert "The chapter: 0 of" in summary(page)
         page.reload()
-        page.wait_for_selector(".chapter-quiz-summary")
+        reach(page, first)
         assert first.locator("input:checked").count() == 0
         assert not v.trouble_since(), v.trouble_since()

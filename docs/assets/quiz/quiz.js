@@ -328,8 +328,7 @@ function setUpExercise(root, page) {
 
 function chapterKeys() {
   const holder = document.querySelector("[data-quiz-chapter]");
-  const entries = holder ? JSON.parse(holder.dataset.quizChapter) : [];
-  return entries.map((entry) => entry.split(":")[1]);
+  return holder ? JSON.parse(holder.dataset.quizChapter) : [];
 }
 
 function summarise(questions, exercises) {
