@@ -246,7 +246,13 @@ function setUpExercise(root, page) {
     render(keep({ code: original }));
     editor.focus();
   });
-  start.after(editor, element("div", { className: "chapter-exercise__actions" }, check, hint, again));
+  const keys = element("p", {
+    className: "chapter-exercise__keys",
+    id: `${root.id}-keys`,
+    textContent: "In the editor, Tab indents; press Escape, then Tab, to move on.",
+  });
+  editor.setAttribute("aria-describedby", keys.id);
+  start.after(editor, keys, element("div", { className: "chapter-exercise__actions" }, check, hint, again));
   status.after(output);
   root.dataset.editing = "";
 
