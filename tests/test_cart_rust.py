@@ -7,13 +7,13 @@ import re
 import shutil
 import subprocess
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from tests.rust_listings import (
     FLAGS,
     RUST_TESTS,
+    Compiled,
     compile_cached,
     execute,
     run,
@@ -25,25 +25,14 @@ LISTING = ROOT / "docs" / "listings" / "cart_total.rs"
 pytestmark = RUST_TESTS
 
 
-def compile_rust(
-    tmp_path: Path, name: str, source: str
-) -> subprocess.CompletedProcess[str]:
-    """Compile ``source`` as ``name``.rs in ``tmp_path``; the result, not checked."""
-    path = tmp_path / f"{name}.rs"
-    path.write_text(textwrap.dedent(source), encoding="utf-8")
-    return subprocess.run(
-        ["rustc", "--edition", "2021", "-o", str(tmp_path / name), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def compile_rust(name: str, source: str) -> Compiled:
+    """Compile ``source`` (edition 2021, warnings allowed); cached, not checked."""
+    return compile_cached(name, textwrap.dedent(source), flags=("--edition", "2021"))
 
 
-def test_a_value_with_a_destructor_is_stored_across_an_await(tmp_path: Path) -> None:
+def test_a_value_with_a_destructor_is_stored_across_an_await() -> None:
     """The page: 'needed' includes being dropped at the end of the scope."""
     compiled = compile_rust(
-        tmp_path,
         "stored",
         """\
         async fn pause() {}
@@ -75,16 +64,13 @@ def test_a_value_with_a_destructor_is_stored_across_an_await(tmp_path: Path) -> 
         """,
     )
     assert compiled.returncode == 0, compiled.stderr
-    ran = subprocess.run(
-        [tmp_path / "stored"], capture_output=True, text=True, timeout=30, check=True
-    )
+    ran = execute(compiled.binary)
+    assert ran.returncode == 0, ran.stderr
     copy, guard = map(int, ran.stdout.split())
     assert copy < 1000 <= guard, ran.stdout
 
 
-def test_rustc_warns_about_an_unused_future_unless_let_underscore(
-    tmp_path: Path,
-) -> None:
+def test_rustc_warns_about_an_unused_future_unless_let_underscore() -> None:
     """The closing page: rustc's warning, and how `let _ =` silences it."""
     source = """\
         async fn work() -> u32 {
@@ -96,12 +82,10 @@ def test_rustc_warns_about_an_unused_future_unless_let_underscore(
         }
         """
     warning = "futures do nothing unless you `.await` or poll them"
-    alone = compile_rust(tmp_path, "alone", source.replace("CALL", "work();"))
+    alone = compile_rust("alone", source.replace("CALL", "work();"))
     assert alone.returncode == 0, alone.stderr
     assert warning in alone.stderr
-    ignored = compile_rust(
-        tmp_path, "ignored", source.replace("CALL", "let _ = work();")
-    )
+    ignored = compile_rust("ignored", source.replace("CALL", "let _ = work();"))
     assert ignored.returncode == 0, ignored.stderr
     assert not ignored.stderr.strip()
     closing = " ".join(
@@ -114,19 +98,13 @@ def test_rustc_warns_about_an_unused_future_unless_let_underscore(
 @pytest.mark.skipif(
     shutil.which("clippy-driver") is None, reason="clippy-driver not found on PATH"
 )
-def test_clippy_still_flags_let_underscore_on_a_future(tmp_path: Path) -> None:
+def test_clippy_still_flags_let_underscore_on_a_future() -> None:
     """The closing page: Clippy's default lint is not silenced by `let _ =`."""
-    path = tmp_path / "ignored.rs"
-    path.write_text(
+    linted = compile_cached(
+        "ignored-clippy",
         "async fn work() -> u32 {\n    1\n}\n\nfn main() {\n    let _ = work();\n}\n",
-        encoding="utf-8",
-    )
-    linted = subprocess.run(
-        ["clippy-driver", "--edition", "2021", "-o", str(tmp_path / "x"), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        flags=("--edition", "2021"),
+        driver="clippy-driver",
     )
     assert linted.returncode == 0, linted.stderr
     assert "`#[warn(clippy::let_underscore_future)]` on by default" in linted.stderr
