@@ -84,7 +84,9 @@ def test_a_listing_is_shown_either_rejected_or_running() -> None:
     assert not both, f"shown both as output and as rustc's refusal: {both}"
 
 
-@pytest.mark.parametrize("page", pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "page", pages(), ids=lambda p: str(p.relative_to(ROOT / "docs"))
+)
 def test_every_quoted_rustc_line_is_in_a_checked_block(page: Path) -> None:
     quotes = quoted_rustc_lines(page.read_text(encoding="utf-8"))
     assert not quotes, (
@@ -235,7 +237,9 @@ CONSOLE = re.compile(r"^```console\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL
 NEEDS_A_CLONE = re.compile(r"docs/listings/|python -m chapter2\b")
 
 
-@pytest.mark.parametrize("page", pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "page", pages(), ids=lambda p: str(p.relative_to(ROOT / "docs"))
+)
 def test_commands_that_need_the_repository_start_from_a_clone(page: Path) -> None:
     """A reader can run them as shown: the first block that needs the files
     begins by cloning the repository (mkdocs.yml's repo_url) and entering it."""
