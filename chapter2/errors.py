@@ -5,9 +5,9 @@ written here as the states of its future, one frozen dataclass per place it
 can stop, holding what rustc's generated type holds there. The checks of
 :mod:`chapter2.layout` then give the verdicts rustc gives:
 
-* :data:`COUNT` holds a ``MutexGuard`` across ``other().await`` (rustc 1.95
-  keeps it even after ``drop(guard)``), so it is not ``Send``;
-  :data:`COUNT_WITH_HELPER` takes the lock in a plain function and is;
+* :data:`COUNT_VISIT` holds a ``MutexGuard`` across ``log(visits).await``
+  (rustc 1.95 keeps it even after ``drop(guard)``), so it is not ``Send``;
+  :data:`COUNT_VISIT_FIXED` releases the lock before the ``.await`` and is;
 * :data:`COUNT_DOWN` awaits itself, so its size is infinite;
   :data:`COUNT_DOWN_BOXED` holds a box instead and is 16 bytes;
   :data:`PING` and :data:`PONG` make the same cycle through two functions;
@@ -31,28 +31,18 @@ from dataclasses import dataclass, field
 from chapter2.layout import Box, FutureType, Ref, rust_type
 
 
-@rust_type("Mutex<Vec<u32>>", size=40, align=8)
-class Mutex:
-    """``std::sync::Mutex<Vec<u32>>``: ``Send`` and ``Sync``."""
-
-
-@rust_type("MutexGuard<'_, Vec<u32>>", size=16, align=8, send=False)
+@rust_type("MutexGuard<'_, u32>", size=16, align=8, send=False)
 class MutexGuard:
-    """``std::sync::MutexGuard``: not ``Send``.
+    """``std::sync::MutexGuard<'_, u32>``: not ``Send``.
 
-    The lock must be released by the thread that took it, so ``std``
-    marks the guard ``impl !Send``: it may not move to another thread.
+    A lock must be released by the thread that took it, so ``std`` marks
+    the guard ``impl !Send``: it may not move to another thread.
     """
 
 
-@rust_type("{async fn body of other()}", size=1, align=1)
-class Other:
-    """The future of ``async fn other() -> usize``, being awaited."""
-
-
-@rust_type("usize", size=8, align=8)
-class Usize:
-    """``usize``: a count, as ``Vec::len`` returns."""
+@rust_type("{async fn body of log()}", size=8, align=4)
+class Log:
+    """The future of ``async fn log(visits: u32)``, being awaited."""
 
 
 @rust_type("[u32; 2]", size=8, align=4)
@@ -65,47 +55,45 @@ class YieldNow:
     """A leaf future that is ``Pending`` once, then ``Ready``."""
 
 
-# --8<-- [start:count]
+# --8<-- [start:count_visit]
 @dataclass(frozen=True)
-class CountStart:
-    """Created, not polled: holds the argument, a reference to the mutex."""
-
-    cart: Ref[Mutex]
+class Start:
+    """Created, not polled: ``count_visit`` takes no arguments."""
 
 
 @dataclass(frozen=True)
-class AwaitingOther:
-    """Stopped at ``other().await``. rustc 1.95 keeps the guard's slot in
-    the state until the end of its scope, even after ``drop(guard)``."""
+class AwaitingLog:
+    """Stopped at ``log(visits).await``. rustc 1.95 keeps the guard in the
+    state until the end of its scope, even after ``drop(guard)``."""
 
     guard: MutexGuard
-    n: Usize
-    other: Other
+    visits: int
+    log: Log
 
 
 @dataclass(frozen=True)
-class CountDone:
+class Done:
     """Returned: holds nothing."""
 
 
-COUNT = FutureType("count", (CountStart, AwaitingOther, CountDone))
-# --8<-- [end:count]
+COUNT_VISIT = FutureType("count_visit", (Start, AwaitingLog, Done))
+# --8<-- [end:count_visit]
 
 
-# --8<-- [start:count_with_helper]
+# --8<-- [start:count_visit_fixed]
 @dataclass(frozen=True)
-class AwaitingOtherUnlocked:
-    """Stopped at ``other().await``: the lock was taken and released inside
-    ``item_count``, so no guard is left to hold."""
+class AwaitingLogUnlocked:
+    """Stopped at ``log(visits).await``, with the lock taken and released
+    before it (in a block, or in ``add_visit``): no guard left to hold."""
 
-    n: Usize
-    other: Other
+    visits: int
+    log: Log
 
 
-COUNT_WITH_HELPER = FutureType(
-    "count", (CountStart, AwaitingOtherUnlocked, CountDone)
+COUNT_VISIT_FIXED = FutureType(
+    "count_visit", (Start, AwaitingLogUnlocked, Done)
 )
-# --8<-- [end:count_with_helper]
+# --8<-- [end:count_visit_fixed]
 
 
 # --8<-- [start:count_down]

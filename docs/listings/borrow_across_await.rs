@@ -39,8 +39,9 @@ async fn first_price() -> u32 {
 fn main() {
     // --8<-- [start:main]
     let mut future = pin!(first_price());
-    let start = &*future as *const _ as usize;
-    *FUTURE_AT.lock().unwrap() = start..start + size_of_val(&*future);
+    let (start, size) = (&*future as *const _ as usize, size_of_val(&*future));
+    println!("the future: {size} bytes");
+    *FUTURE_AT.lock().unwrap() = start..start + size;
     let mut cx = Context::from_waker(Waker::noop());
     println!("poll 1: {:?}", future.as_mut().poll(&mut cx));
     println!("poll 2: {:?}", future.as_mut().poll(&mut cx));

@@ -1,41 +1,52 @@
-// The lock taken in a plain (not async) function: the guard lives and dies
-// inside one call, so no state of the future can hold it.
-//     rustc --edition 2021 send_helper.rs && ./send_helper
+// send_guard_drop.rs fixed another way: the lock is taken in a plain (not
+// async) function, so the guard lives and dies inside one call and no state
+// of the future can hold it. Builds and runs with plain `rustc`.
 use std::future::Future;
-use std::pin::pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
 
-// The bound tokio::spawn puts on its future (tokio/src/task/spawn.rs).
-fn spawn<F: Future + Send + 'static>(future: F) -> F::Output {
-    // Stand-in: run it here, on this thread, until it is Ready.
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
+static VISITS: Mutex<u32> = Mutex::new(0);
+
+/// The bound `tokio::spawn` puts on its future (tokio/src/task/spawn.rs),
+/// on a std-only stand-in that runs the future on a thread of its own.
+fn spawn<F>(future: F) -> std::thread::JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    std::thread::spawn(move || block_on(future))
+}
+
+// --8<-- [start:count]
+fn add_visit() -> u32 {
+    let mut guard = VISITS.lock().unwrap();
+    *guard += 1;
+    *guard
+} // the guard is dropped here, when the call returns
+
+async fn count_visit() -> u32 {
+    let visits = add_visit();
+    log(visits).await;
+    visits
+}
+// --8<-- [end:count]
+
+async fn log(visits: u32) {
+    println!("visit {visits}");
+}
+
+fn main() {
+    let visits = spawn(count_visit()).join().unwrap();
+    println!("count_visit() = {visits}, on another thread");
+}
+
+/// Polls `future` until it is ready (the futures here never wait).
+fn block_on<F: Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
     loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
             return output;
         }
     }
-}
-
-static CART: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-
-async fn other() -> usize {
-    1
-}
-
-// --8<-- [start:helper]
-fn item_count(cart: &Mutex<Vec<u32>>) -> usize {
-    cart.lock().unwrap().len() // the guard is dropped here
-}
-
-async fn count(cart: &'static Mutex<Vec<u32>>) -> usize {
-    let n = item_count(cart);
-    n + other().await
-}
-// --8<-- [end:helper]
-
-fn main() {
-    CART.lock().unwrap().extend([12, 58]);
-    println!("count() = {}", spawn(count(&CART)));
 }

@@ -1,39 +1,50 @@
-// A future that holds a MutexGuard across an .await is accepted by a spawn
-// that keeps the future on one thread (tokio::task::spawn_local's bound).
-//     rustc --edition 2021 send_local.rs && ./send_local
+// send_guard_drop.rs, unchanged, given to a spawn that keeps the future on
+// the thread that made it: no `Send` is asked for, so rustc accepts it.
+// Builds and runs with plain `rustc`.
 use std::future::Future;
-use std::pin::pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll, Waker};
 
-// The bound tokio::task::spawn_local puts on its future: no Send.
-fn spawn_local<F: Future + 'static>(future: F) -> F::Output {
-    // Stand-in: run it here, on this thread, until it is Ready.
-    let mut future = pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
+static VISITS: Mutex<u32> = Mutex::new(0);
+
+// --8<-- [start:spawn_local]
+/// The bound `tokio::task::spawn_local` puts on its future (in
+/// tokio/src/task/local.rs): `'static`, and no `Send`. The stand-in runs the
+/// future here, on the current thread.
+fn spawn_local<F>(future: F) -> F::Output
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    block_on(future)
+}
+// --8<-- [end:spawn_local]
+
+async fn count_visit() -> u32 {
+    let mut guard = VISITS.lock().unwrap();
+    *guard += 1;
+    let visits = *guard;
+    drop(guard);
+    log(visits).await;
+    visits
+}
+
+async fn log(visits: u32) {
+    println!("visit {visits}");
+}
+
+fn main() {
+    let visits = spawn_local(count_visit());
+    println!("count_visit() = {visits}, on this thread");
+}
+
+/// Polls `future` until it is ready (the futures here never wait).
+fn block_on<F: Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    let mut context = Context::from_waker(Waker::noop());
     loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
             return output;
         }
     }
-}
-
-static CART: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-
-async fn other() -> usize {
-    1
-}
-
-// --8<-- [start:count]
-async fn count(cart: &'static Mutex<Vec<u32>>) -> usize {
-    let guard = cart.lock().unwrap();
-    let n = guard.len();
-    drop(guard);
-    n + other().await
-}
-// --8<-- [end:count]
-
-fn main() {
-    CART.lock().unwrap().extend([12, 58]);
-    println!("count() = {}", spawn_local(count(&CART)));
 }
