@@ -60,10 +60,11 @@ class AsyncFn(FutureBase[T]):
             raise ResumedAfterPanic("`async fn` resumed after panicking")
         try:
             return self.body.poll(cx)
-        except Exception:
+        except Exception as panic:
             # Unwinding drops the values the state held; Panicked is left.
+            # (The traceback's frames would keep them alive: cut them.)
             self.body = None
-            raise
+            raise panic.with_traceback(None)
 
     # --8<-- [end:async_fn]
 
