@@ -64,7 +64,7 @@ class AsyncFn(FutureBase[T]):
             # Unwinding drops the values the state held; Panicked is left.
             # (The traceback's frames would keep them alive: cut them.)
             self.body = None
-            raise panic.with_traceback(None)
+            raise panic.with_traceback(None) from None
 
     # --8<-- [end:async_fn]
 
