@@ -182,7 +182,6 @@ class Field:
     send: bool
 
 
-# --8<-- [start:future_type]
 def as_future_type(future: object) -> FutureType:
     """``future`` as a :class:`FutureType`: one already, a
     :class:`~chapter2.machine.TransitionTable` (its states), or a single
@@ -197,9 +196,6 @@ def as_future_type(future: object) -> FutureType:
         "expected a FutureType, a TransitionTable or a state class, "
         f"got {future!r} ({type(future).__name__})"
     )
-
-
-# --8<-- [end:future_type]
 
 
 def holds(future: object) -> list[Field]:
@@ -240,7 +236,6 @@ def holds_table(future: object) -> str:
     return "\n".join(lines)
 
 
-# --8<-- [start:check_send]
 def check_send(future: object) -> None:
     """Refuse a future that is not ``Send``, as ``tokio::spawn``'s bound does.
 
@@ -259,15 +254,13 @@ def check_send(future: object) -> None:
                 raise NotSend(future_type.rust_name, state.__name__, name, path)
 
 
-# --8<-- [end:check_send]
-
-
+# --8<-- [start:is_send]
 def is_send(kind: object, _visiting: frozenset[object] = frozenset()) -> bool:
     """Is a value of this type ``Send``? Yes when every part of it is.
 
-    A type met again while it is being checked counts as ``Send`` (rustc's
-    auto traits are coinductive), so a boxed recursive future is ``Send``
-    when the rest of it is.
+    A type met again while it is being checked counts as ``Send``, as
+    rustc counts it, so a boxed recursive future is ``Send`` when the rest
+    of it is.
     """
     if kind in _visiting:
         return True
@@ -281,6 +274,9 @@ def is_send(kind: object, _visiting: frozenset[object] = frozenset()) -> bool:
     if parts is None:
         return _leaf(kind).send
     return all(is_send(part, visiting) for _, _, part in parts)
+
+
+# --8<-- [end:is_send]
 
 
 def _parts(kind: object) -> list[tuple[str | None, str, object]] | None:
@@ -322,7 +318,6 @@ def _is_sync(kind: object) -> bool:
     return True  # the model marks only leaves as not Sync
 
 
-# --8<-- [start:size_of]
 @dataclass(frozen=True)
 class Layout:
     """A type's size and alignment in bytes."""
@@ -396,9 +391,6 @@ def _round_up(variants: list[Layout]) -> Layout:
     align = max((v.align for v in variants), default=1)
     size = max((v.size for v in variants), default=0)
     return Layout(-(-size // align) * align, align)
-
-
-# --8<-- [end:size_of]
 
 
 def self_references(future: object) -> list[tuple[str, str, str]]:
