@@ -35,7 +35,9 @@ from chapter2.atm import (
     keys,
 )
 from chapter2.cart import CART_TOTAL, CartTotal, cart_total, run_cart
+from chapter2.errors import COUNT_DOWN
 from chapter2.executor import Executor, Stalled
+from chapter2.layout import InfiniteSize, size_of
 from chapter2.machine import InvalidTransition
 from chapter2.oneshot import (
     ForgetfulReceiver,
@@ -45,11 +47,13 @@ from chapter2.oneshot import (
 )
 from chapter2.recap import brew, drive
 from chapter2.task import Context, Waker
+from chapter2.unwind import ResumedAfterPanic
 from chapter2.waiting import serve_async
 from sitetools import questions
 from sitetools.questions import (
     async_fn,
     async_fn_rustc,
+    errors_page,
     exercises,
     helpers,
     python_async,
@@ -57,7 +61,13 @@ from sitetools.questions import (
     waiting,
 )
 from sitetools.questions.core import Answer, Question, QuestionError, Wrong
-from tests.rust_listings import LISTINGS, rustc, rustc_rejects
+from tests.rust_listings import (
+    LISTINGS,
+    output_blocks,
+    rejected_listings,
+    rustc,
+    rustc_rejects,
+)
 from tests.rust_listings import run as run_listing
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -302,6 +312,38 @@ def unpin_verdict() -> tuple[bool, str]:
     return (False, code[1])
 
 
+def rejected_fix() -> str:
+    fixes = set(errors_page.FIXES)
+    (rejected,) = fixes & set(rejected_listings())
+    return rejected
+
+
+def infinite_state() -> tuple[str, str]:
+    with pytest.raises(InfiniteSize) as infinite:
+        size_of(COUNT_DOWN)
+    found = re.search(r"Its state (\w+) holds", str(infinite.value))
+    assert found is not None
+    return ("infinite", found[1])
+
+
+def shown_output(listing: str) -> list[str]:
+    (block,) = [b for b in output_blocks() if b.listing == listing]
+    return block.text.strip().splitlines()
+
+
+def dropped_by_cancel() -> tuple[str, ...]:
+    lines = shown_output("cancel.rs")
+    at = next(i for i, x in enumerate(lines) if x.startswith("drop the future"))
+    return tuple(x.strip() for x in lines[at + 1 :] if x.startswith("  "))
+
+
+def panicked_again() -> str:
+    said = shown_output("panic_resume.rs")[-1].split(": ", 1)[1]
+    # The model's message is rustc's too.
+    assert said == str(ResumedAfterPanic("`async fn` resumed after panicking"))
+    return said
+
+
 # Each question's key, computed here by a route of its own.
 KEYS: dict[str, Callable[[], object]] = {
     "index-log-order": log_order,
@@ -328,6 +370,10 @@ KEYS: dict[str, Callable[[], object]] = {
     "atm-cancel-too-late": lambda: (
         "refused" if refused(Dispensing(60), chapter2.atm.Cancel()) else "accepted"
     ),
+    "errors-which-fix": rejected_fix,
+    "errors-recursion": infinite_state,
+    "errors-cancel": dropped_by_cancel,
+    "errors-panic-again": panicked_again,
     "async-fn-drop-guard": lambda: rustc_verdict("send_guard_drop.rs"),
     "async-fn-temporary": lambda: rustc_verdict("send_temporary.rs"),
     "async-fn-not-unpin": unpin_verdict,

@@ -38,6 +38,7 @@ def pages() -> dict[str, tuple[Callable[[], Question], ...]]:
     from sitetools.questions import (
         async_fn,
         async_fn_rustc,
+        errors_page,
         index,
         python_async,
         state_machines,
@@ -50,6 +51,7 @@ def pages() -> dict[str, tuple[Callable[[], Question], ...]]:
         "waiting.md": waiting.QUESTIONS,
         "state-machines.md": state_machines.QUESTIONS,
         "async-fn.md": async_fn_rustc.QUESTIONS + async_fn.QUESTIONS,
+        "errors.md": errors_page.QUESTIONS,
         "python-async.md": python_async.QUESTIONS,
         "using-the-model.md": using_the_model.QUESTIONS,
     }
