@@ -167,10 +167,14 @@ async function show(link) {
   const first = root.querySelector('button[data-go="first"]');
   if (first && !first.disabled) first.click();
   const next = root.querySelector('button[data-go="next"]');
+  if (!next) {
+    (figure || root).scrollIntoView({ block: "start" });
+    return;
+  }
   for (let step = 0; step < Number(index) && !next.disabled; step++) next.click();
   (figure || root).scrollIntoView({ block: "start" });
   const focus = next.disabled ? root.querySelector('button[data-go="prev"]') : next;
-  focus.focus({ preventScroll: true });
+  focus?.focus({ preventScroll: true });
 }
 
 // --- exercises ----------------------------------------------------------------
