@@ -11,6 +11,7 @@ from typing import Any, get_args
 import pytest
 
 from chapter2.atm import (
+    AMOUNT_DIGITS,
     ATM,
     ATM_TABLE,
     Account,
@@ -283,6 +284,21 @@ def test_a_digit_is_a_pin_digit_or_an_amount_digit() -> None:
     assert amount_entry.state == WithdrawalSelected(ALICE, 40)
 
 
+def test_the_keypad_takes_so_many_amount_digits_and_ignores_the_rest() -> None:
+    # Past 4,300 digits an amount could not even be shown (int to str
+    # conversion limit): handle() raised ValueError.
+    atm = make_atm(WithdrawalSelected(ALICE))
+    screens = [atm.handle(key) for key in keys("9" * 5000)]
+    nines = 10**AMOUNT_DIGITS - 1
+    assert screens[AMOUNT_DIGITS - 1] == f"Amount: {nines}"
+    assert set(screens[AMOUNT_DIGITS:]) == {
+        f"Amount: {nines} (at most {AMOUNT_DIGITS} digits)"
+    }
+    assert atm.state == WithdrawalSelected(ALICE, nines)
+    assert nines <= 2**32 - 1  # the Rust listing's amount is a u32
+    assert atm.handle(Enter()).startswith(f"Refused: {nines} is not a multiple")
+
+
 # Amounts: refused with a reason, and the session goes on.
 
 
@@ -364,6 +380,21 @@ def test_bad_construction_is_refused_with_a_clear_message(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         make()
+
+
+@pytest.mark.parametrize(
+    ("accounts", "message"),
+    [
+        ({"alice": 300}, "account 'alice' must be an Account, got 300 (int)"),
+        ({"alice": None}, "account 'alice' must be an Account, got None"),
+        ({"": Account("1234", 0)}, "an account name is a non-empty str, got ''"),
+        ({7: Account("1234", 0)}, "an account name is a non-empty str, got 7"),
+        ([("alice", Account("1234", 0))], "a mapping of account names to Account"),
+    ],
+)
+def test_a_bank_refuses_what_is_not_an_account(accounts: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        Bank(accounts)
 
 
 def test_the_bank_will_not_overdraw() -> None:
