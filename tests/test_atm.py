@@ -217,7 +217,8 @@ def test_a_fresh_card_gets_three_tries_again() -> None:
     assert atm.state == CardInserted(ALICE, "", 3)
 
 
-# C7: each state holds what the next step needs and nothing more.
+# Each state holds what the next step needs and nothing more (the ATM page,
+# "What each state holds").
 
 
 def test_no_pin_digit_survives_authentication() -> None:
@@ -272,7 +273,7 @@ def test_a_state_event_or_effect_cannot_be_changed(value: object) -> None:
     assert value == before
 
 
-# C6: the same key, two meanings.
+# The same key, two meanings (the ATM page, "One key, two meanings").
 
 
 def test_a_digit_is_a_pin_digit_or_an_amount_digit() -> None:

@@ -66,7 +66,7 @@ def test_measures_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     # model column, threads, most waits at once: counts, not timings
     assert [rows[name][1] for name in rows] == ["0.06 s", "0.02 s", "0.02 s"]
     assert [rows[name][4:6] for name in rows] == [["1", "1"], ["1", "3"], ["3", "3"]]
-    # C1, measured: the blocking thread's CPU is a small share of its wall time
+    # Measured: the blocking thread's CPU is a small share of its wall time
     wall, cpu = (float(rows["blocking"][i].removesuffix(" s")) for i in (0, 2))
     assert wall >= 0.06 and cpu < 0.5 * wall
     # progress went to stderr, one line per strategy (stderr is not a terminal)
