@@ -78,39 +78,6 @@ def test_a_value_with_a_destructor_is_stored_across_an_await(tmp_path: Path) -> 
     assert copy < 1000 <= guard, ran.stdout
 
 
-def test_a_mutex_guard_across_an_await_makes_the_future_not_send(
-    tmp_path: Path,
-) -> None:
-    """The page quotes rustc's note, and says dropping the guard first fixes it."""
-    source = """\
-        use std::sync::Mutex;
-
-        async fn pause() {}
-
-        async fn locked(m: &Mutex<u32>) {
-            let guard = m.lock().unwrap();
-            DROP
-            pause().await;
-        }
-
-        fn need_send<T: Send>(_: T) {}
-
-        fn main() {
-            need_send(locked(&Mutex::new(1)));
-        }
-        """
-    held = compile_rust(tmp_path, "held", source.replace("DROP", ""))
-    note = "future is not `Send` as this value is used across an await"
-    assert held.returncode != 0
-    assert "future cannot be sent between threads safely" in held.stderr
-    assert note in held.stderr
-    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
-    assert note in prose
-    assert "future cannot be sent between threads safely" in prose
-    dropped = compile_rust(tmp_path, "dropped", source.replace("DROP", "drop(guard);"))
-    assert dropped.returncode == 0, dropped.stderr
-
-
 def test_rustc_warns_about_an_unused_future_unless_let_underscore(
     tmp_path: Path,
 ) -> None:
