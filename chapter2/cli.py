@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 class Stopped(KeyboardInterrupt):
     """SIGTERM or SIGHUP arrived: stop as Ctrl-C would (a subclass of
-    :class:`KeyboardInterrupt`, so what handles Ctrl-C handles it), then exit
+    ``KeyboardInterrupt``, so what handles Ctrl-C handles it), then exit
     with :attr:`status`."""
 
     def __init__(self, signum: int) -> None:

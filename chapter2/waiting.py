@@ -99,8 +99,8 @@ def check(clients: int, *durations: float) -> None:
 def block_and_measure(seconds: float) -> tuple[float, float]:
     """Block this thread for ``seconds`` with ``time.sleep`` (as
     ``std::thread::sleep`` does) on the real clock; return the wall time
-    that passed and the CPU time this thread used meanwhile (see "A blocked thread
-    does nothing useful" in The problem with waiting).
+    that passed and the CPU time this thread used meanwhile (see "A blocked
+    thread does nothing useful" in The problem with waiting).
     """
     to_ns(seconds)  # refuse a negative or non-numeric duration
     collecting = gc.isenabled()
