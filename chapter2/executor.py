@@ -15,7 +15,8 @@ wrong with it are made visible:
   stuck task and its state, instead of waiting forever as a real program
   would. (For a task whose waker nobody holds, tokio-console's
   ``lost-waker`` lint gives a live Tokio program a similar warning; a
-  waker that is held but never called, no tool flags.)
+  waker that is held but never called, no lint flags; Tokio's unstable
+  task dumps, ``Handle::dump``, at least show where each task is stopped.)
 """
 
 from __future__ import annotations
@@ -152,10 +153,12 @@ class Turn:
 class Task(Generic[T]):
     """A spawned future and its bookkeeping (the task header inside Tokio).
 
-    The task has one waker at a time, as a Rust task's wakers are clones of
-    one ``Arc``: the executor keeps only a weak reference to it, so while a
-    leaf future holds the waker every poll hands out that same waker, and
-    once nobody holds it the executor can tell (see :meth:`waker_held`).
+    The task has one waker at a time, as a Tokio task's wakers all point at
+    the one task header, and cloning or dropping one moves that header's
+    reference count (``tokio/src/runtime/task/waker.rs``): the executor keeps
+    only a weak reference to its waker, so while a leaf future holds it
+    every poll hands out that same waker, and once nobody holds it the
+    executor can tell (see :meth:`waker_held`).
     """
 
     __slots__ = (

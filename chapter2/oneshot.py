@@ -63,6 +63,7 @@ class _Slot(Generic[T]):
         "finished",
         "has_value",
         "name",
+        "receiver_gone",
         "sender_gone",
         "value",
         "waker",
@@ -74,6 +75,7 @@ class _Slot(Generic[T]):
         self.has_value = False
         self.waker: Waker | None = None
         self.sender_gone = False
+        self.receiver_gone = False
         self.finished = False
 
 
@@ -82,9 +84,9 @@ class Sender(Generic[T]):
 
     Dropping it unused (:meth:`close`, or letting it be garbage collected)
     completes the receiver with :class:`Canceled`, as Rust's ``Drop`` does.
-    The model's receiver is never dropped, so :meth:`send` cannot fail;
-    Tokio's ``send`` returns the value back as ``Err(value)`` when the
-    receiver is gone.
+    :meth:`is_closed` tells whether the receiver is gone; :meth:`send` to a
+    gone receiver stores a value no one will read, where Tokio's ``send``
+    hands it back as ``Err(value)``.
     """
 
     __slots__ = ("_slot", "_used")
@@ -104,6 +106,10 @@ class Sender(Generic[T]):
             waker.wake(by=f"{slot.name} sender")
 
     # --8<-- [end:send]
+
+    def is_closed(self) -> bool:
+        """``Sender::is_closed``: has the receiver been dropped?"""
+        return self._slot.receiver_gone
 
     def close(self) -> None:
         """Drop the sender without sending: ``drop(tx)`` in Rust."""
@@ -191,6 +197,12 @@ class Receiver(FutureBase[T]):
         return None
 
     # --8<-- [end:receiver]
+
+    def __del__(self) -> None:
+        # The last reference gone is Rust's drop: the sender can see it.
+        slot = getattr(self, "_slot", None)
+        if slot is not None:
+            slot.receiver_gone = True
 
     def state_label(self) -> str:
         return self._slot.name

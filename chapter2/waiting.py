@@ -235,9 +235,9 @@ class YieldNow(FutureBase[None]):
     The model wakes its own task at once, before returning ``Pending``, so
     the task goes to the back of the run queue, behind every task already
     in it. Tokio defers that wake instead, until its scheduler next checks
-    its drivers (timers, I/O): when it runs out of tasks to run, and every
-    61 polls (the runtime's ``event_interval``) even when it does not. Tokio
-    promises no order; it may poll the yielding task again at once.
+    its drivers (timers, I/O), which it does when it runs out of tasks to
+    run and now and then between them. Tokio promises no order; it may
+    poll the yielding task again at once.
     """
 
     def __init__(self) -> None:

@@ -106,6 +106,18 @@ def toolchain_version(toolchain: str) -> str:
     return completed.stdout.strip() if completed.returncode == 0 else ""
 
 
+@functools.cache
+def driver_version(driver: str) -> str:
+    """``DRIVER --version`` and ``-vV``: for clippy-driver, Clippy's version
+    and the rustc it drives."""
+    return "\n".join(
+        subprocess.run(
+            [driver, flag], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for flag in ("--version", "-vV")
+    )
+
+
 def rustc_version() -> str:
     """``rustc --version``, e.g. ``rustc 1.95.0 (59807616e 2026-04-14)``."""
     return rustc_says("--version")
@@ -153,14 +165,16 @@ def compile_cached(
     flags: tuple[str, ...] = FLAGS,
     env: dict[str, str] | None = None,
     toolchain: str | None = None,
+    driver: str | None = None,
 ) -> Compiled:
     """Compile a listing (a path) or a scratch program (text), at most once.
 
     ``toolchain`` (e.g. ``"nightly"``) picks a rustup toolchain other than
-    the default. The result, success or failure, is cached under
-    ``.cache/rust/`` by a hash of everything that could change it.
+    the default; ``driver`` (e.g. ``"clippy-driver"``) a compiler other than
+    rustc that takes rustc's arguments. The result, success or failure, is
+    cached under ``.cache/rust/`` by a hash of everything that could change it.
     """
-    command = rustc()
+    command = rustc() if driver is None else shutil.which(driver)
     assert command is not None
     compiler = [command] if toolchain is None else [command, f"+{toolchain}"]
     text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
@@ -170,6 +184,7 @@ def compile_cached(
         " ".join(flags),
         json.dumps(env or {}, sort_keys=True),
         toolchain_version(toolchain) if toolchain else "",
+        driver_version(driver) if driver else "",
     )
     binary = CACHE / f"{name}-{key}"
     record = binary.with_suffix(".json")

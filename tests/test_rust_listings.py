@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from sitetools.codeblocks import console_commands
 from sitetools.snippets import includes_in
 from tests.rust_listings import (
     LISTINGS,
@@ -39,7 +40,7 @@ from tests.rust_listings import (
     rustc_version,
     scenarios,
 )
-from tests.sitebuild import BuildResult, code_lines
+from tests.sitebuild import BuildResult, code_lines, config
 
 pytestmark = RUST_TESTS
 
@@ -83,7 +84,9 @@ def test_a_listing_is_shown_either_rejected_or_running() -> None:
     assert not both, f"shown both as output and as rustc's refusal: {both}"
 
 
-@pytest.mark.parametrize("page", pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "page", pages(), ids=lambda p: str(p.relative_to(ROOT / "docs"))
+)
 def test_every_quoted_rustc_line_is_in_a_checked_block(page: Path) -> None:
     quotes = quoted_rustc_lines(page.read_text(encoding="utf-8"))
     assert not quotes, (
@@ -227,3 +230,40 @@ def test_listing_is_formatted_as_rustfmt_would(listing: Path) -> None:
     assert checked.returncode == 0, (
         f"rustfmt would change {listing.name}:\n{checked.stdout}"
     )
+
+
+CONSOLE = re.compile(r"^```console\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
+# A command that reads the project's files: it only runs inside a clone.
+NEEDS_A_CLONE = re.compile(r"docs/listings/|python -m chapter2\b")
+
+
+@pytest.mark.parametrize(
+    "page", pages(), ids=lambda p: str(p.relative_to(ROOT / "docs"))
+)
+def test_commands_that_need_the_repository_start_from_a_clone(page: Path) -> None:
+    """A reader can run them as shown: the first block that needs the files
+    begins by cloning the repository (mkdocs.yml's repo_url) and entering it."""
+    blocks = [
+        console_commands(match["body"])
+        for match in CONSOLE.finditer(page.read_text(encoding="utf-8"))
+    ]
+    needing = [b for b in blocks if any(NEEDS_A_CLONE.search(c) for c in b)]
+    if not needing:
+        return
+    repository = str(config()["repo_url"]).rstrip("/")
+    assert needing[0][:2] == [
+        f"git clone {repository}",
+        f"cd {repository.rpartition('/')[2]}",
+    ], f"{page.name}: the first command block using the repository's files "
+    "does not start with its clone"
+
+
+def test_the_rust_version_the_pages_ask_for_is_what_the_listings_use() -> None:
+    """Waker::noop is stable since Rust 1.85: a listing uses it, so the page
+    that says which Rust the listings need says 1.85."""
+    uses_noop = [
+        p.name for p in LISTINGS.glob("*.rs") if "Waker::noop" in p.read_text()
+    ]
+    assert uses_noop
+    index = " ".join((ROOT / "docs" / "index.md").read_text(encoding="utf-8").split())
+    assert "need Rust 1.85 or later (for `Waker::noop`)" in index
