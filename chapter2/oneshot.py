@@ -31,7 +31,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, NoReturn, TypeVar
 
 from chapter2.future import FutureBase, PolledAfterCompletion
 from chapter2.task import Context, Pending, Poll, Ready, Waker
@@ -141,6 +141,16 @@ class Sender(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Sender({self._slot.name!r})"
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
+        # copy.copy, copy.deepcopy and pickle all come here. A copy would be
+        # a second sender: it could send again, and dropping it would cancel
+        # the receiver while the first still meant to send. Tokio's Sender
+        # derives Debug only (tokio/src/sync/oneshot.rs), so Rust has no copy.
+        raise TypeError(
+            f"the {self._slot.name} sender cannot be copied: a oneshot channel "
+            "has one sender (tokio::sync::oneshot::Sender is not Clone)"
+        )
 
 
 # --8<-- [start:receiver]
