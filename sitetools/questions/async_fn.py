@@ -18,10 +18,10 @@ from chapter2.cart import (
     run_cart,
 )
 from chapter2.executor import Executor, Stalled
-from chapter2.oneshot import channel, forgetful_channel
+from chapter2.oneshot import forgetful_channel
 from chapter2.task import Context, Pending, Waker
 from sitetools.questions.core import Answer, Question, Show, Wrong
-from sitetools.questions.helpers import plural, stepper_show
+from sitetools.questions.helpers import plural, price_channel, stepper_show
 
 PAGE = "async-fn.md"
 STEPPER = "cart-total"
@@ -83,8 +83,8 @@ def poll_two() -> Question:
 
 def state_after_socks() -> Question:
     """Which fields the state holds after poll 2."""
-    socks_tx, socks = channel("socks")
-    _shoes_tx, shoes = channel("shoes")  # kept: a dropped sender cancels
+    socks_tx, socks = price_channel("socks")
+    _shoes_tx, shoes = price_channel("shoes")  # kept: a dropped sender cancels
     cart = CartTotal(socks, shoes)
     cx = Context(Waker.noop())
     cart.poll(cx)
@@ -290,8 +290,8 @@ def forgetful() -> Question:
 
 def after_ready() -> Question:
     """Polling after Ready."""
-    socks_tx, socks = channel("socks")
-    shoes_tx, shoes = channel("shoes")
+    socks_tx, socks = price_channel("socks")
+    shoes_tx, shoes = price_channel("shoes")
     socks_tx.send(PRICES["socks"])
     shoes_tx.send(PRICES["shoes"])
     cart = CartTotal(socks, shoes)
@@ -339,10 +339,10 @@ def after_ready() -> Question:
 
 def two_carts() -> Question:
     """Order these polls: two carts, Bob's replies first."""
-    alice_socks_tx, alice_socks = channel("socks")
-    alice_shoes_tx, alice_shoes = channel("shoes")
-    bob_socks_tx, bob_socks = channel("socks")
-    bob_shoes_tx, bob_shoes = channel("shoes")
+    alice_socks_tx, alice_socks = price_channel("socks")
+    alice_shoes_tx, alice_shoes = price_channel("shoes")
+    bob_socks_tx, bob_socks = price_channel("socks")
+    bob_shoes_tx, bob_shoes = price_channel("shoes")
     replies = PriceArrivals(
         [
             (bob_socks_tx, 5),

@@ -13,11 +13,10 @@ import contextlib
 from chapter2.cart import CartTotal
 from chapter2.errors import COUNT_DOWN, COUNT_DOWN_BOXED
 from chapter2.layout import InfiniteSize, size_of
-from chapter2.oneshot import channel
 from chapter2.task import Context, Waker
 from chapter2.unwind import AsyncFn
 from sitetools.questions.core import Answer, Question, QuestionError, Show, Wrong
-from sitetools.questions.helpers import DOCS, TEXT_BLOCK
+from sitetools.questions.helpers import DOCS, TEXT_BLOCK, price_channel
 
 PAGE = "errors.md"
 
@@ -164,8 +163,8 @@ def cancel() -> Question:
         line.strip() for line in output[:at] if line.strip().startswith("drop ")
     )
     # The model's state at the same moment, for the explanation.
-    socks_tx, socks = channel("socks")
-    shoes_tx, shoes = channel("shoes")
+    socks_tx, socks = price_channel("socks")
+    shoes_tx, shoes = price_channel("shoes")
     cart = CartTotal(socks, shoes)
     del socks, shoes
     socks_tx.send(12)
@@ -209,8 +208,8 @@ def cancel() -> Question:
 def panic_again() -> Question:
     lines = (block("output of panic_resume.rs") or "").splitlines()
     second = lines[-1].split(": ", 1)[1] if lines else ""
-    socks_tx, socks = channel("socks")
-    shoes_tx, shoes = channel("shoes")
+    socks_tx, socks = price_channel("socks")
+    shoes_tx, shoes = price_channel("shoes")
     cart = AsyncFn(CartTotal(socks, shoes))
     del socks, shoes
     cx = Context(Waker.noop())

@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from chapter2.oneshot import Receiver, Sender, channel
 from sitetools import steppers
 from sitetools.questions.core import QuestionError, Show
 
@@ -26,6 +27,11 @@ def printed(code: str) -> str:
     with contextlib.redirect_stdout(out):
         exec(compile(textwrap.dedent(code), "<question>", "exec"), namespace)
     return out.getvalue()
+
+
+def price_channel(name: str) -> tuple[Sender[int], Receiver[int]]:
+    """``channel(name)`` for a price: the model's channel, typed."""
+    return channel(name)
 
 
 def fence(code: str, language: str = "python") -> str:

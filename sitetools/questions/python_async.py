@@ -12,18 +12,17 @@ from dataclasses import fields
 
 from chapter2.cart import PRICES, CartTotal, cart_total
 from chapter2.future import CoroutineFuture
-from chapter2.oneshot import channel
 from chapter2.task import Context, Waker
 from sitetools.questions.core import Answer, Question, Show, Wrong
-from sitetools.questions.helpers import fence, printed
+from sitetools.questions.helpers import fence, price_channel, printed
 
 PAGE = "python-async.md"
 
 
 def waiting_state() -> Question:
     # The senders stay alive to the end: a dropped sender cancels its channel.
-    socks_tx, socks = channel("socks")
-    shoes_tx, shoes = channel("shoes")
+    socks_tx, socks = price_channel("socks")
+    shoes_tx, shoes = price_channel("shoes")
     coroutine = cart_total(socks, shoes)
     created = inspect.getcoroutinestate(coroutine)
     future = CoroutineFuture(coroutine)
@@ -67,20 +66,20 @@ def waiting_state() -> Question:
 
 
 def frame_locals() -> Question:
-    socks_tx, socks = channel("socks")
-    shoes_tx, shoes = channel("shoes")
+    socks_tx, socks = price_channel("socks")
+    shoes_tx, shoes = price_channel("shoes")
     coroutine = cart_total(socks, shoes)
     future = CoroutineFuture(coroutine)
     cx = Context(Waker.noop())
     future.poll(cx)
     socks_tx.send(PRICES["socks"])
     future.poll(cx)
-    frame = coroutine.cr_frame
+    frame = getattr(coroutine, "cr_frame", None)
     names = tuple(frame.f_locals) if frame is not None else ()
     coroutine.close()
     # What rustc's state holds at the same await, from the hand-written model.
-    rust_tx, rust_socks = channel("socks")
-    rust_shoes_tx, rust_shoes = channel("shoes")
+    rust_tx, rust_socks = price_channel("socks")
+    rust_shoes_tx, rust_shoes = price_channel("shoes")
     cart = CartTotal(rust_socks, rust_shoes)
     cart.poll(cx)
     rust_tx.send(PRICES["socks"])

@@ -208,7 +208,8 @@ def last_wrong_pin() -> Question:
     start = CardInserted(CARD, pin="", tries_left=1)
     atm = machine(start)
     screen = ""
-    for event in (*keys("9999"), Enter()):
+    events: list[Event] = [*keys("9999"), Enter()]
+    for event in events:
         screen = atm.handle(event)
     kind = type(atm.state).__name__
     retained = tuple(card.account for card in atm.retained)

@@ -17,7 +17,9 @@
     watching?.disconnect();
     if (asked) return;
     asked = true;
-    document.head.append(Object.assign(document.createElement("script"), { src }));
+    document.head.append(
+      Object.assign(document.createElement("script"), { src }),
+    );
   };
   const look = () => {
     const roots = document.querySelectorAll(ROOTS);

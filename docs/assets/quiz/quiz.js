@@ -25,416 +25,519 @@
 // classic script, as the stepper's: a page opened from a file runs no module.
 
 (() => {
-"use strict";
+  "use strict";
 
-const STORE = "chapter2-quiz";
-const TRIES_FOR_SOLUTION = 3;
-const RUN_TIMEOUT = 20; // seconds a check may run before it is stopped
-const MARK = "@@exercise-verdict@@ ";
-const SCRIPT = document.currentScript.src;
+  const STORE = "chapter2-quiz";
+  const TRIES_FOR_SOLUTION = 3;
+  const RUN_TIMEOUT = 20; // seconds a check may run before it is stopped
+  const MARK = "@@exercise-verdict@@ ";
+  const SCRIPT = document.currentScript.src;
 
-// --- progress: state apart from the DOM ------------------------------------
+  // --- progress: state apart from the DOM ------------------------------------
 
-function load() {
-  try {
-    const stored = JSON.parse(localStorage.getItem(STORE) || "{}");
-    return { q: stored.q || {}, x: stored.x || {} };
-  } catch {
-    return { q: {}, x: {} };
-  }
-}
-
-function save(progress) {
-  try {
-    localStorage.setItem(STORE, JSON.stringify(progress));
-  } catch {
-    // Storage full or refused (a private window): progress lasts the visit.
-  }
-}
-
-// A check's effect on a question's record: the first verdict is kept.
-function answered(record, right, choice) {
-  return { first: record ? record.first : right, right, choice };
-}
-
-function element(tag, properties = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), properties);
-  node.append(...children);
-  return node;
-}
-
-function button(label, action, primary = false) {
-  const made = element("button", { type: "button", textContent: label });
-  made.addEventListener("click", action);
-  if (primary) made.dataset.primary = "";
-  return made;
-}
-
-// --- questions --------------------------------------------------------------
-
-function renderQuestion(root, record) {
-  const status = root.querySelector(".chapter-quiz__verdict");
-  for (const label of root.querySelectorAll(".chapter-quiz__choice")) {
-    label.removeAttribute("data-verdict");
-    label.querySelector(".chapter-quiz__mark")?.remove();
-  }
-  root.dataset.verdict = record ? (record.right ? "right" : "wrong") : "";
-  const showMe = root.querySelector(".chapter-quiz__show-me");
-  if (showMe) showMe.hidden = !record;
-  if (!record) {
-    status.replaceChildren();
-    for (const input of root.querySelectorAll("input")) input.checked = false;
-    return;
-  }
-  const input = root.querySelector(`input[value="${record.choice}"]`);
-  input.checked = true;
-  const label = input.closest("label");
-  label.dataset.verdict = record.right ? "right" : "wrong";
-  label.append(element("span", {
-    className: "chapter-quiz__mark",
-    textContent: record.right ? "✓ right" : "✗ not this one",
-  }));
-  const why = root.querySelector(`details [data-why="${record.choice}"]`);
-  const explanation = why.cloneNode(true);
-  const verdict = record.right
-    ? "Right."
-    : "Not quite. Pick another answer and check again.";
-  status.replaceChildren(element("strong", { textContent: verdict }), " ", ...explanation.childNodes);
-}
-
-function setUpQuestion(root, page) {
-  const key = root.dataset.key;
-  const fieldset = root.querySelector("fieldset");
-  const status = root.querySelector(".chapter-quiz__verdict");
-  const link = root.querySelector("a[data-show]");
-  const check = button("Check", () => {
-    const chosen = root.querySelector("input:checked");
-    if (!chosen) {
-      status.replaceChildren("Pick an answer first.");
-      return;
-    }
-    const progress = load();
-    const right = chosen.value === root.dataset.answer;
-    progress.q[key] = answered(progress.q[key], right, Number(chosen.value));
-    save(progress);
-    renderQuestion(root, progress.q[key]);
-    page.update();
-  }, true);
-  const actions = element("div", { className: "chapter-quiz__actions" }, check);
-  if (link) {
-    const showMe = button(link.textContent, () => show(link));
-    showMe.className = "chapter-quiz__show-me";
-    actions.append(showMe);
-  }
-  fieldset.after(actions);
-  renderQuestion(root, load().q[key]);
-}
-
-// --- "show me": the stepper's step, or the example ---------------------------
-
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function ready(root) {
-  for (let waited = 0; !root.dataset.stepperReady || root.hidden; waited += 50) {
-    if (waited > 3000) return false;
-    await wait(50);
-  }
-  return true;
-}
-
-async function show(link) {
-  const spec = link.dataset.show;
-  if (spec.startsWith("#")) {
-    const target = document.getElementById(spec.slice(1));
-    if (!target) return;
-    if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
-    target.scrollIntoView({ block: "start" });
-    target.focus({ preventScroll: true });
-    return;
-  }
-  const [name, track, index] = spec.split(" ");
-  const root = document.querySelector(`[data-stepper="${CSS.escape(name)}"]`);
-  const figure = root && document.getElementById(root.dataset.figure);
-  if (!root || !(await ready(root))) {
-    (figure || document.getElementById(link.hash.slice(1)))?.scrollIntoView();
-    return;
-  }
-  const select = root.querySelector("select[data-stepper-track]");
-  if (select && select.value !== track) {
-    select.value = track;
-    select.dispatchEvent(new Event("change", { bubbles: true }));
-  }
-  const first = root.querySelector('button[data-go="first"]');
-  if (first && !first.disabled) first.click();
-  const next = root.querySelector('button[data-go="next"]');
-  if (!next) {
-    (figure || root).scrollIntoView({ block: "start" });
-    return;
-  }
-  for (let step = 0; step < Number(index) && !next.disabled; step++) next.click();
-  (figure || root).scrollIntoView({ block: "start" });
-  const focus = next.disabled ? root.querySelector('button[data-go="prev"]') : next;
-  focus?.focus({ preventScroll: true });
-}
-
-// --- exercises ----------------------------------------------------------------
-
-let python = null;
-const loadPython = () => (python ??= import(new URL("../run/python.mjs", SCRIPT).href));
-
-function timeout(promise, seconds, onTimeout) {
-  let timer;
-  const late = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new Error(`the check ran for more than ${seconds} s, so it was stopped`));
-    }, seconds * 1000);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-function verdictOf(output) {
-  const line = output.split("\n").find((text) => text.startsWith(MARK));
-  return line ? JSON.parse(line.slice(MARK.length)) : null;
-}
-
-function results(verdict) {
-  return element("ul", { className: "chapter-exercise__results" },
-    ...verdict.checks.map((check) => element("li", {},
-      element("strong", { textContent: check.ok ? "✓ passes: " : "✗ fails: " }),
-      check.name,
-      ...(check.ok ? [] : [element("pre", {}, element("code", { textContent: check.message }))]),
-    )));
-}
-
-function setUpExercise(root, page) {
-  const key = root.dataset.key;
-  const start = root.querySelector(".chapter-exercise__start");
-  const original = start.querySelector("code").textContent.replace(/\n$/, "") + "\n";
-  const status = root.querySelector(".chapter-exercise__verdict");
-  const hints = [...root.querySelectorAll("[data-hint]")];
-  const solution = root.querySelector(".chapter-exercise__solution");
-  const title = root.querySelector(".chapter-quiz__title").textContent;
-  const stored = () => load().x[key] || { code: original, tries: 0, passed: false, hints: 0 };
-  const keep = (change) => {
-    const progress = load();
-    progress.x[key] = { ...stored(), ...change };
-    save(progress);
-    return progress.x[key];
-  };
-
-  const editor = element("textarea", {
-    className: "chapter-exercise__editor",
-    spellcheck: false,
-    value: stored().code,
-    rows: original.split("\n").length,
-  });
-  editor.setAttribute("aria-label", `Your code for the exercise: ${title}`);
-  editor.setAttribute("autocapitalize", "off");
-  editor.addEventListener("input", () => keep({ code: editor.value }));
-  // Tab indents, as in an editor; Escape then Tab leaves the box.
-  let escaped = false;
-  editor.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") escaped = true;
-    else if (event.key === "Tab" && !event.shiftKey && !escaped) {
-      event.preventDefault();
-      editor.setRangeText("    ", editor.selectionStart, editor.selectionEnd, "end");
-      keep({ code: editor.value });
-    } else escaped = false;
-  });
-  const output = element("div", { className: "chapter-exercise__output" });
-  const check = button("Check", () => run(), true);
-  const hint = button("Show a hint", () => render(keep({ hints: stored().hints + 1 })));
-  const again = button("Start over", () => {
-    editor.value = original;
-    render(keep({ code: original }));
-    editor.focus();
-  });
-  const keys = element("p", {
-    className: "chapter-exercise__keys",
-    id: `${root.id}-keys`,
-    textContent: "In the editor, Tab indents; press Escape, then Tab, to move on.",
-  });
-  editor.setAttribute("aria-describedby", keys.id);
-  start.after(editor, keys, element("div", { className: "chapter-exercise__actions" }, check, hint, again));
-  status.after(output);
-  root.dataset.editing = "";
-
-  function render(record) {
-    hints.forEach((details, number) => {
-      const shown = number < record.hints;
-      details.toggleAttribute("data-locked", !shown);
-      if (shown && number === record.hints - 1) details.open = true;
-    });
-    hint.disabled = record.hints >= hints.length;
-    hint.textContent = hint.disabled
-      ? "All hints shown"
-      : `Show a hint (${record.hints + 1} of ${hints.length})`;
-    const unlocked = record.passed || record.tries >= TRIES_FOR_SOLUTION;
-    solution.toggleAttribute("data-locked", !unlocked);
-    root.dataset.passed = String(record.passed);
-  }
-
-  async function run() {
-    const code = editor.value;
-    check.disabled = true;
-    output.replaceChildren();
-    status.textContent = "Starting Python (about 6 MB the first time)…";
-    root.dataset.state = "loading";
-    let verdict = null;
-    let failure = "";
+  function load() {
     try {
-      const worker = await loadPython();
-      await worker.ready();
-      status.textContent = "Running the checks…";
-      root.dataset.state = "running";
-      const source = `${root.dataset.checks}\n\njudge(${JSON.stringify(code)}, CHECKS)\n`;
-      const [record] = await timeout(
-        worker.run({ kind: "script", source, edits: [] }),
-        RUN_TIMEOUT,
-        () => worker.stop(),
-      );
-      verdict = verdictOf(record.got);
-      if (!verdict) failure = `the checks did not finish: ${record.got.trim().split("\n").pop()}`;
-    } catch (error) {
-      failure = error.message;
-    }
-    check.disabled = false;
-    root.dataset.state = "done";
-    if (!verdict) {
-      status.textContent = `Could not run the checks: ${failure}.`;
-      return;
-    }
-    const before = stored();
-    const record = keep({
-      code,
-      passed: before.passed || verdict.ok,
-      tries: before.tries + (verdict.ok ? 0 : 1),
-    });
-    const passing = verdict.checks.filter((c) => c.ok).length;
-    let said;
-    if (verdict.error) said = verdict.error;
-    else if (verdict.ok) said = `All ${verdict.checks.length} checks pass. The solution is below, to compare.`;
-    else said = `${passing} of ${verdict.checks.length} checks pass.`;
-    if (!verdict.ok && record.tries >= TRIES_FOR_SOLUTION) said += " A solution is below, if you want it.";
-    else if (!verdict.ok && record.hints < hints.length) said += " A hint may help.";
-    status.textContent = said;
-    if (verdict.checks.length) output.replaceChildren(results(verdict));
-    render(record);
-    page.update();
-  }
-
-  // "Forget all my answers": back to the starting code, nothing unlocked.
-  root.chapterReset = () => {
-    editor.value = original;
-    output.replaceChildren();
-    status.textContent = "";
-    render(stored());
-  };
-  render(stored());
-}
-
-// --- the page's summary -------------------------------------------------------
-
-function chapterKeys() {
-  const holder = document.querySelector("[data-quiz-chapter]");
-  return holder ? JSON.parse(holder.dataset.quizChapter) : [];
-}
-
-function summarise(questions, exercises) {
-  const progress = load();
-  const keys = questions.map((root) => root.dataset.key);
-  const right = keys.filter((key) => progress.q[key]?.right);
-  const first = keys.filter((key) => progress.q[key]?.first);
-  const chapter = chapterKeys();
-  const chapterRight = chapter.filter((key) => progress.q[key]?.right).length;
-  const parts = [
-    `This page: ${right.length} of ${keys.length} questions answered right` +
-      (right.length ? ` (${first.length} at the first try).` : "."),
-  ];
-  if (exercises.length) {
-    const passed = exercises.filter((root) => progress.x[root.dataset.key]?.passed).length;
-    parts.push(`Exercises passed: ${passed} of ${exercises.length}.`);
-  }
-  if (chapter.length) parts.push(`The chapter: ${chapterRight} of ${chapter.length} questions.`);
-  return parts.join(" ");
-}
-
-// Missed: not right at the first try (or not right yet).
-const missed = (record) => record && !(record.first && record.right);
-
-function setUpPage(questions, exercises) {
-  const text = element("p", { className: "chapter-quiz-summary__text" });
-  const retry = button("Retry the missed questions", () => {
-    const progress = load();
-    const again = questions.filter((root) => missed(progress.q[root.dataset.key]));
-    for (const root of again) delete progress.q[root.dataset.key];
-    save(progress);
-    for (const root of again) renderQuestion(root, undefined);
-    page.update();
-    if (again.length) {
-      again[0].scrollIntoView({ block: "start" });
-      again[0].querySelector("input").focus({ preventScroll: true });
-    }
-  });
-  const reset = button("Forget all my answers", () => {
-    try {
-      localStorage.removeItem(STORE);
+      const stored = JSON.parse(localStorage.getItem(STORE) || "{}");
+      return { q: stored.q || {}, x: stored.x || {} };
     } catch {
-      // Nothing stored: nothing to forget.
+      return { q: {}, x: {} };
     }
-    for (const root of questions) renderQuestion(root, undefined);
-    for (const root of exercises) root.chapterReset?.();
-    page.update();
-  });
-  const panel = element("div", {
-    className: "chapter-quiz-summary",
-    role: "group",
-    ariaLabel: "Your answers on this page and in the chapter",
-  }, text, element("div", { className: "chapter-quiz-summary__actions" }, retry, reset));
-  const page = {
-    update() {
-      text.textContent = summarise(questions, exercises);
-      const progress = load();
-      retry.disabled = !questions.some((root) => missed(progress.q[root.dataset.key]));
-    },
-  };
-  const last = [...questions, ...exercises].sort((a, b) =>
-    a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1).pop();
-  last.after(panel);
-  return page;
-}
-
-// --- set-up ---------------------------------------------------------------------
-
-function init(scope) {
-  const fresh = (selector) => [...scope.querySelectorAll(selector)].filter((root) => {
-    if (root.dataset.quizReady) return false;
-    root.dataset.quizReady = "true";
-    return true;
-  });
-  const questions = fresh("[data-question]");
-  const exercises = fresh("[data-exercise]");
-  if (!questions.length && !exercises.length) return;
-  let page;
-  try {
-    page = setUpPage(questions, exercises);
-  } catch (error) {
-    console.error("quiz summary:", error);
-    page = { update() {} };
   }
-  for (const [roots, setUp] of [[questions, setUpQuestion], [exercises, setUpExercise]]) {
-    for (const root of roots) {
+
+  function save(progress) {
+    try {
+      localStorage.setItem(STORE, JSON.stringify(progress));
+    } catch {
+      // Storage full or refused (a private window): progress lasts the visit.
+    }
+  }
+
+  // A check's effect on a question's record: the first verdict is kept.
+  function answered(record, right, choice) {
+    return { first: record ? record.first : right, right, choice };
+  }
+
+  function element(tag, properties = {}, ...children) {
+    const node = Object.assign(document.createElement(tag), properties);
+    node.append(...children);
+    return node;
+  }
+
+  function button(label, action, primary = false) {
+    const made = element("button", { type: "button", textContent: label });
+    made.addEventListener("click", action);
+    if (primary) made.dataset.primary = "";
+    return made;
+  }
+
+  // --- questions --------------------------------------------------------------
+
+  function renderQuestion(root, record) {
+    const status = root.querySelector(".chapter-quiz__verdict");
+    for (const label of root.querySelectorAll(".chapter-quiz__choice")) {
+      label.removeAttribute("data-verdict");
+      label.querySelector(".chapter-quiz__mark")?.remove();
+    }
+    root.dataset.verdict = record ? (record.right ? "right" : "wrong") : "";
+    const showMe = root.querySelector(".chapter-quiz__show-me");
+    if (showMe) showMe.hidden = !record;
+    if (!record) {
+      status.replaceChildren();
+      for (const input of root.querySelectorAll("input")) input.checked = false;
+      return;
+    }
+    const input = root.querySelector(`input[value="${record.choice}"]`);
+    input.checked = true;
+    const label = input.closest("label");
+    label.dataset.verdict = record.right ? "right" : "wrong";
+    label.append(
+      element("span", {
+        className: "chapter-quiz__mark",
+        textContent: record.right ? "✓ right" : "✗ not this one",
+      }),
+    );
+    const why = root.querySelector(`details [data-why="${record.choice}"]`);
+    const explanation = why.cloneNode(true);
+    const verdict = record.right
+      ? "Right."
+      : "Not quite. Pick another answer and check again.";
+    status.replaceChildren(
+      element("strong", { textContent: verdict }),
+      " ",
+      ...explanation.childNodes,
+    );
+  }
+
+  function setUpQuestion(root, page) {
+    const key = root.dataset.key;
+    const fieldset = root.querySelector("fieldset");
+    const status = root.querySelector(".chapter-quiz__verdict");
+    const link = root.querySelector("a[data-show]");
+    const check = button(
+      "Check",
+      () => {
+        const chosen = root.querySelector("input:checked");
+        if (!chosen) {
+          status.replaceChildren("Pick an answer first.");
+          return;
+        }
+        const progress = load();
+        const right = chosen.value === root.dataset.answer;
+        progress.q[key] = answered(
+          progress.q[key],
+          right,
+          Number(chosen.value),
+        );
+        save(progress);
+        renderQuestion(root, progress.q[key]);
+        page.update();
+      },
+      true,
+    );
+    const actions = element(
+      "div",
+      { className: "chapter-quiz__actions" },
+      check,
+    );
+    if (link) {
+      const showMe = button(link.textContent, () => show(link));
+      showMe.className = "chapter-quiz__show-me";
+      actions.append(showMe);
+    }
+    fieldset.after(actions);
+    renderQuestion(root, load().q[key]);
+  }
+
+  // --- "show me": the stepper's step, or the example ---------------------------
+
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function ready(root) {
+    for (
+      let waited = 0;
+      !root.dataset.stepperReady || root.hidden;
+      waited += 50
+    ) {
+      if (waited > 3000) return false;
+      await wait(50);
+    }
+    return true;
+  }
+
+  async function show(link) {
+    const spec = link.dataset.show;
+    if (spec.startsWith("#")) {
+      const target = document.getElementById(spec.slice(1));
+      if (!target) return;
+      if (!target.hasAttribute("tabindex")) target.tabIndex = -1;
+      target.scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+      return;
+    }
+    const [name, track, index] = spec.split(" ");
+    const root = document.querySelector(`[data-stepper="${CSS.escape(name)}"]`);
+    const figure = root && document.getElementById(root.dataset.figure);
+    if (!root || !(await ready(root))) {
+      (figure || document.getElementById(link.hash.slice(1)))?.scrollIntoView();
+      return;
+    }
+    const select = root.querySelector("select[data-stepper-track]");
+    if (select && select.value !== track) {
+      select.value = track;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    const first = root.querySelector('button[data-go="first"]');
+    if (first && !first.disabled) first.click();
+    const next = root.querySelector('button[data-go="next"]');
+    if (!next) {
+      (figure || root).scrollIntoView({ block: "start" });
+      return;
+    }
+    for (let step = 0; step < Number(index) && !next.disabled; step++)
+      next.click();
+    (figure || root).scrollIntoView({ block: "start" });
+    const focus = next.disabled
+      ? root.querySelector('button[data-go="prev"]')
+      : next;
+    focus?.focus({ preventScroll: true });
+  }
+
+  // --- exercises ----------------------------------------------------------------
+
+  let python = null;
+  const loadPython = () => {
+    if (!python) python = import(new URL("../run/python.mjs", SCRIPT).href);
+    return python;
+  };
+
+  function timeout(promise, seconds, onTimeout) {
+    let timer;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        onTimeout();
+        reject(
+          new Error(
+            `the check ran for more than ${seconds} s, so it was stopped`,
+          ),
+        );
+      }, seconds * 1000);
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  }
+
+  function verdictOf(output) {
+    const line = output.split("\n").find((text) => text.startsWith(MARK));
+    return line ? JSON.parse(line.slice(MARK.length)) : null;
+  }
+
+  function results(verdict) {
+    return element(
+      "ul",
+      { className: "chapter-exercise__results" },
+      ...verdict.checks.map((check) =>
+        element(
+          "li",
+          {},
+          element("strong", {
+            textContent: check.ok ? "✓ passes: " : "✗ fails: ",
+          }),
+          check.name,
+          ...(check.ok
+            ? []
+            : [
+                element(
+                  "pre",
+                  {},
+                  element("code", { textContent: check.message }),
+                ),
+              ]),
+        ),
+      ),
+    );
+  }
+
+  function setUpExercise(root, page) {
+    const key = root.dataset.key;
+    const start = root.querySelector(".chapter-exercise__start");
+    const original = `${start.querySelector("code").textContent.replace(/\n$/, "")}\n`;
+    const status = root.querySelector(".chapter-exercise__verdict");
+    const hints = [...root.querySelectorAll("[data-hint]")];
+    const solution = root.querySelector(".chapter-exercise__solution");
+    const title = root.querySelector(".chapter-quiz__title").textContent;
+    const stored = () =>
+      load().x[key] || { code: original, tries: 0, passed: false, hints: 0 };
+    const keep = (change) => {
+      const progress = load();
+      progress.x[key] = { ...stored(), ...change };
+      save(progress);
+      return progress.x[key];
+    };
+
+    const editor = element("textarea", {
+      className: "chapter-exercise__editor",
+      spellcheck: false,
+      value: stored().code,
+      rows: original.split("\n").length,
+    });
+    editor.setAttribute("aria-label", `Your code for the exercise: ${title}`);
+    editor.setAttribute("autocapitalize", "off");
+    editor.addEventListener("input", () => keep({ code: editor.value }));
+    // Tab indents, as in an editor; Escape then Tab leaves the box.
+    let escaped = false;
+    editor.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") escaped = true;
+      else if (event.key === "Tab" && !event.shiftKey && !escaped) {
+        event.preventDefault();
+        editor.setRangeText(
+          "    ",
+          editor.selectionStart,
+          editor.selectionEnd,
+          "end",
+        );
+        keep({ code: editor.value });
+      } else escaped = false;
+    });
+    const output = element("div", { className: "chapter-exercise__output" });
+    const check = button("Check", () => run(), true);
+    const hint = button("Show a hint", () =>
+      render(keep({ hints: stored().hints + 1 })),
+    );
+    const again = button("Start over", () => {
+      editor.value = original;
+      render(keep({ code: original }));
+      editor.focus();
+    });
+    const keys = element("p", {
+      className: "chapter-exercise__keys",
+      id: `${root.id}-keys`,
+      textContent:
+        "In the editor, Tab indents; press Escape, then Tab, to move on.",
+    });
+    editor.setAttribute("aria-describedby", keys.id);
+    start.after(
+      editor,
+      keys,
+      element(
+        "div",
+        { className: "chapter-exercise__actions" },
+        check,
+        hint,
+        again,
+      ),
+    );
+    status.after(output);
+    root.dataset.editing = "";
+
+    function render(record) {
+      hints.forEach((details, number) => {
+        const shown = number < record.hints;
+        details.toggleAttribute("data-locked", !shown);
+        if (shown && number === record.hints - 1) details.open = true;
+      });
+      hint.disabled = record.hints >= hints.length;
+      hint.textContent = hint.disabled
+        ? "All hints shown"
+        : `Show a hint (${record.hints + 1} of ${hints.length})`;
+      const unlocked = record.passed || record.tries >= TRIES_FOR_SOLUTION;
+      solution.toggleAttribute("data-locked", !unlocked);
+      root.dataset.passed = String(record.passed);
+    }
+
+    async function run() {
+      const code = editor.value;
+      check.disabled = true;
+      output.replaceChildren();
+      status.textContent = "Starting Python (about 6 MB the first time)…";
+      root.dataset.state = "loading";
+      let verdict = null;
+      let failure = "";
       try {
-        setUp(root, page);
+        const worker = await loadPython();
+        await worker.ready();
+        status.textContent = "Running the checks…";
+        root.dataset.state = "running";
+        const source = `${root.dataset.checks}\n\njudge(${JSON.stringify(code)}, CHECKS)\n`;
+        const [record] = await timeout(
+          worker.run({ kind: "script", source, edits: [] }),
+          RUN_TIMEOUT,
+          () => worker.stop(),
+        );
+        verdict = verdictOf(record.got);
+        if (!verdict)
+          failure = `the checks did not finish: ${record.got.trim().split("\n").pop()}`;
       } catch (error) {
-        console.error(`quiz ${root.dataset.question || root.dataset.exercise}:`, error);
+        failure = error.message;
+      }
+      check.disabled = false;
+      root.dataset.state = "done";
+      if (!verdict) {
+        status.textContent = `Could not run the checks: ${failure}.`;
+        return;
+      }
+      const before = stored();
+      const record = keep({
+        code,
+        passed: before.passed || verdict.ok,
+        tries: before.tries + (verdict.ok ? 0 : 1),
+      });
+      const passing = verdict.checks.filter((c) => c.ok).length;
+      let said;
+      if (verdict.error) said = verdict.error;
+      else if (verdict.ok)
+        said = `All ${verdict.checks.length} checks pass. The solution is below, to compare.`;
+      else said = `${passing} of ${verdict.checks.length} checks pass.`;
+      if (!verdict.ok && record.tries >= TRIES_FOR_SOLUTION)
+        said += " A solution is below, if you want it.";
+      else if (!verdict.ok && record.hints < hints.length)
+        said += " A hint may help.";
+      status.textContent = said;
+      if (verdict.checks.length) output.replaceChildren(results(verdict));
+      render(record);
+      page.update();
+    }
+
+    // "Forget all my answers": back to the starting code, nothing unlocked.
+    root.chapterReset = () => {
+      editor.value = original;
+      output.replaceChildren();
+      status.textContent = "";
+      render(stored());
+    };
+    render(stored());
+  }
+
+  // --- the page's summary -------------------------------------------------------
+
+  function chapterKeys() {
+    const holder = document.querySelector("[data-quiz-chapter]");
+    return holder ? JSON.parse(holder.dataset.quizChapter) : [];
+  }
+
+  function summarise(questions, exercises) {
+    const progress = load();
+    const keys = questions.map((root) => root.dataset.key);
+    const right = keys.filter((key) => progress.q[key]?.right);
+    const first = keys.filter((key) => progress.q[key]?.first);
+    const chapter = chapterKeys();
+    const chapterRight = chapter.filter((key) => progress.q[key]?.right).length;
+    const parts = [
+      `This page: ${right.length} of ${keys.length} questions answered right` +
+        (right.length ? ` (${first.length} at the first try).` : "."),
+    ];
+    if (exercises.length) {
+      const passed = exercises.filter(
+        (root) => progress.x[root.dataset.key]?.passed,
+      ).length;
+      parts.push(`Exercises passed: ${passed} of ${exercises.length}.`);
+    }
+    if (chapter.length)
+      parts.push(
+        `The chapter: ${chapterRight} of ${chapter.length} questions.`,
+      );
+    return parts.join(" ");
+  }
+
+  // Missed: not right at the first try (or not right yet).
+  const missed = (record) => record && !(record.first && record.right);
+
+  function setUpPage(questions, exercises) {
+    const text = element("p", { className: "chapter-quiz-summary__text" });
+    const retry = button("Retry the missed questions", () => {
+      const progress = load();
+      const again = questions.filter((root) =>
+        missed(progress.q[root.dataset.key]),
+      );
+      for (const root of again) delete progress.q[root.dataset.key];
+      save(progress);
+      for (const root of again) renderQuestion(root, undefined);
+      page.update();
+      if (again.length) {
+        again[0].scrollIntoView({ block: "start" });
+        again[0].querySelector("input").focus({ preventScroll: true });
+      }
+    });
+    const reset = button("Forget all my answers", () => {
+      try {
+        localStorage.removeItem(STORE);
+      } catch {
+        // Nothing stored: nothing to forget.
+      }
+      for (const root of questions) renderQuestion(root, undefined);
+      for (const root of exercises) root.chapterReset?.();
+      page.update();
+    });
+    const panel = element(
+      "div",
+      {
+        className: "chapter-quiz-summary",
+        role: "group",
+        ariaLabel: "Your answers on this page and in the chapter",
+      },
+      text,
+      element(
+        "div",
+        { className: "chapter-quiz-summary__actions" },
+        retry,
+        reset,
+      ),
+    );
+    const page = {
+      update() {
+        text.textContent = summarise(questions, exercises);
+        const progress = load();
+        retry.disabled = !questions.some((root) =>
+          missed(progress.q[root.dataset.key]),
+        );
+      },
+    };
+    const last = [...questions, ...exercises]
+      .sort((a, b) =>
+        a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING
+          ? -1
+          : 1,
+      )
+      .pop();
+    last.after(panel);
+    return page;
+  }
+
+  // --- set-up ---------------------------------------------------------------------
+
+  function init(scope) {
+    const fresh = (selector) =>
+      [...scope.querySelectorAll(selector)].filter((root) => {
+        if (root.dataset.quizReady) return false;
+        root.dataset.quizReady = "true";
+        return true;
+      });
+    const questions = fresh("[data-question]");
+    const exercises = fresh("[data-exercise]");
+    if (!questions.length && !exercises.length) return;
+    let page;
+    try {
+      page = setUpPage(questions, exercises);
+    } catch (error) {
+      console.error("quiz summary:", error);
+      page = { update() {} };
+    }
+    for (const [roots, setUp] of [
+      [questions, setUpQuestion],
+      [exercises, setUpExercise],
+    ]) {
+      for (const root of roots) {
+        try {
+          setUp(root, page);
+        } catch (error) {
+          console.error(
+            `quiz ${root.dataset.question || root.dataset.exercise}:`,
+            error,
+          );
+        }
       }
     }
+    page.update();
   }
-  page.update();
-}
 
-init(document);
-if (window.document$) window.document$.subscribe(() => init(document));
+  init(document);
+  if (window.document$) window.document$.subscribe(() => init(document));
 })();

@@ -107,7 +107,11 @@ PLANS = (
 def code(name: str) -> str:
     """A code file, without lint directives, which are not for the reader."""
     text = (HERE / f"{name}.py").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if not line.startswith("# ruff:")]
+    lines = [
+        line
+        for line in text.splitlines()
+        if not line.startswith(("# ruff:", "# mypy:", "# (the clock"))
+    ]
     return "\n".join(lines).strip() + "\n"
 
 
@@ -120,7 +124,8 @@ def first_check(checks: str) -> str:
         if isinstance(node, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == "CHECKS" for t in node.targets)
     )
-    first = names.elts[0].id  # type: ignore[attr-defined]
+    assert isinstance(names, ast.List) and isinstance(names.elts[0], ast.Name)
+    first = names.elts[0].id
     function = next(
         node
         for node in tree.body

@@ -1,3 +1,5 @@
+from typing import Any
+
 from chapter2.atm import (
     ATM,
     DEMO_EVENTS,
@@ -5,6 +7,7 @@ from chapter2.atm import (
     Bank,
     Card,
     Enter,
+    Event,
     InsertCard,
     TakeCash,
     Withdraw,
@@ -14,15 +17,19 @@ from chapter2.atm import (
 )
 from chapter2.machine import InvalidTransition
 
-SIGN_IN = [InsertCard(Card("alice")), *keys("1234"), Enter()]
+SIGN_IN: list[Event] = [InsertCard(Card("alice")), *keys("1234"), Enter()]
 
 
-def machine(ns, balance=300):
+Namespace = dict[str, Any]  # what the reader's code defined
+
+
+def machine(ns: Namespace, balance: int = 300) -> ATM:
     bank = Bank({"alice": Account(pin="1234", balance=balance)})
-    return ns["BalanceATM"](bank, cash=200)
+    made: ATM = ns["BalanceATM"](bank, cash=200)
+    return made
 
 
-def check_shows_balance(ns):
+def check_shows_balance(ns: Namespace) -> None:
     """signed in, ShowBalance shows the balance, stays Authenticated"""
     atm = machine(ns)
     for event in SIGN_IN:
@@ -33,7 +40,7 @@ def check_shows_balance(ns):
     assert atm.state == before, f"the state became {atm.state!r}"
 
 
-def check_refused_when_idle(ns):
+def check_refused_when_idle(ns: Namespace) -> None:
     """with no card in, ShowBalance is refused and changes nothing"""
     atm = machine(ns)
     try:
@@ -45,7 +52,7 @@ def check_refused_when_idle(ns):
     assert type(atm.state).__name__ == "Idle", f"the state is {atm.state!r}"
 
 
-def check_session_unchanged(ns):
+def check_session_unchanged(ns: Namespace) -> None:
     """the page's whole session runs exactly as on the chapter's ATM"""
     old, new = demo_atm(), machine(ns)
     want, got = transcript(old, DEMO_EVENTS), transcript(new, DEMO_EVENTS)
@@ -53,10 +60,11 @@ def check_session_unchanged(ns):
         assert got[line] == expected, f"event {line + 1}: {got[line]!r}"
 
 
-def check_after_withdrawal(ns):
+def check_after_withdrawal(ns: Namespace) -> None:
     """after a withdrawal of 60, ShowBalance shows 240 and moves no money"""
     atm = machine(ns)
-    for event in [*SIGN_IN, Withdraw(), *keys("60"), Enter()]:
+    withdrawal: list[Event] = [*SIGN_IN, Withdraw(), *keys("60"), Enter()]
+    for event in withdrawal:
         atm.handle(event)
     atm.handle(TakeCash())
     for event in SIGN_IN:

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from typing import Any
 
 from chapter2.atm import ATM, ATM_TABLE, Authenticated, Idle, Outcome
 from chapter2.machine import Transition, TransitionTable
@@ -27,7 +28,7 @@ TABLE = TransitionTable(
 class BalanceATM(ATM):
     """The chapter's ATM, with one more event: ShowBalance."""
 
-    def handle(self, event):
+    def handle(self, event: Any) -> str:
         # ATM.handle, reading TABLE, not ATM_TABLE: leave it as it is.
         row = TABLE.lookup(self.state, event)
         outcome = self.decide(event)
@@ -37,7 +38,7 @@ class BalanceATM(ATM):
         self.state = outcome.state
         return outcome.screen
 
-    def decide(self, event):
+    def decide(self, event: Any) -> Outcome:
         match self.state, event:
             case Authenticated(card), ShowBalance():
                 balance = self.bank.balance(card.account)

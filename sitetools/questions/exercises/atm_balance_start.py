@@ -1,5 +1,6 @@
 # ruff: noqa: F401 (the reader will need these imports)
 from dataclasses import dataclass
+from typing import Any
 
 from chapter2.atm import ATM, ATM_TABLE, Authenticated, Idle, Outcome
 from chapter2.machine import Transition, TransitionTable
@@ -23,7 +24,7 @@ TABLE = TransitionTable(
 class BalanceATM(ATM):
     """The chapter's ATM, with one more event: ShowBalance."""
 
-    def handle(self, event):
+    def handle(self, event: Any) -> str:
         # ATM.handle, reading TABLE, not ATM_TABLE: leave it as it is.
         row = TABLE.lookup(self.state, event)
         outcome = self.decide(event)
@@ -33,6 +34,6 @@ class BalanceATM(ATM):
         self.state = outcome.state
         return outcome.screen
 
-    def decide(self, event):
+    def decide(self, event: Any) -> Outcome:
         # One more case goes here; ATM.decide does the rest.
         return super().decide(event)

@@ -1,21 +1,28 @@
+from collections.abc import Callable
+from typing import Any
+
 from chapter2.cart import PRICES, run_cart
 from chapter2.executor import Stalled
-from chapter2.oneshot import channel
+from chapter2.oneshot import Receiver, Sender, channel
 from chapter2.task import Context, Waker
 
+Namespace = dict[str, Any]  # what the reader's code defined
+Channel = tuple[Sender[int], Receiver[int]]
 
-def fixed_channel(ns):
+
+def fixed_channel(ns: Namespace) -> Callable[[str], Channel]:
     """channel(), with the reader's FixedReceiver on the receiving end."""
     receiver = ns["FixedReceiver"]
 
-    def make(name):
-        sender, plain = channel(name)
+    def make(name: str) -> Channel:
+        plain_channel: Channel = channel(name)
+        sender, plain = plain_channel
         return sender, receiver(plain._slot)
 
     return make
 
 
-def finishes(ns, scenario, version):
+def finishes(ns: Namespace, scenario: str, version: str) -> None:
     try:
         make = fixed_channel(ns)
         executor = run_cart(scenario, version, make_channel=make)
@@ -26,25 +33,25 @@ def finishes(ns, scenario, version):
     assert result == f"Ready({total})", f"{scenario}: last poll gave {result}"
 
 
-def check_one_by_one(ns):
+def check_one_by_one(ns: Namespace) -> None:
     """cart_total finishes when the prices arrive one by one"""
     finishes(ns, "one-by-one", "state-machine")
 
 
-def check_async_def(ns):
+def check_async_def(ns: Namespace) -> None:
     """the async def version finishes too"""
     finishes(ns, "one-by-one", "async-fn")
 
 
-def check_other_order(ns):
+def check_other_order(ns: Namespace) -> None:
     """it finishes when the shoes price comes first"""
     finishes(ns, "other-order", "state-machine")
 
 
-def check_newest_waker(ns):
+def check_newest_waker(ns: Namespace) -> None:
     """polled twice, it keeps the newest waker, which the sender wakes"""
     sender, receiver = fixed_channel(ns)("socks")
-    woken = []
+    woken: list[str] = []
     first = Waker("first task", lambda by: woken.append("first"))
     second = Waker("second task", lambda by: woken.append("second"))
     receiver.poll(Context(first))

@@ -13,6 +13,8 @@ what went wrong. The verdict line starts with :data:`MARK` and holds JSON:
 
 import json
 import traceback
+from collections.abc import Callable
+from typing import Any
 
 MARK = "@@exercise-verdict@@ "
 
@@ -25,10 +27,14 @@ def _message(error: BaseException) -> str:
     return f"{name}: {text}" if text else name
 
 
-def judge(code, checks):
+def _name(check: Callable[..., object]) -> str:
+    return (check.__doc__ or check.__name__).strip()
+
+
+def judge(code: str, checks: list[Callable[[dict[str, Any]], None]]) -> dict[str, Any]:
     """Run ``code``, then each check on what it defined; print the verdict."""
-    namespace = {"__name__": "__exercise__"}
-    verdict = {"ok": False, "error": "", "checks": []}
+    namespace: dict[str, Any] = {"__name__": "__exercise__"}
+    verdict: dict[str, Any] = {"ok": False, "error": "", "checks": []}
     try:
         exec(compile(code, "<your code>", "exec"), namespace)
     except BaseException as error:  # the reader's code: report, do not crash
@@ -38,16 +44,16 @@ def judge(code, checks):
         )
         print(MARK + json.dumps(verdict))
         return verdict
-    results = []
+    results: list[dict[str, object]] = []
     for check in checks:
         try:
             check(namespace)
         except BaseException as error:
             results.append(
-                {"name": check.__doc__.strip(), "ok": False, "message": _message(error)}
+                {"name": _name(check), "ok": False, "message": _message(error)}
             )
         else:
-            results.append({"name": check.__doc__.strip(), "ok": True, "message": ""})
+            results.append({"name": _name(check), "ok": True, "message": ""})
     verdict["checks"] = results
     verdict["ok"] = all(result["ok"] for result in results)
     print(MARK + json.dumps(verdict))
