@@ -69,6 +69,7 @@ from tests.rust_listings import (
     rustc_rejects,
 )
 from tests.rust_listings import run as run_listing
+from tests.sitebuild import BuildResult, html_path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 BUILT = questions.build_all()
@@ -586,3 +587,16 @@ def test_a_bad_marker_fails_the_build() -> None:
 def test_a_marker_quoted_in_code_stays_as_written() -> None:
     out = render("```text\n<!-- question: async-fn-poll-two -->\n```\n")
     assert "data-question" not in out and "&lt;!-- question" in out
+
+
+def test_every_show_me_target_is_on_the_built_page(built_site: BuildResult) -> None:
+    """A show-me link is raw HTML, which the strict build does not check:
+    its anchor must be an id on the page the question is on, and its
+    stepper one of that page's."""
+    for question in BUILT.values():
+        if question.show is None:
+            continue
+        page = html_path(built_site.site, question.page).read_text(encoding="utf-8")
+        assert f'id="{question.show.anchor}"' in page, (question.id, question.show)
+        if question.show.stepper:
+            assert f'data-stepper="{question.show.stepper}"' in page, question.id
