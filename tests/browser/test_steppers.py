@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Locator, Page, Route
 
 from tests.browser.pages import DESKTOP, PHONE, Opened, at_width, on_pages
@@ -29,11 +30,14 @@ SHOWN_JS = """
   const buttons = Object.fromEntries([...root.querySelectorAll('button[data-go]')]
     .map((b) => [b.dataset.go, b.disabled]));
   return {
-    say: root.querySelector('[role=status]').textContent,
+    narration: root.querySelector('[role=status]').textContent,
     current: [...svg.querySelectorAll('[aria-current="step"]')]
       .map((e) => e.dataset.node),
     taken: marked('taken').map((e) => e.dataset.edge),
-    here: marked('here').map((e) => e.dataset.node).sort(),
+    others: marked('others').map((e) => e.dataset.node).sort(),
+    refused: marked('refused').map((e) => e.dataset.node),
+    values: [...root.querySelectorAll('.chapter-stepper__fields dd > :first-child')]
+      .map((e) => e.textContent),
     disabled: buttons,
     focused: document.activeElement.dataset.go || document.activeElement.tagName,
   };
@@ -49,17 +53,18 @@ def shown(root: Locator) -> dict[str, Any]:
 def expected(step: dict[str, Any]) -> dict[str, Any]:
     """What the widget should show at ``step`` (as the build wrote it)."""
     return {
-        "say": step["say"],
+        "narration": step["narration"],
         "current": [step["node"]],
         "taken": [f"{a}->{b}" for a, b in step["edges"]],
-        "here": sorted(step["here"]),
+        "others": sorted(step["others"]),
+        "refused": [step["node"]] if "refused" in step else [],
+        "values": step["values"],
     }
 
 
 def same(now: dict[str, Any], step: dict[str, Any]) -> bool:
-    return {key: now[key] for key in ("say", "current", "taken", "here")} == (
-        expected(step)
-    )
+    wanted = expected(step)
+    return {key: now[key] for key in wanted} == wanted
 
 
 def tracks_of(root: Locator) -> list[dict[str, Any]]:
@@ -114,7 +119,9 @@ def test_next_until_disabled_reaches_the_end_and_previous_goes_back(
     assert roots.count() == len(pages_with_steppers()[quiet.name])
     for root in roots.all():
         name = root.get_attribute("data-stepper")
-        assert root.is_visible(), f"{name} was not set up"
+        assert root.locator(".chapter-stepper__bar").is_visible(), (
+            f"{name} was not set up"
+        )
         select = root.locator("select")
         for number, track in enumerate(tracks_of(root)):
             if select.count():
@@ -161,7 +168,7 @@ def test_the_runs_end_where_the_pages_say(quiet: Opened) -> None:
         quiet.page.keyboard.press("End")
         now = shown(root)
         assert now["current"] == [node], (name, track, now)
-        assert words in now["say"], (name, track, now)
+        assert words in now["narration"], (name, track, now)
 
 
 @on_pages(STEPPER_PAGES)
@@ -273,3 +280,83 @@ def test_a_phone_reader_steps_and_sees_the_current_state(quiet: Opened) -> None:
                 assert left - 1 <= node_left and node_right <= right + 1, (
                     f"{quiet.name}: {where['node']} is out of view: {where}"
                 )
+
+
+# A reader pressing Next at the sizes of a laptop and of a small phone.
+READER_VIEWPORTS = {"1280x800": DESKTOP, "375x740": {"width": 375, "height": 740}}
+
+# After each press of Next, then of Reset: whether the current node and the
+# Next button are both on screen, below Material's header and uncovered
+# (what the browser would hit at their centres is inside them), and, for the
+# node, inside the box its figure scrolls in. The presses are the button's
+# own click(), which scrolls nothing: whatever scrolling happens, the
+# stepper does.
+IN_VIEW_JS = """
+(root) => {
+  const figure = document.getElementById(root.dataset.figure);
+  const box = figure.querySelector('.chapter-figure__scroll').getBoundingClientRect();
+  const next = root.querySelector('button[data-go=next]');
+  const reset = root.querySelector('button[data-go=first]');
+  const header = document.querySelector('.md-header').getBoundingClientRect();
+  const [width, height] = [document.documentElement.clientWidth, innerHeight];
+  const problems = (element, clip) => {
+    const r = element.getBoundingClientRect();
+    const [left, right] = clip ? [Math.max(0, clip.left), Math.min(width, clip.right)]
+      : [0, width];
+    const wrong = [];
+    if (r.top < header.bottom - 1 || r.bottom > height + 1) {
+      wrong.push('off screen vertically');
+    }
+    if (r.left < left - 1 || r.right > right + 1) wrong.push('off screen sideways');
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (!wrong.length && !(hit && element.contains(hit))) wrong.push('covered');
+    const at = `${Math.round(r.top)}..${Math.round(r.bottom)}`;
+    return wrong.length ? `${wrong.join(', ')} at ${at}` : '';
+  };
+  const seen = [];
+  const look = (pressed) => {
+    const node = figure.querySelector('[aria-current="step"]');
+    const wrong = [
+      ['the current node', problems(node, box)], ['Next', problems(next, null)],
+    ].filter(([, p]) => p).map(([what, p]) => `${what} ${p}`);
+    seen.push({pressed, step: root.dataset.step, node: node.dataset.node, wrong});
+  };
+  look('Next');
+  while (!next.disabled && seen.length < 1000) {
+    next.click();
+    look('Next');
+  }
+  reset.click();
+  look('Reset');
+  return seen;
+}
+"""
+
+
+@pytest.mark.parametrize("size", sorted(READER_VIEWPORTS))
+@on_pages(STEPPER_PAGES)
+def test_the_current_node_and_next_stay_in_view_at_every_step(
+    quiet: Opened, size: str
+) -> None:
+    """issue 18: a reader can follow a run while pressing Next, on a laptop
+    and on a small phone, in every run of every stepper. The first press is
+    Playwright's (it scrolls Next into view, as a reader would); the rest
+    are the button's own clicks."""
+    with at_width(quiet.page, READER_VIEWPORTS[size]) as page:
+        problems = []
+        for root in page.locator("[data-stepper]").all():
+            name = root.get_attribute("data-stepper")
+            for number, track in enumerate(tracks_of(root)):
+                start_over(root)
+                select = root.locator("select")
+                if select.count():
+                    select.select_option(str(number))
+                root.get_by_role("button", name="Next").click()
+                for seen in root.evaluate(IN_VIEW_JS):
+                    if seen["wrong"]:
+                        problems.append(
+                            f"{name}, {track['label']}, step {seen['step']}"
+                            f" ({seen['node']}, after {seen['pressed']}):"
+                            f" {'; '.join(seen['wrong'])}"
+                        )
+    assert not problems, f"{quiet.name} at {size}:\n" + "\n".join(problems)
