@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Route
 
-from tests.browser.pages import DESKTOP, PHONE, Opened, at_width, on_pages
+from tests.browser.pages import DESKTOP, Opened, at_width, on_pages
 from tests.browsing import SiteServer, site_prefix, visit
 from tests.sitebuild import config
 from tests.test_steppers import pages_with_steppers
@@ -240,73 +240,36 @@ def test_steppers_work_after_instant_navigation(
         assert not v.trouble_since(), v.trouble_since()
 
 
-# After each press of Next to the end: where the current node is, across,
-# against the box the figure scrolls in.
-NODES_IN_BOX_JS = """
-(root) => {
-  const figure = document.getElementById(root.dataset.figure);
-  const box = figure.querySelector('.chapter-figure__scroll');
-  const next = root.querySelector('button[data-go=next]');
-  const seen = [];
-  do {
-    const node = figure.querySelector('[aria-current="step"]');
-    const [b, n] = [box, node].map((e) => e.getBoundingClientRect());
-    seen.push({node: node.dataset.node, box: [b.left, b.right], at: [n.left, n.right]});
-    if (next.disabled) break;
-    next.click();
-  } while (seen.length < 1000);
-  return seen;
-}
-"""
-
-
-@on_pages(STEPPER_PAGES)
-def test_a_phone_reader_steps_and_sees_the_current_state(quiet: Opened) -> None:
-    """At 375 px the buttons can be pressed, and the figure's box scrolls
-    sideways to the state each step marks.
-
-    The first press is Playwright's, which fails if the button cannot be
-    reached; the rest happen in one round trip.
-    """
-    with at_width(quiet.page, PHONE) as page:
-        for root in page.locator("[data-stepper]").all():
-            start_over(root)
-            steps = tracks_of(root)[0]["steps"]
-            root.get_by_role("button", name="Next").click()
-            seen = root.evaluate(NODES_IN_BOX_JS)
-            assert [s["node"] for s in seen] == [s["node"] for s in steps[1:]]
-            for where in seen:
-                (left, right), (node_left, node_right) = where["box"], where["at"]
-                assert left - 1 <= node_left and node_right <= right + 1, (
-                    f"{quiet.name}: {where['node']} is out of view: {where}"
-                )
-
-
 # A reader pressing Next at the sizes of a laptop and of a small phone.
 READER_VIEWPORTS = {"1280x800": DESKTOP, "375x740": {"width": 375, "height": 740}}
 
-# After each press of Next, then of Reset: whether the current node and the
-# Next button are both on screen, below Material's header and uncovered
-# (what the browser would hit at their centres is inside them), and, for the
-# node, inside the box its figure scrolls in. The presses are the button's
-# own click(), which scrolls nothing: whatever scrolling happens, the
-# stepper does.
-IN_VIEW_JS = """
+# After each press of Next, then of Reset: which node is current; whether it
+# and the Next button are both on screen, below Material's header and
+# uncovered (what the browser would hit at their centres is inside them),
+# the node also inside the box its figure scrolls in (sideways); and where
+# each row of the widget is, against the part that holds it (the narration
+# and buttons in the bar, which the page's scrolling moves; each field's
+# name and value below it). The presses are the button's own click(), which
+# scrolls nothing: whatever scrolling happens, the stepper does.
+FOLLOW_JS = """
 (root) => {
   const figure = document.getElementById(root.dataset.figure);
-  const box = figure.querySelector('.chapter-figure__scroll').getBoundingClientRect();
   const next = root.querySelector('button[data-go=next]');
   const reset = root.querySelector('button[data-go=first]');
-  const header = document.querySelector('.md-header').getBoundingClientRect();
+  const parts = ['.chapter-stepper__bar', '.chapter-stepper__more']
+    .map((selector) => root.querySelector(selector));
+  const rows = [
+    root.querySelector('.chapter-stepper__say'),
+    ...root.querySelectorAll('.chapter-stepper__buttons button'),
+    ...root.querySelectorAll('.chapter-stepper__fields > *'),
+  ];
   const [width, height] = [document.documentElement.clientWidth, innerHeight];
   const problems = (element, clip) => {
+    const top = document.querySelector('.md-header').getBoundingClientRect().bottom;
     const r = element.getBoundingClientRect();
-    const [left, right] = clip ? [Math.max(0, clip.left), Math.min(width, clip.right)]
-      : [0, width];
+    const [left, right] = [Math.max(0, clip.left), Math.min(width, clip.right)];
     const wrong = [];
-    if (r.top < header.bottom - 1 || r.bottom > height + 1) {
-      wrong.push('off screen vertically');
-    }
+    if (r.top < top - 1 || r.bottom > height + 1) wrong.push('off screen vertically');
     if (r.left < left - 1 || r.right > right + 1) wrong.push('off screen sideways');
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     if (!wrong.length && !(hit && element.contains(hit))) wrong.push('covered');
@@ -316,10 +279,19 @@ IN_VIEW_JS = """
   const seen = [];
   const look = (pressed) => {
     const node = figure.querySelector('[aria-current="step"]');
+    const box = figure.querySelector('.chapter-figure__scroll');
     const wrong = [
-      ['the current node', problems(node, box)], ['Next', problems(next, null)],
+      ['the current node', problems(node, box.getBoundingClientRect())],
+      ['Next', problems(next, {left: 0, right: width})],
     ].filter(([, p]) => p).map(([what, p]) => `${what} ${p}`);
-    seen.push({pressed, step: root.dataset.step, node: node.dataset.node, wrong});
+    const places = rows.map((row) => {
+      const origin = parts.find((part) => part.contains(row)).getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      return [r.top - origin.top, r.height, r.left - origin.left, r.width]
+        .map(Math.round);
+    });
+    seen.push({pressed, step: root.dataset.step, node: node.dataset.node, wrong,
+               places});
   };
   look('Next');
   while (!next.disabled && seen.length < 1000) {
@@ -335,28 +307,120 @@ IN_VIEW_JS = """
 
 @pytest.mark.parametrize("size", sorted(READER_VIEWPORTS))
 @on_pages(STEPPER_PAGES)
-def test_the_current_node_and_next_stay_in_view_at_every_step(
-    quiet: Opened, size: str
-) -> None:
+def test_a_reader_can_follow_every_step(quiet: Opened, size: str) -> None:
     """issue 18: a reader can follow a run while pressing Next, on a laptop
-    and on a small phone, in every run of every stepper. The first press is
-    Playwright's (it scrolls Next into view, as a reader would); the rest
-    are the button's own clicks."""
+    and on a small phone, in every run of every stepper: the current node
+    and Next are in view together at every step (the figure's box scrolls
+    sideways and the page up or down to the node), and no row of the widget
+    moves from step to step (no text jumping under the reader's eyes or
+    pointer). The first press is Playwright's (it scrolls Next into view,
+    as a reader would); the rest are the button's own clicks."""
+    problems = []
     with at_width(quiet.page, READER_VIEWPORTS[size]) as page:
-        problems = []
         for root in page.locator("[data-stepper]").all():
             name = root.get_attribute("data-stepper")
+            select = root.locator("select")
             for number, track in enumerate(tracks_of(root)):
+                where = f"{name}, {track['label']}"
                 start_over(root)
-                select = root.locator("select")
                 if select.count():
                     select.select_option(str(number))
                 root.get_by_role("button", name="Next").click()
-                for seen in root.evaluate(IN_VIEW_JS):
-                    if seen["wrong"]:
+                seen = root.evaluate(FOLLOW_JS)
+                nodes = [step["node"] for step in track["steps"]]
+                assert [s["node"] for s in seen] == [*nodes[1:], nodes[0]], where
+                for now in seen:
+                    if now["wrong"]:
                         problems.append(
-                            f"{name}, {track['label']}, step {seen['step']}"
-                            f" ({seen['node']}, after {seen['pressed']}):"
-                            f" {'; '.join(seen['wrong'])}"
+                            f"{where}, step {now['step']} ({now['node']}, after"
+                            f" {now['pressed']}): {'; '.join(now['wrong'])}"
                         )
+                moved = sorted(
+                    {s["step"] for s in seen if s["places"] != seen[0]["places"]}
+                )
+                if moved:
+                    problems.append(f"{where}: rows moved at steps {moved}")
     assert not problems, f"{quiet.name} at {size}:\n" + "\n".join(problems)
+
+
+# At every step, after Reset: the refusal written on the diagram, if any (its
+# words, the node it is in and that node's mark), and whether it is drawn
+# inside the figure's drawing, not cut off by its edges.
+REFUSALS_JS = """
+(root) => {
+  const svg = document.getElementById(root.dataset.figure).querySelector('svg');
+  const next = root.querySelector('button[data-go=next]');
+  const seen = [];
+  const look = () => {
+    const text = svg.querySelector('.chapter-stepper__refusal');
+    if (!text) return null;
+    const [t, s] = [text, svg].map((e) => e.getBoundingClientRect());
+    const node = text.closest('[data-node]');
+    return {
+      words: text.textContent,
+      node: node && node.dataset.node,
+      state: node && node.dataset.state,
+      inside: t.left >= s.left && t.right <= s.right && t.top >= s.top
+        && t.bottom <= s.bottom && t.width > 0,
+    };
+  };
+  root.querySelector('button[data-go=first]').click();
+  seen.push(look());
+  while (!next.disabled && seen.length < 1000) {
+    next.click();
+    seen.push(look());
+  }
+  return seen;
+}
+"""
+
+
+@on_pages(["state-machines.md"])
+def test_a_refused_event_is_marked_on_the_diagram(quiet: Opened) -> None:
+    """issue 18: a refused ATM event shows on the diagram, not only in the
+    text: the state that refused it is marked "refused" and the words
+    "x EVENT refused" are drawn beside it; the next step takes them away."""
+    root = quiet.page.locator('[data-stepper="atm-session"]')
+    steps = tracks_of(root)[0]["steps"]
+    assert any("refused" in step for step in steps), "no refused event"
+    drawn = root.evaluate(REFUSALS_JS)
+    assert drawn == [
+        {
+            "words": f"\N{BALLOT X} {step['refused']} refused",
+            "node": step["node"],
+            "state": "refused",
+            "inside": True,
+        }
+        if "refused" in step
+        else None
+        for step in steps
+    ]
+
+
+@on_pages(STEPPER_PAGES)
+def test_the_legend_and_the_keys_are_on_the_page(quiet: Opened) -> None:
+    """A legend for the marks the stepper makes, drawn by the same rules as
+    the marks (a swatch for the current state looks like the current state),
+    and the keys said in words."""
+    for root in quiet.page.locator("[data-stepper]").all():
+        legend = root.locator(".chapter-stepper__legend")
+        assert legend.is_visible()
+        assert "the state it is in now" in legend.inner_text()
+        same_look = root.evaluate(
+            """(root) => {
+              const look = (e) => {
+                const style = getComputedStyle(e);
+                return [style.stroke, style.strokeWidth, style.strokeDasharray];
+              };
+              const swatch = root.querySelector(
+                '.chapter-stepper__legend [data-state=current] > path');
+              const node = document.getElementById(root.dataset.figure)
+                .querySelector('[data-state=current] > path');
+              return JSON.stringify(look(swatch)) === JSON.stringify(look(node));
+            }"""
+        )
+        assert same_look, root.get_attribute("data-stepper")
+        keys = root.locator(".chapter-stepper__keys")
+        assert keys.is_visible()
+        for key in ("→", "←", "Home", "End"):
+            assert key in keys.inner_text()
