@@ -212,7 +212,7 @@ def track(scenario: str, forgetful: bool = False) -> Track:
         node = node_after(sm_poll, node)
         poll = Poll(
             number=sm_poll.poll,
-            first=sm_poll.woken_by == "spawn",
+            first=sm_poll is sm.trace[0],  # one task: its first poll
             arrivals=arrivals(plan, sm, sm_poll.poll - 1, sm_poll.poll),
             node=node,
             edges=tuple((m.source, m.target) for m in sm_poll.moves),

@@ -85,6 +85,7 @@ def stepper() -> Stepper:
             fields=(*fields(), ("poll returned", "not polled yet")),
         )
     ]
+    polled: set[str] = set()
     turns = iter(zip(run.turns, run.readings, strict=True))
     pending_turn = next(turns, None)
     for poll in run.trace:
@@ -100,8 +101,10 @@ def stepper() -> Stepper:
             )
             pending_turn = next(turns, None)
         queue.remove(poll.task)
+        first = poll.task not in polled
+        polled.add(poll.task)
         state[poll.task] = poll.after
-        if poll.woken_by == "spawn":
+        if first:
             events.append(f"{poll.task} is first in the run queue: its first poll.")
         else:
             events.append(
