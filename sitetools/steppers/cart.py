@@ -11,7 +11,8 @@ examples call. The run is first read into structured facts (a
 from __future__ import annotations
 
 import enum
-from collections.abc import Coroutine
+import json
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 
 from chapter2 import cart
@@ -70,6 +71,7 @@ class Run:
     trace: list[PollRecord]
     turns: list[Turn]
     stalled: Stalled | None
+    prices: Mapping[str, int]
 
 
 def scenario_label(plan: cart.Scenario) -> str:
@@ -92,17 +94,23 @@ def unpolled(version: str) -> str:
     return held_by(future)
 
 
-def run_version(scenario: str, version: str, forgetful: bool) -> Run:
+def run_version(
+    scenario: str,
+    version: str,
+    forgetful: bool,
+    prices: Mapping[str, int] = cart.PRICES,
+) -> Run:
     executor = cart.cart_executor(
         scenario,
         version,
+        prices=prices,
         make_channel=forgetful_channel if forgetful else channel,
     )
     try:
         executor.run()
     except Stalled as stalled:
-        return Run(executor.trace, executor.turns, stalled)
-    return Run(executor.trace, executor.turns, None)
+        return Run(executor.trace, executor.turns, stalled, prices)
+    return Run(executor.trace, executor.turns, None, prices)
 
 
 def node_after(poll: PollRecord, before: str) -> str:
@@ -134,7 +142,7 @@ def arrivals(
             fate = Fate.LOST
         else:
             fate = Fate.EARLY
-        found.append(Arrival(item, cart.PRICES[item], fate, turn.woke))
+        found.append(Arrival(item, run.prices[item], fate, turn.woke))
     return tuple(found)
 
 
@@ -179,11 +187,18 @@ def tell(poll: Poll, total: int) -> Step:
     )
 
 
-def track(scenario: str, forgetful: bool = False) -> Track:
+def track(
+    scenario: str,
+    forgetful: bool = False,
+    prices: Mapping[str, int] = cart.PRICES,
+) -> Track:
     """Every poll of cart_total in one scenario, for both versions at once."""
+    if scenario not in cart.SCENARIOS:
+        valid = ", ".join(map(repr, cart.SCENARIOS))
+        raise ValueError(f"unknown scenario {scenario!r}; valid: {valid}")
     plan = cart.SCENARIOS[scenario]
-    sm = run_version(scenario, "state-machine", forgetful)
-    fn = run_version(scenario, "async-fn", forgetful)
+    sm = run_version(scenario, "state-machine", forgetful, prices)
+    fn = run_version(scenario, "async-fn", forgetful, prices)
     if [r.row() for r in sm.trace] != [r.row() for r in fn.trace] or (
         str(sm.stalled) != str(fn.stalled)
     ):
@@ -255,3 +270,23 @@ def stepper() -> Stepper:
         "Step through cart_total, poll by poll",
         tuple(tracks),
     )
+
+
+def replay(
+    scenario: str = "one-by-one",
+    *,
+    forgetful: bool = False,
+    prices: Mapping[str, int] = cart.PRICES,
+) -> str:
+    """One run as the widget's ``stepper:replay`` event takes it (JSON).
+
+    Step your own run: Python in the page, with the reader's edits of the
+    package in place, calls this, the code the build calls, and hands the
+    result to the cart-total widget (``docs/assets/stepper/stepper.js``).
+    The run is labelled "your run" so the reader tells it from the page's.
+    Bad ``scenario`` or ``prices`` raise the model's own ValueError.
+    """
+    made = track(scenario, forgetful, prices)
+    priced = ", ".join(f"{item} {price}" for item, price in prices.items())
+    label = f"your run: {made.label}; prices {priced}"
+    return json.dumps({"tracks": [Track(label, made.steps).data()]})

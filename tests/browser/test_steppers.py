@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Route
 
+from sitetools.steppers import cart as cart_story
 from tests.browser.pages import DESKTOP, Opened, at_width, on_pages
 from tests.browsing import SiteServer, site_prefix, visit
 from tests.sitebuild import config
@@ -424,3 +425,43 @@ def test_the_legend_and_the_keys_are_on_the_page(quiet: Opened) -> None:
         assert keys.is_visible()
         for key in ("→", "←", "Home", "End"):
             assert key in keys.inner_text()
+
+
+@on_pages(["async-fn.md"])
+def test_a_run_made_in_the_page_can_be_replayed(quiet: Opened) -> None:
+    """Step your own run: the cart-total widget takes a run that the code the
+    build runs (sitetools/steppers/cart.py, replay()) made with other
+    prices, adds it after the page's runs, shows it, and steps it to the
+    model's total. A run the figure cannot show is refused, and the widget
+    stays as it was (the refusal is logged to the console)."""
+    page = quiet.page
+    root = page.locator('[data-stepper="cart-total"]')
+    built = len(tracks_of(root))
+    replay = json.loads(cart_story.replay(prices={"socks": 20, "shoes": 58}))
+    dispatch = (
+        "(root, detail) => root.dispatchEvent("
+        "new CustomEvent('stepper:replay', {detail}))"
+    )
+    root.evaluate(dispatch, replay)
+    select = root.locator("select")
+    assert select.input_value() == str(built)
+    assert select.locator("option").count() == built + 1
+    steps = replay["tracks"][0]["steps"]
+    assert same(shown(root), steps[0]), shown(root)
+    root.get_by_role("button", name="Next").focus()
+    page.keyboard.press("End")
+    assert same(shown(root), steps[-1]), shown(root)
+    assert "Ready(78)" in shown(root)["narration"]
+    # A second replay takes the first one's place.
+    root.evaluate(dispatch, replay)
+    assert select.locator("option").count() == built + 1
+    # A state the diagram does not have: refused, nothing changes.
+    broken = json.loads(json.dumps(replay))
+    broken["tracks"][0]["steps"][1]["node"] = "Nowhere"
+    before = shown(root)
+    root.evaluate(dispatch, broken)
+    assert shown(root) == before
+    trouble = quiet.visit.trouble_since(quiet.reported)
+    assert len(trouble) == 1 and "no state Nowhere in the figure" in trouble[0], trouble
+    quiet.reported = quiet.visit.checkpoint()
+    start_over(root)

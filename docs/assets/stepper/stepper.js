@@ -177,6 +177,47 @@
     if (moved) keepInView(widget);
   }
 
+  // Runs handed to a widget, checked against its figure before use.
+  function replayable(svg, tracks) {
+    if (!Array.isArray(tracks) || !tracks.length) throw new Error("no tracks");
+    const has = (kind, name) => svg.querySelector(`[data-${kind}="${CSS.escape(name)}"]`);
+    for (const { label, fields, steps } of tracks) {
+      if (typeof label !== "string" || !Array.isArray(fields) || !steps?.length) {
+        throw new Error("a track needs a label, fields and steps");
+      }
+      for (const shown of steps) {
+        const missing = [shown.node, ...shown.others].find((node) => !has("node", node));
+        if (missing !== undefined) throw new Error(`no state ${missing} in the figure`);
+        if (shown.edges.some(([from, to]) => !has("edge", `${from}->${to}`))) {
+          throw new Error(`an arrow of ${shown.node} is not in the figure`);
+        }
+        if (shown.values.length !== fields.length || typeof shown.narration !== "string") {
+          throw new Error("a step needs its narration and a value per field");
+        }
+      }
+    }
+    return tracks;
+  }
+
+  // The scenario switch, made if the widget had one run, listing every run.
+  function choice(bar, tracks) {
+    let select = bar.querySelector("select[data-stepper-track]");
+    if (!select) {
+      const label = Object.assign(document.createElement("label"), {
+        className: "chapter-stepper__track",
+        textContent: "Scenario ",
+      });
+      select = document.createElement("select");
+      select.dataset.stepperTrack = "";
+      label.append(select);
+      bar.prepend(label);
+    }
+    select.replaceChildren(
+      ...tracks.map((track, number) => new Option(track.label, String(number))),
+    );
+    return select;
+  }
+
   function setUp(root) {
     const figure = document.getElementById(root.dataset.figure);
     const svg = figure && root.contains(figure) && figure.querySelector("svg");
@@ -211,11 +252,30 @@
       const button = event.target.closest("button[data-go]");
       if (button) go({ go: button.dataset.go });
     });
-    if (widget.select) {
-      widget.select.addEventListener("change", () => {
-        go({ go: "track", track: Number(widget.select.value) });
-      });
-    }
+    bar.addEventListener("change", (event) => {
+      if (event.target.matches("select[data-stepper-track]")) {
+        go({ go: "track", track: Number(event.target.value) });
+      }
+    });
+    // Step your own run: a run computed elsewhere in the page, by the same
+    // code as the build's (sitetools/steppers/cart.py, replay()), arrives as
+    //   root.dispatchEvent(new CustomEvent("stepper:replay", {detail: {tracks}}))
+    // with tracks shaped as data-tracks. They follow the build's runs (in
+    // place of any added before) and the first is shown; a run the figure
+    // cannot show is refused, and the widget stays as it was.
+    const built = tracks.length;
+    root.addEventListener("stepper:replay", (event) => {
+      try {
+        const added = replayable(svg, event.detail?.tracks);
+        tracks.splice(built, tracks.length, ...added);
+        lengths.splice(0, lengths.length, ...tracks.map((track) => track.steps.length));
+        widget.select = choice(bar, tracks);
+        widget.track = null;
+        go({ go: "track", track: built });
+      } catch (error) {
+        console.error(`stepper ${root.dataset.stepper}: cannot replay:`, error);
+      }
+    });
     bar.addEventListener("keydown", (event) => {
       const action = ACTIONS[event.key];
       if (!action || event.target.tagName === "SELECT") return;
