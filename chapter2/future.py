@@ -205,9 +205,9 @@ class CoroutineFuture(Generic[T]):
         """The local variables of the coroutine's frame, by name.
 
         CPython keeps every local of a suspended coroutine, needed again or
-        not, until the function returns: unlike the states of
-        :class:`~chapter2.cart.CartTotal`, which hold only what the rest of
-        the function needs.
+        not, until the function returns or a ``del`` removes it: unlike the
+        states of :class:`~chapter2.cart.CartTotal`, which hold only what the
+        rest of the function needs.
         """
         frame = getattr(self.coroutine, "cr_frame", None)
         if frame is None:

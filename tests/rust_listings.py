@@ -3,6 +3,18 @@
 Binaries are cached in ``.cache/rust/`` (ignored by git), keyed by a hash of
 every listing's source, the compiler flags and ``rustc -vV``, so a repeated
 ``make test`` compiles nothing unless a listing or the compiler changed.
+rustc's answer to a listing it rejects is cached the same way.
+
+Two kinds of titled ``text`` block tie a page to a listing:
+
+* ``output of NAME.rs``: the listing compiles without a warning, and the
+  block is part of what it prints;
+* ``rustc on NAME.rs``: rustc rejects the listing, and the block is an
+  excerpt of its message: the block's lines appear in rustc's stderr in
+  order and next to each other, except that a line ``...`` alone stands for
+  any number of lines (rustc's own ``...`` included). Paths are reduced to
+  file names first, so the page shows ``--> NAME.rs:12:5`` wherever the
+  listing and the standard library were compiled.
 """
 
 from __future__ import annotations
@@ -32,6 +44,17 @@ TEXT_BLOCK = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 OUTPUT_TITLE = re.compile(r"output of (?P<listing>[\w-]+\.rs)")
+RUSTC_TITLE = re.compile(r"rustc on (?P<listing>[\w-]+\.rs)")
+# The start of a code line that quotes rustc: only a checked block may have it.
+RUSTC_QUOTE = re.compile(r"^\s*(?:error\[E\d+\]|error:|warning(?:\[\w+\])?:)")
+# A path (absolute, relative, or rustc's /rustc/HASH/library/...) to a file.
+PATH_TO_FILE = re.compile(r"(?<![\w/.-])[\w.~-]*(?:/[\w.~-]+)*/(?P<file>[\w.-]+\.rs)\b")
+ELISION = "..."
+# Python code, where a line may well start `error: str = ...`.
+PYTHON_FENCE = re.compile(r"\s*\{?\s*\.?(?:python3?|pycon|py)\b")
+PYTHON_HTML_BLOCK = re.compile(
+    r'<div class="language-(?:python3?|pycon|py)\b.*?</pre>', re.DOTALL
+)
 RUST_FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```rust\b[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
     re.MULTILINE | re.DOTALL,
@@ -83,14 +106,35 @@ def toolchain_version(toolchain: str) -> str:
     return completed.stdout.strip() if completed.returncode == 0 else ""
 
 
+@functools.cache
+def driver_version(driver: str) -> str:
+    """``DRIVER --version`` and ``-vV``: for clippy-driver, Clippy's version
+    and the rustc it drives."""
+    return "\n".join(
+        subprocess.run(
+            [driver, flag], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for flag in ("--version", "-vV")
+    )
+
+
 def rustc_version() -> str:
     """``rustc --version``, e.g. ``rustc 1.95.0 (59807616e 2026-04-14)``."""
     return rustc_says("--version")
 
 
 def programs() -> list[Path]:
-    """Listings with a ``main``: the ones that build into a program."""
-    return sorted(p for p in LISTINGS.glob("*.rs") if "fn main()" in p.read_text())
+    """Listings with a ``main`` that rustc accepts: they build into a program.
+
+    A listing that a page shows rustc rejecting (:func:`rejected_listings`)
+    is not one, whatever it contains.
+    """
+    rejected = set(rejected_listings())
+    return sorted(
+        path
+        for path in LISTINGS.glob("*.rs")
+        if "fn main()" in path.read_text() and path.name not in rejected
+    )
 
 
 def source_key(*extra: str) -> str:
@@ -121,14 +165,16 @@ def compile_cached(
     flags: tuple[str, ...] = FLAGS,
     env: dict[str, str] | None = None,
     toolchain: str | None = None,
+    driver: str | None = None,
 ) -> Compiled:
     """Compile a listing (a path) or a scratch program (text), at most once.
 
     ``toolchain`` (e.g. ``"nightly"``) picks a rustup toolchain other than
-    the default. The result, success or failure, is cached under
-    ``.cache/rust/`` by a hash of everything that could change it.
+    the default; ``driver`` (e.g. ``"clippy-driver"``) a compiler other than
+    rustc that takes rustc's arguments. The result, success or failure, is
+    cached under ``.cache/rust/`` by a hash of everything that could change it.
     """
-    command = rustc()
+    command = rustc() if driver is None else shutil.which(driver)
     assert command is not None
     compiler = [command] if toolchain is None else [command, f"+{toolchain}"]
     text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
@@ -138,6 +184,7 @@ def compile_cached(
         " ".join(flags),
         json.dumps(env or {}, sort_keys=True),
         toolchain_version(toolchain) if toolchain else "",
+        driver_version(driver) if driver else "",
     )
     binary = CACHE / f"{name}-{key}"
     record = binary.with_suffix(".json")
@@ -224,6 +271,148 @@ def output_blocks() -> list[OutputBlock]:
             if claim:
                 blocks.append(OutputBlock(name, claim["listing"], body))
     return blocks
+
+
+@dataclass(frozen=True)
+class RustcBlock:
+    """A ```text title="rustc on NAME.rs"``` block: what rustc says of NAME.rs."""
+
+    page: str
+    listing: str
+    text: str
+
+
+def pages() -> list[Path]:
+    return sorted((ROOT / "docs").rglob("*.md"))
+
+
+def rustc_blocks() -> list[RustcBlock]:
+    """Every block on a page that quotes rustc rejecting a listing."""
+    blocks = []
+    for page in pages():
+        name = str(page.relative_to(ROOT / "docs"))
+        for title, body in text_blocks(page):
+            claim = RUSTC_TITLE.fullmatch(title)
+            if claim:
+                blocks.append(RustcBlock(name, claim["listing"], body))
+    return blocks
+
+
+def rejected_listings() -> dict[str, list[str]]:
+    """Each listing a page shows rustc rejecting, and the pages that do."""
+    found: dict[str, list[str]] = {}
+    for block in rustc_blocks():
+        found.setdefault(block.listing, [])
+        if block.page not in found[block.listing]:
+            found[block.listing].append(block.page)
+    return found
+
+
+def normalise(stderr: str) -> str:
+    """rustc's stderr with every path reduced to its file name."""
+    return PATH_TO_FILE.sub(lambda match: match["file"], stderr)
+
+
+class StillCompiles(AssertionError):
+    """rustc now accepts a listing that a page shows it rejecting."""
+
+
+def rejection(listing: str, compiled: Compiled) -> str:
+    """rustc's normalised stderr, from a compilation of ``listing`` it refused.
+
+    Raises :class:`StillCompiles`, naming the pages to update, when rustc
+    accepted it.
+    """
+    if compiled.returncode == 0:
+        shown = ", ".join(rejected_listings().get(listing, [])) or "no page"
+        raise StillCompiles(
+            f"{listing} now compiles with {rustc_version()}: rustc no longer "
+            f"rejects it. Update {shown}: its `rustc on {listing}` block and "
+            "the prose around it say rustc rejects this code."
+        )
+    return normalise(compiled.stderr)
+
+
+@functools.cache
+def rustc_rejects(listing: str) -> str:
+    """rustc's normalised stderr for a listing it must reject (see rejection).
+
+    Compiled with the pages' flags, once: cached like every build.
+    """
+    path = LISTINGS / listing
+    assert path.is_file(), f"no listing docs/listings/{listing}"
+    return rejection(listing, compile_cached(path.stem, path))
+
+
+def excerpt_mismatch(shown: str, stderr: str) -> str | None:
+    """Why ``shown`` is not an excerpt of ``stderr``; None when it is one.
+
+    The excerpt's lines must appear in ``stderr`` in order and next to each
+    other, trailing spaces aside; a line ``...`` alone skips any number of
+    lines. The excerpt may start and end anywhere in ``stderr``.
+    """
+    said = [line.rstrip() for line in stderr.splitlines()]
+    groups: list[list[str]] = [[]]
+    for line in shown.rstrip("\n").splitlines():
+        if line.strip() == ELISION:
+            groups.append([])
+        else:
+            groups[-1].append(line.rstrip())
+    start = 0
+    for group in (group for group in groups if group):
+        for at in range(start, len(said) - len(group) + 1):
+            if said[at : at + len(group)] == group:
+                start = at + len(group)
+                break
+        else:
+            missing = next(
+                (line for line in group if line not in said[start:]), group[0]
+            )
+            return (
+                f"these lines are not in rustc's message where the excerpt puts "
+                f"them:\n{chr(10).join(group)}\n(first one rustc does not say "
+                f"there: {missing!r})"
+            )
+    return None
+
+
+def quoted_rustc_lines(markdown: str) -> list[str]:
+    """Lines of ``markdown`` that quote rustc outside a ``rustc on`` block.
+
+    A quote is a code line (in a fence, or an inline code span) that starts
+    like a diagnostic: ``error[E...]``, ``error:`` or ``warning:``. Python
+    fences are left out.
+    """
+    checked = [
+        (match.start(), match.end())
+        for match in TEXT_BLOCK.finditer(markdown)
+        if RUSTC_TITLE.fullmatch(match["title"])
+    ]
+    found = []
+    for fence in re.finditer(
+        r"^(?P<indent>[ \t]*)```(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
+        markdown,
+        re.MULTILINE | re.DOTALL,
+    ):
+        if any(start <= fence.start() < end for start, end in checked):
+            continue
+        if PYTHON_FENCE.match(fence["info"]):  # `error: str` is an annotation
+            continue
+        found += [
+            line.strip()
+            for line in fence["body"].splitlines()
+            if RUSTC_QUOTE.match(line)
+        ]
+    outside = re.sub(
+        r"^(?P<indent>[ \t]*)```.*?^(?P=indent)```[ \t]*$",
+        "",
+        markdown,
+        flags=re.MULTILINE | re.DOTALL,
+    )
+    found += [
+        span for span in re.findall(r"`([^`\n]+)`", outside) if RUSTC_QUOTE.match(span)
+    ]
+    return found
 
 
 def rust_fences() -> list[tuple[str, str]]:

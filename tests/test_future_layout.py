@@ -473,3 +473,40 @@ def test_the_tag_and_the_drop_flag_cost_eight_bytes_between_them() -> None:
     assert f"four 8-byte fields alone would fill {without_them} bytes" in prose
     assert f"between them, cost {cost} bytes" in prose
     assert f"{cost} for the tag and the drop flag with their padding" in prose
+
+
+@rust
+def test_the_hand_written_enums_tag_is_what_print_type_sizes_says() -> None:
+    """The size section: the enum's tag is 4 bytes at offset 0, its size a
+    multiple of 8, and `socks_price` sits right after the tag."""
+    compiled = compile_cached(
+        "cart_total_desugared_layout",
+        LISTINGS / "cart_total_desugared.rs",
+        flags=(*reader_pipeline()[0],),
+        env={"RUSTC_BOOTSTRAP": "1"},
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    lines = compiled.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "type: `CartTotal`:" in line)
+    whole = re.search(r"`CartTotal`: (\d+) bytes, alignment: (\d+) bytes", lines[start])
+    assert whole is not None
+    size, alignment = int(whole[1]), int(whole[2])
+    layout = [
+        line.removeprefix("print-type-size").strip() for line in lines[start + 1 :]
+    ]
+    layout = layout[
+        : next(i for i, line in enumerate(layout) if line.startswith("type:"))
+    ]
+    tag = re.fullmatch(r"discriminant: (\d+) bytes", layout[0])
+    assert tag, "rustc no longer prints the discriminant first (at offset 0)"
+    tag_size = int(tag[1])
+    shoes = layout.index("variant `WaitingForShoes`: 12 bytes")
+    price = re.fullmatch(r"field `\.socks_price`: (\d+) bytes", layout[shoes + 1])
+    assert price, f"socks_price is not first in WaitingForShoes: {layout[shoes + 1]}"
+    price_end = tag_size + int(price[1]) - 1
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert f"rustc gives the tag {tag_size} bytes at offset 0" in prose
+    assert f"`discriminant: {tag_size} bytes` for this enum" in prose
+    assert f"brings the 16 bytes to {size}" in prose
+    assert f"multiple of its alignment, {alignment} for a type" in prose
+    assert f"`socks_price` fills bytes {tag_size} to {price_end}" in prose

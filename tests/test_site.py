@@ -182,8 +182,8 @@ def test_strict_build_rejects_broken_links_and_a_missing_nav_page(
     text = mkdocs_yml.read_text(encoding="utf-8")
     mkdocs_yml.write_text(
         text.replace(
-            "      - Why a model: index.md\n",
-            "      - Why a model: index.md\n      - Gone: gone.md\n",
+            "  - Why a model: index.md\n",
+            "  - Why a model: index.md\n  - Gone: gone.md\n",
         ),
         encoding="utf-8",
     )

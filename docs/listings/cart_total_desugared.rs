@@ -1,6 +1,10 @@
-// What rustc makes of `async fn cart_total`, written out by hand: an enum
-// with one variant per place the function can stop, and a `poll` that loops
-// over a `match` on the current variant. Builds with plain `rustc`.
+// The states of `async fn cart_total`, written out by hand: an enum with one
+// variant per place the function can stop, and a `poll` that loops over a
+// `match` on the current variant. It goes through the same states as the
+// future rustc generates, but not by the same code: rustc's `poll` jumps to
+// where the body stopped and polls each awaited future in place, where this
+// one moves the receivers from variant to variant, which only an `Unpin`
+// field allows. Builds with plain `rustc`.
 mod mini_runtime;
 
 use std::future::Future;

@@ -9,6 +9,8 @@ use std::cell::RefCell;
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, ThreadId};
@@ -39,26 +41,41 @@ fn serve_threads(clients: usize) -> Vec<ThreadId> {
 // --8<-- [end:threads]
 
 // --8<-- [start:sleep]
+/// A timer entry: the waker of the task waiting for the deadline.
+type Entry = Rc<RefCell<Waker>>;
+
 thread_local! {
-    // The timers of this thread's executor: a deadline and the waker to call.
-    static TIMERS: RefCell<Vec<(Instant, Waker)>> = RefCell::new(Vec::new());
+    // The timers of this thread's executor: a deadline and its entry.
+    static TIMERS: RefCell<Vec<(Instant, Entry)>> = RefCell::new(Vec::new());
 }
 
 /// Like `tokio::time::Sleep`: ready at its deadline; until then, it leaves
-/// its waker with the timers and returns `Pending`.
+/// its waker with the timers and returns `Pending`. Its first such poll
+/// registers an entry; later ones only replace the entry's waker, and only
+/// when it would wake another task.
 struct Sleep {
     deadline: Instant,
+    entry: Option<Entry>,
 }
 
 impl Future for Sleep {
     type Output = ();
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         if Instant::now() >= self.deadline {
             return Poll::Ready(());
         }
-        let waker = cx.waker().clone();
-        TIMERS.with(|timers| timers.borrow_mut().push((self.deadline, waker)));
+        if let Some(entry) = &self.entry {
+            let mut waker = entry.borrow_mut();
+            if !waker.will_wake(cx.waker()) {
+                *waker = cx.waker().clone();
+            }
+            return Poll::Pending;
+        }
+        let entry = Rc::new(RefCell::new(cx.waker().clone()));
+        let deadline = self.deadline;
+        TIMERS.with(|t| t.borrow_mut().push((deadline, Rc::clone(&entry))));
+        self.entry = Some(entry);
         Poll::Pending
     }
 }
@@ -66,6 +83,7 @@ impl Future for Sleep {
 fn sleep(duration: Duration) -> Sleep {
     Sleep {
         deadline: Instant::now() + duration,
+        entry: None,
     }
 }
 
@@ -79,13 +97,13 @@ fn turn_timers() -> bool {
     };
     thread::sleep(earliest.saturating_duration_since(Instant::now()));
     let now = Instant::now();
-    let due: Vec<Waker> = TIMERS.with(|timers| {
+    let due: Vec<Entry> = TIMERS.with(|timers| {
         let mut timers = timers.borrow_mut();
         let (due, later) = timers.drain(..).partition(|(d, _)| *d <= now);
         *timers = later;
-        due.into_iter().map(|(_, waker)| waker).collect()
+        due.into_iter().map(|(_, entry)| entry).collect()
     });
-    due.into_iter().for_each(Waker::wake);
+    due.iter().for_each(|entry| entry.borrow().wake_by_ref());
     true
 }
 // --8<-- [end:sleep]
@@ -93,15 +111,23 @@ fn turn_timers() -> bool {
 // --8<-- [start:executor]
 type Task<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// Waking a task puts its number back on the run queue.
+/// Waking a task puts its number back on the run queue, unless it is
+/// there already: two wakes before its next poll bring one poll.
 struct TaskWaker {
     task: usize,
+    queued: AtomicBool,
     run_queue: Arc<Mutex<VecDeque<usize>>>,
 }
 
 impl Wake for TaskWaker {
     fn wake(self: Arc<Self>) {
-        self.run_queue.lock().unwrap().push_back(self.task);
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.queued.swap(true, Ordering::SeqCst) {
+            self.run_queue.lock().unwrap().push_back(self.task);
+        }
     }
 }
 
@@ -109,6 +135,18 @@ impl Wake for TaskWaker {
 fn run_all<T>(futures: Vec<Task<T>>) -> Vec<T> {
     let run_queue =
         Arc::new(Mutex::new((0..futures.len()).collect::<VecDeque<_>>()));
+    // One waker per task, made once: every poll hands out the same one.
+    let wakers: Vec<Arc<TaskWaker>> = (0..futures.len())
+        .map(|task| {
+            let queued = AtomicBool::new(true); // spawned: in the queue
+            let run_queue = Arc::clone(&run_queue);
+            Arc::new(TaskWaker {
+                task,
+                queued,
+                run_queue,
+            })
+        })
+        .collect();
     let mut tasks: Vec<Option<Task<T>>> =
         futures.into_iter().map(Some).collect();
     let mut outputs = Vec::new();
@@ -121,13 +159,11 @@ fn run_all<T>(futures: Vec<Task<T>>) -> Vec<T> {
             );
             continue;
         };
+        wakers[number].queued.store(false, Ordering::SeqCst);
         let Some(task) = tasks[number].as_mut() else {
             continue; // finished already
         };
-        let waker = Waker::from(Arc::new(TaskWaker {
-            task: number,
-            run_queue: Arc::clone(&run_queue),
-        }));
+        let waker = Waker::from(Arc::clone(&wakers[number]));
         if let Poll::Ready(output) =
             task.as_mut().poll(&mut Context::from_waker(&waker))
         {
@@ -165,10 +201,9 @@ fn compute(duration: Duration) {
 
 /// Like `tokio::task::yield_now`: `Pending` once, then `Ready`. This one
 /// wakes its own task at once, so it goes behind every task already queued.
-/// Tokio's defers the wake until its scheduler next checks its drivers:
-/// when it runs out of tasks to run, and every 61 polls (`event_interval`)
-/// even when it does not. Tokio promises no order: it may poll the yielding
-/// task again first.
+/// Tokio's defers the wake until its scheduler next checks its timers and
+/// I/O, which it does when it runs out of tasks and now and then between
+/// them. Tokio promises no order: it may poll the yielding task again first.
 struct YieldNow(bool);
 
 impl Future for YieldNow {
