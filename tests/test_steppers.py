@@ -276,7 +276,7 @@ def test_the_component_is_one_folder() -> None:
 def test_the_scripts_are_small() -> None:
     """The loader is on every page: under 1 KB."""
     assert (COMPONENT / "loader.js").stat().st_size <= 1024
-    assert (COMPONENT / "stepper.js").stat().st_size <= 13 * 1024
+    assert (COMPONENT / "stepper.js").stat().st_size <= 14 * 1024
 
 
 def test_the_widget_holds_its_figure_and_hides_its_controls_until_set_up() -> None:

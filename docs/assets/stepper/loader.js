@@ -1,7 +1,7 @@
 // Loads stepper.css, then stepper.js, from beside this file, on pages with
 // a stepper only: once the page is read, and on each page instant navigation
 // brings (document$). In extra_javascript, so both builders address it
-// right. Classic: a page opened from a file runs no module script.
+// right. Classic: a page opened from a file runs no modules.
 (() => {
   "use strict";
   const here = document.currentScript.src;
@@ -11,8 +11,9 @@
   const look = () => {
     if (asked || !document.querySelector("[data-stepper]")) return;
     asked = true;
-    const script = () => make("script", { src: new URL("stepper.js", here).href });
-    // The script after the styles, so what it shows is drawn styled.
+    const script = () =>
+      make("script", { src: new URL("stepper.js", here).href });
+    // The script after the styles: what it shows is drawn styled.
     make("link", {
       rel: "stylesheet",
       href: new URL("stepper.css", here).href,

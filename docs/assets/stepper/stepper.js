@@ -18,7 +18,12 @@
 (() => {
   "use strict";
 
-  const ACTIONS = { ArrowLeft: "prev", ArrowRight: "next", Home: "first", End: "last" };
+  const ACTIONS = {
+    ArrowLeft: "prev",
+    ArrowRight: "next",
+    Home: "first",
+    End: "last",
+  };
   const SVG = "http://www.w3.org/2000/svg";
 
   // The next position: a pure function of the position, the action and the
@@ -72,13 +77,24 @@
       old.removeAttribute("data-state");
       old.removeAttribute("aria-current");
     }
-    for (const old of svg.querySelectorAll(".chapter-stepper__refusal")) old.remove();
+    for (const old of svg.querySelectorAll(".chapter-stepper__refusal"))
+      old.remove();
     const node = (name) => `[data-node="${CSS.escape(name)}"]`;
     for (const name of shown.others) mark(svg, node(name), "others", false);
     for (const [from, to] of shown.edges) {
-      mark(svg, `[data-edge="${CSS.escape(`${from}->${to}`)}"]`, "taken", false);
+      mark(
+        svg,
+        `[data-edge="${CSS.escape(`${from}->${to}`)}"]`,
+        "taken",
+        false,
+      );
     }
-    const current = mark(svg, node(shown.node), shown.refused ? "refused" : "current", true);
+    const current = mark(
+      svg,
+      node(shown.node),
+      shown.refused ? "refused" : "current",
+      true,
+    );
     if (shown.refused) refusal(svg, current, shown.refused);
   }
 
@@ -104,10 +120,13 @@
       Math.max(
         0,
         ...[".md-header", ".md-top"].map(
-          (selector) => document.querySelector(selector)?.getBoundingClientRect().bottom ?? 0,
+          (selector) =>
+            document.querySelector(selector)?.getBoundingClientRect().bottom ??
+            0,
         ),
       ) + 8;
-    const bottom = Math.min(innerHeight, widget.bar.getBoundingClientRect().top) - 8;
+    const bottom =
+      Math.min(innerHeight, widget.bar.getBoundingClientRect().top) - 8;
     const node = current.getBoundingClientRect();
     let by = 0;
     if (node.top < top) by = node.top - top;
@@ -132,7 +151,9 @@
   function layOut(widget, track) {
     const { fields, status, say } = widget;
     widget.values = track.fields.map((name, row) => {
-      const term = Object.assign(document.createElement("dt"), { textContent: name });
+      const term = Object.assign(document.createElement("dt"), {
+        textContent: name,
+      });
       const description = document.createElement("dd");
       const value = document.createElement("span");
       sized(
@@ -140,9 +161,11 @@
         track.steps.map((shown) => shown.values[row]),
         value,
       );
-      return [term, description, value];
+      return { term, description, value };
     });
-    fields.replaceChildren(...widget.values.flatMap(([term, description]) => [term, description]));
+    fields.replaceChildren(
+      ...widget.values.flatMap((row) => [row.term, row.description]),
+    );
     sized(
       say,
       track.steps.map((shown) => shown.narration),
@@ -159,12 +182,14 @@
     }
     const shown = track.steps[position.index];
     status.textContent = shown.narration;
-    widget.values.forEach(([, , value], row) => {
+    widget.values.forEach(({ value }, row) => {
       value.textContent = shown.values[row];
     });
     const atStart = position.index === 0;
     const atEnd = position.index === track.steps.length - 1;
-    const focused = root.contains(document.activeElement) ? document.activeElement : null;
+    const focused = root.contains(document.activeElement)
+      ? document.activeElement
+      : null;
     buttons.first.disabled = atStart;
     buttons.prev.disabled = atStart;
     buttons.next.disabled = atEnd;
@@ -180,18 +205,29 @@
   // Runs handed to a widget, checked against its figure before use.
   function replayable(svg, tracks) {
     if (!Array.isArray(tracks) || !tracks.length) throw new Error("no tracks");
-    const has = (kind, name) => svg.querySelector(`[data-${kind}="${CSS.escape(name)}"]`);
+    const has = (kind, name) =>
+      svg.querySelector(`[data-${kind}="${CSS.escape(name)}"]`);
     for (const { label, fields, steps } of tracks) {
-      if (typeof label !== "string" || !Array.isArray(fields) || !steps?.length) {
+      if (
+        typeof label !== "string" ||
+        !Array.isArray(fields) ||
+        !steps?.length
+      ) {
         throw new Error("a track needs a label, fields and steps");
       }
       for (const shown of steps) {
-        const missing = [shown.node, ...shown.others].find((node) => !has("node", node));
-        if (missing !== undefined) throw new Error(`no state ${missing} in the figure`);
+        const missing = [shown.node, ...shown.others].find(
+          (node) => !has("node", node),
+        );
+        if (missing !== undefined)
+          throw new Error(`no state ${missing} in the figure`);
         if (shown.edges.some(([from, to]) => !has("edge", `${from}->${to}`))) {
           throw new Error(`an arrow of ${shown.node} is not in the figure`);
         }
-        if (shown.values.length !== fields.length || typeof shown.narration !== "string") {
+        if (
+          shown.values.length !== fields.length ||
+          typeof shown.narration !== "string"
+        ) {
           throw new Error("a step needs its narration and a value per field");
         }
       }
@@ -221,7 +257,10 @@
   function setUp(root) {
     const figure = document.getElementById(root.dataset.figure);
     const svg = figure && root.contains(figure) && figure.querySelector("svg");
-    if (!svg) throw new Error(`stepper: no figure #${root.dataset.figure} in the widget`);
+    if (!svg)
+      throw new Error(
+        `stepper: no figure #${root.dataset.figure} in the widget`,
+      );
     const tracks = JSON.parse(root.dataset.tracks);
     const lengths = tracks.map((track) => track.steps.length);
     const buttons = {};
@@ -268,7 +307,11 @@
       try {
         const added = replayable(svg, event.detail?.tracks);
         tracks.splice(built, tracks.length, ...added);
-        lengths.splice(0, lengths.length, ...tracks.map((track) => track.steps.length));
+        lengths.splice(
+          0,
+          lengths.length,
+          ...tracks.map((track) => track.steps.length),
+        );
         widget.select = choice(bar, tracks);
         widget.track = null;
         go({ go: "track", track: built });
@@ -279,7 +322,8 @@
     bar.addEventListener("keydown", (event) => {
       const action = ACTIONS[event.key];
       if (!action || event.target.tagName === "SELECT") return;
-      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey)
+        return;
       event.preventDefault();
       go({ go: action });
     });
