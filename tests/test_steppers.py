@@ -287,7 +287,9 @@ def test_the_widget_holds_its_figure_and_hides_its_controls_until_set_up() -> No
     assert root and "hidden" not in root[0], "the figure shows without the script"
     assert '<figure class="chapter-figure" id="figure-atm-states">' in page
     assert '<div class="chapter-stepper__bar" hidden>' in page
-    assert '<div class="chapter-stepper__more" hidden>' in page
+    assert '<div class="chapter-stepper__more" data-search-exclude="true" hidden>' in (
+        page
+    )
     assert "<script" not in page, "the loader on every page loads the script"
     # Real buttons with words, their keys named, and one live region.
     for label, key in (
@@ -400,3 +402,12 @@ def test_replay_makes_the_widgets_data_with_the_builds_code() -> None:
         cart_story.replay("nope")
     with pytest.raises(TypeError, match="the price of 'socks' must be an int"):
         cart_story.replay(prices={"socks": "12", "shoes": 58})
+
+
+def test_the_legend_and_keys_stay_out_of_search(built_site: BuildResult) -> None:
+    """Search previews a hit with its section's text: the legend and the
+    list of keys would read as noise there (sitetools/searchable.py)."""
+    index = (built_site.site / "search" / "search_index.json").read_text()
+    for words in ("while a button of the stepper has focus", "the arrows just taken"):
+        assert words not in index, words
+    assert "cart_total is spawned" in index, "the first step's narration is searched"

@@ -107,7 +107,10 @@ def as_html(stepper: Stepper) -> str:
             '<div class="chapter-stepper__say"><p class="chapter-stepper__status"'
             f' role="status">{html.escape(first)}</p></div>',
             "</div>",
-            '<div class="chapter-stepper__more" hidden>',
+            # Out of the search index: a legend and a list of keys make poor
+            # previews of a hit. (No div inside: searches skip a marked
+            # element only until the first closing tag of its name.)
+            '<div class="chapter-stepper__more" data-search-exclude="true" hidden>',
             legend(stepper),
             '<dl class="chapter-stepper__fields"></dl>',
             f'<p class="chapter-stepper__keys">{KEYS}</p>',
