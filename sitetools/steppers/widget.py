@@ -95,8 +95,9 @@ def as_html(stepper: Stepper) -> str:
     first = stepper.tracks[0].steps[0].narration
     return "\n".join(
         (
-            f'<div class="chapter-stepper" role="group"'
-            f' aria-label="{html.escape(stepper.title)}"'
+            # A group named by its title once the script has set up its
+            # controls; until then it is a figure like any other.
+            f'<div class="chapter-stepper" data-title="{html.escape(stepper.title)}"'
             f' data-stepper="{stepper.name}" data-figure="figure-{stepper.figure}"'
             f" data-tracks={data_attribute(stepper.data())}>",
             figure,

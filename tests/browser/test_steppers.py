@@ -404,6 +404,9 @@ def test_the_legend_and_the_keys_are_on_the_page(quiet: Opened) -> None:
     the marks (a swatch for the current state looks like the current state),
     and the keys said in words."""
     for root in quiet.page.locator("[data-stepper]").all():
+        # Set up, the widget is a group named by its title.
+        assert root.get_attribute("role") == "group"
+        assert root.get_attribute("aria-label") == root.get_attribute("data-title")
         legend = root.locator(".chapter-stepper__legend")
         assert legend.is_visible()
         assert "the state it is in now" in legend.inner_text()

@@ -327,6 +327,8 @@
       event.preventDefault();
       go({ go: action });
     });
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-label", root.dataset.title);
     bar.hidden = false;
     more.hidden = false;
     render(widget, position, false);
