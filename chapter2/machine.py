@@ -3,8 +3,9 @@
 A state machine's legal moves are listed once, in a :class:`TransitionTable`.
 Code that moves the machine looks the move up there; an event the table does
 not list for the current state raises :class:`InvalidTransition`, naming both;
-and the diagrams on the site are drawn from the same table with
-:meth:`TransitionTable.to_dot`. There is nothing to keep in sync by hand.
+and the site's diagrams are drawn from the same rows (the site's drawing
+module, ``sitetools/drawing.py``, reads them). There is nothing to keep in
+sync by hand.
 
 States and events are classes (usually small frozen dataclasses). The table is
 keyed by their types, so a state's *data* never changes which moves are legal;
@@ -37,13 +38,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-# How every diagram drawn from the model looks (fonts, spacing, boxes).
-DOT_STYLE = (
-    '  graph [fontname="Arial", fontsize=12, nodesep=0.4, ranksep=0.5];',
-    '  node [fontname="Arial", fontsize=12, shape=box, style=rounded];',
-    '  edge [fontname="Arial", fontsize=10];',
-)
 
 
 class InvalidTransition(Exception):
@@ -191,41 +185,3 @@ class TransitionTable:
         return Move(
             row.source.__name__, row.arrow_label(target), target.__name__
         )
-
-    def to_dot(self, rankdir: str = "LR") -> str:
-        """Graphviz DOT source for this table's diagram.
-
-        Parallel rows between the same two states share one arrow, with their
-        labels stacked, so the diagram stays readable. ``rankdir`` is the
-        direction the arrows mostly run: ``"LR"`` (left to right) or ``"TB"``
-        (top to bottom) and their reverses.
-        """
-        if rankdir not in {"LR", "RL", "TB", "BT"}:
-            raise ValueError(
-                f"rankdir must be LR, RL, TB or BT, got {rankdir!r}"
-            )
-        edges: dict[tuple[str, str], list[str]] = {}
-        for row in self.transitions:
-            for target in row.targets:
-                key = (row.source.__name__, target.__name__)
-                labels = edges.setdefault(key, [])
-                label = row.arrow_label(target)
-                if label not in labels:
-                    labels.append(label)
-        lines = [
-            f'digraph "{self.name}" {{',
-            f"  rankdir={rankdir};",
-            *DOT_STYLE,
-            '  __start [shape=point, width=0.12, label=""];',
-            f"  __start -> {self.initial.__name__};",
-        ]
-        for state in self.states():
-            shape = ", peripheries=2" if state in self.final else ""
-            lines.append(
-                f'  {state.__name__} [label="{state.__name__}"{shape}];'
-            )
-        for (source_name, target_name), labels in edges.items():
-            label = "\\n".join(labels).replace('"', '\\"')
-            lines.append(f'  {source_name} -> {target_name} [label="{label}"];')
-        lines.append("}")
-        return "\n".join(lines) + "\n"

@@ -16,17 +16,16 @@ from __future__ import annotations
 import functools
 import html
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from chapter2 import waiting
 from chapter2.atm import ATM_TABLE
+from chapter2.cart import CART_TOTAL
 from chapter2.machine import TransitionTable
+from sitetools import drawing
 from sitetools.charts import Series, line_chart, number
+from sitetools.steppers.clients import clients_run
 
 
 @dataclass(frozen=True)
@@ -40,90 +39,22 @@ class Figure:
 
 
 class FigureError(RuntimeError):
-    """A figure could not be produced (unknown name, or the renderer failed)."""
-
-
-def dot_command() -> str:
-    """The Graphviz ``dot`` replacement installed by ``graphviz-pure``."""
-    beside_python = Path(sys.executable).with_name("graphviz-pure")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("graphviz-pure")
-    if found is None:
-        raise FigureError("graphviz-pure is not installed (it is a docs dependency)")
-    return found
-
-
-def render_dot(dot: str) -> str:
-    """SVG text for Graphviz ``dot`` source."""
-    completed = subprocess.run(
-        [dot_command(), "-Tsvg"],
-        input=dot,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise FigureError(f"graphviz-pure failed: {completed.stderr.strip()}")
-    return completed.stdout
-
-
-def inline_svg(svg: str, name: str, title: str) -> str:
-    """Make renderer output fit to sit inside a page, in either palette.
-
-    Drops the XML prolog and comments, paints in ``currentColor`` instead of
-    black on white, prefixes ids so two figures on one page never clash, and
-    gives the drawing an accessible name. Its width and height stay as drawn.
-    """
-    svg = re.sub(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", "", svg, flags=re.DOTALL)
-    svg = re.sub(r'<polygon fill="white" stroke="none"[^>]*/>', "", svg, count=1)
-    svg = svg.replace('"black"', '"currentColor"')
-    svg = re.sub(r"<text(?![^>]*\bfill=)", '<text fill="currentColor"', svg)
-    svg = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', svg)
-    # Name each state and arrow by the model's names, so a stepper on the
-    # page can find the one to mark: data-node="Start",
-    # data-edge="Start->WaitingForSocks".
-    svg = re.sub(
-        r'(<g id="[^"]+" class="(node|edge)")>\s*<title>([^<]*)</title>',
-        lambda m: (
-            f'{m[1]} data-{m[2]}="{html.escape(html.unescape(m[3]))}">'
-            f"<title>{m[3]}</title>"
-        ),
-        svg,
-    )
-    # width/height stay: without them the SVG gets whatever width Material's
-    # fit-content <figure> offers (the caption decides it), and labels shrink.
-    # chapter.css scales it down on screens narrower than the drawing.
-    svg = re.sub(
-        r"<svg\b",
-        f'<svg role="img" aria-labelledby="{name}-title" class="chapter-svg"',
-        svg,
-        count=1,
-    )
-    svg = re.sub(
-        r"(<svg[^>]*>)",
-        rf'\1<title id="{name}-title">{title}</title>',
-        svg,
-        count=1,
-    )
-    lines = [line.strip() for line in svg.splitlines()]
-    return "\n".join(line for line in lines if line)
+    """A figure could not be produced (unknown name, or no size to fit)."""
 
 
 def diagram(
     name: str, table: TransitionTable, title: str, caption: str, rankdir: str = "LR"
 ) -> Figure:
     """A state diagram drawn from a transition table."""
-    svg = render_dot(table.to_dot(rankdir))
-    return Figure(name, inline_svg(svg, name, title), title, caption)
+    svg = drawing.draw(drawing.table_dot(table, rankdir), name, title)
+    return Figure(name, svg, title, caption)
 
 
 # The waiting page's charts: serve 1 to 100 clients that each wait 0.1 s,
 # three ways, on the virtual clock (chapter2.waiting.compare), at build time;
 # 100 clients and 0.1 s are what the table beside them shows (a test checks).
-WAITING_CLIENTS = (1, 20, 40, 60, 80, 100)
-WAITING_LATENCY = 0.1
+CHART_CLIENTS = (1, 20, 40, 60, 80, 100)
+CHART_LATENCY = 0.1
 WAITING_LABELS = {
     "blocking": "one blocking thread",
     "threads": "a thread per client",
@@ -149,7 +80,7 @@ def waiting_runs(clients: tuple[int, ...], latency: float) -> list[list[waiting.
 
 def waiting_series(value: Callable[[waiting.Run], float]) -> list[Series]:
     """One series per strategy: ``value`` of each run against its clients."""
-    runs = waiting_runs(WAITING_CLIENTS, WAITING_LATENCY)
+    runs = waiting_runs(CHART_CLIENTS, CHART_LATENCY)
     return [
         Series(
             WAITING_LABELS[column[0].strategy],
@@ -206,7 +137,7 @@ def waiting_elapsed() -> Figure:
     """C2-C4: time to serve every client, by strategy."""
     return waiting_chart(
         "waiting-elapsed",
-        f"Time to serve clients that each wait {number(WAITING_LATENCY)} s",
+        f"Time to serve clients that each wait {number(CHART_LATENCY)} s",
         lambda run: run.elapsed,
         y_label="seconds until every client is served",
         say=lambda seconds: f"{number(seconds)} s",
@@ -234,33 +165,6 @@ def waiting_threads() -> Figure:
             f"{plural(threads, 'thread')} each, however many clients there are."
         ),
     )
-
-
-# Every figure the site can show, by the name pages use. Each entry builds the
-# figure from the model at build time.
-FIGURES: dict[str, Callable[[], Figure]] = {
-    "waiting-elapsed": waiting_elapsed,
-    "waiting-threads": waiting_threads,
-    "atm-states": lambda: diagram(
-        "atm-states",
-        ATM_TABLE,
-        "State diagram of the ATM",
-        "The ATM's states and moves, drawn from <code>ATM_TABLE</code>. "
-        "A label in brackets is the condition that picks one of several moves.",
-        # Top to bottom: a session reads downwards and the figure fits the column.
-        rankdir="TB",
-    ),
-}
-
-
-def render(name: str) -> Figure:
-    """Build the figure called ``name``."""
-    try:
-        make = FIGURES[name]
-    except KeyError:
-        known = ", ".join(sorted(FIGURES)) or "none"
-        raise FigureError(f"unknown figure {name!r}; known figures: {known}") from None
-    return make()
 
 
 # The narrowest column a page gives a figure, in CSS px (a 320 px phone).
@@ -299,33 +203,16 @@ def as_html(figure: Figure) -> str:
     )
 
 
-def _cart_total_states() -> Figure:
-    # Imported here so this registration stays one self-contained block.
-    from chapter2.cart import CART_TOTAL
-
-    return diagram(
-        "cart-total-states",
-        CART_TOTAL,
-        "State diagram of the CartTotal future",
-        "The states of <code>CartTotal</code> and the moves <code>poll</code> "
-        "may make, drawn from <code>CART_TOTAL</code>, the table every move is "
-        "checked against. A loop is a poll that returns <code>Pending</code>.",
-        # Top to bottom: the states in the order of the function's lines.
-        rankdir="TB",
-    )
-
-
-FIGURES["cart-total-states"] = _cart_total_states
-
-
-def _waiting_clients() -> Figure:
-    from sitetools.steppers import clients_dot
-
-    svg = render_dot(clients_dot())
+def waiting_clients() -> Figure:
+    """The states each client task of the waiting page's run went through."""
+    run = clients_run()
     title = "The states of three client tasks on one executor"
+    svg = drawing.draw(
+        drawing.lanes_dot("clients", run.names, run.trace), "waiting-clients", title
+    )
     return Figure(
         "waiting-clients",
-        inline_svg(svg, "waiting-clients", title),
+        svg,
         title,
         "One row per client task: the states it went through and the polls "
         "that moved it, from the executor's trace of the run above, drawn "
@@ -334,4 +221,39 @@ def _waiting_clients() -> Figure:
     )
 
 
-FIGURES["waiting-clients"] = _waiting_clients
+# Every figure the site can show, by the name pages use. Each entry builds the
+# figure from the model at build time.
+FIGURES: dict[str, Callable[[], Figure]] = {
+    "waiting-elapsed": waiting_elapsed,
+    "waiting-threads": waiting_threads,
+    "waiting-clients": waiting_clients,
+    "atm-states": lambda: diagram(
+        "atm-states",
+        ATM_TABLE,
+        "State diagram of the ATM",
+        "The ATM's states and moves, drawn from <code>ATM_TABLE</code>. "
+        "A label in brackets is the condition that picks one of several moves.",
+        # Top to bottom: a session reads downwards and the figure fits the column.
+        rankdir="TB",
+    ),
+    "cart-total-states": lambda: diagram(
+        "cart-total-states",
+        CART_TOTAL,
+        "State diagram of the CartTotal future",
+        "The states of <code>CartTotal</code> and the moves <code>poll</code> "
+        "may make, drawn from <code>CART_TOTAL</code>, the table every move is "
+        "checked against. A loop is a poll that returns <code>Pending</code>.",
+        # Top to bottom: the states in the order of the function's lines.
+        rankdir="TB",
+    ),
+}
+
+
+def render(name: str) -> Figure:
+    """Build the figure called ``name``."""
+    try:
+        make = FIGURES[name]
+    except KeyError:
+        known = ", ".join(sorted(FIGURES)) or "none"
+        raise FigureError(f"unknown figure {name!r}; known figures: {known}") from None
+    return make()

@@ -15,7 +15,7 @@ comment and the figure would silently vanish; the site tests look for that.
 
 The HTML holds no address: builders differ in how they rewrite relative
 addresses in raw HTML. A stepper's script is loaded by
-``assets/stepper-loader.js`` (in ``extra_javascript``, which both builders
+``assets/stepper/loader.js`` (in ``extra_javascript``, which both builders
 address right wherever the site is deployed) on the pages that have one.
 """
 
@@ -29,11 +29,12 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from sitetools import figures, steppers
+from sitetools.steppers import widget
 
 # What each kind of marker becomes: kind -> (name -> HTML).
 MAKERS: dict[str, Callable[[str], str]] = {
     "figure": lambda name: figures.as_html(figures.render(name)),
-    "stepper": lambda name: steppers.as_html(steppers.build(name)),
+    "stepper": lambda name: widget.as_html(steppers.build(name)),
 }
 
 MARKER = re.compile(r"<!-- (?P<kind>[a-z]+): (?P<name>[\w-]+) -->[ \t]*")

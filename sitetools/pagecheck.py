@@ -145,11 +145,21 @@ class ScriptCheck(Postprocessor):
     """Runs on the raw HTML the page holds, block and inline, before it is
     put back into the page."""
 
+    # Postprocessors run again on every heading's text (the toc extension
+    # renders each one), so each stashed block is parsed once: the checker
+    # remembers which stash it read, and how far.
+    _stash: list[str | Element] | None = None
+    _checked = 0
+
     def run(self, text: str) -> str:
+        blocks = self.md.htmlStash.rawHtmlBlocks
+        if blocks is not self._stash:
+            self._stash, self._checked = blocks, 0
         found = []
-        for block in self.md.htmlStash.rawHtmlBlocks:
+        for block in blocks[self._checked :]:
             if isinstance(block, str):  # else an element TreeScriptCheck saw
                 found += script_problems(block)
+        self._checked = len(blocks)
         refuse(found)
         return text
 

@@ -196,10 +196,12 @@ WAITING_PROBE = """
 #[allow(dead_code)]
 fn probe_main() {}
 
-/// Wakes its own task twice and returns Pending; then waits for a timer.
+/// Wakes its own task twice and returns Pending; then waits for a timer,
+/// made at the second poll so that a slow machine cannot let its deadline
+/// pass before that poll sees it.
 struct WakeTwice {
     polls: u32,
-    timer: Sleep,
+    timer: Option<Sleep>,
 }
 
 impl Future for WakeTwice {
@@ -211,7 +213,10 @@ impl Future for WakeTwice {
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
-        match Pin::new(&mut self.timer).poll(cx) {
+        let timer = self
+            .timer
+            .get_or_insert_with(|| sleep(Duration::from_millis(20)));
+        match Pin::new(timer).poll(cx) {
             Poll::Ready(()) => Poll::Ready(self.polls),
             Poll::Pending => Poll::Pending,
         }
@@ -220,8 +225,7 @@ impl Future for WakeTwice {
 
 fn main() {
     // One poll, two wakes; one poll that starts the timer; one at its end.
-    let timer = sleep(Duration::from_millis(1));
-    let task = Box::pin(WakeTwice { polls: 0, timer }) as Task<u32>;
+    let task = Box::pin(WakeTwice { polls: 0, timer: None }) as Task<u32>;
     println!("polls to finish: {}", run_all(vec![task])[0]);
     let mut timer = std::pin::pin!(sleep(Duration::from_secs(60)));
     let mut cx = Context::from_waker(Waker::noop());

@@ -46,8 +46,8 @@ def test_ticks_are_round_numbers_covering_the_data(
 def test_markers_show_the_model_numbers() -> None:
     svg = figures.render("waiting-elapsed").svg
     shown = set(tooltips(svg))
-    for clients in figures.WAITING_CLIENTS:
-        for run in waiting.compare(clients, figures.WAITING_LATENCY):
+    for clients in figures.CHART_CLIENTS:
+        for run in waiting.compare(clients, figures.CHART_LATENCY):
             noun = "client" if clients == 1 else "clients"
             assert f"{clients} {noun}: {run.elapsed:g} s" in shown, run
 
@@ -94,7 +94,7 @@ def test_captions_state_only_what_the_model_shows(
 def test_changing_the_latency_changes_chart_and_caption(
     monkeypatch: pytest.MonkeyPatch, fresh_runs: None
 ) -> None:
-    monkeypatch.setattr(figures, "WAITING_LATENCY", 0.2)
+    monkeypatch.setattr(figures, "CHART_LATENCY", 0.2)
     figure = figures.render("waiting-elapsed")
     assert "each wait 0.2 s" in figure.title
     assert "finish in 0.2 s" in figure.caption
@@ -107,8 +107,8 @@ def test_charts_cover_the_clients_of_the_table_beside_them() -> None:
     page = (ROOT / "docs" / "waiting.md").read_text(encoding="utf-8")
     table = re.search(r"compare\(clients=(\d+), latency=([\d.]+)\)", page)
     assert table, "waiting.md no longer prints compare(clients=N, latency=L)"
-    assert max(figures.WAITING_CLIENTS) == int(table[1])
-    assert float(table[2]) == figures.WAITING_LATENCY
+    assert max(figures.CHART_CLIENTS) == int(table[1])
+    assert float(table[2]) == figures.CHART_LATENCY
 
 
 def test_chart_fits_any_palette_and_page() -> None:

@@ -10,6 +10,7 @@ import markdown
 import pytest
 
 from chapter2.machine import Transition, TransitionTable
+from sitetools import steppers
 from sitetools.figures import (
     FIGURES,
     NARROWEST_COLUMN,
@@ -84,8 +85,18 @@ def test_unknown_figure_names_the_known_ones() -> None:
 
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_every_figure_is_used_by_a_page(name: str) -> None:
-    marker = f"<!-- figure: {name} -->"
-    pages = [p for p in (ROOT / "docs").rglob("*.md") if marker in p.read_text()]
+    """By its own marker, or by the marker of a stepper, which shows the
+    figure it marks."""
+    markers = [f"<!-- figure: {name} -->"] + [
+        f"<!-- stepper: {stepper} -->"
+        for stepper in steppers.STEPPERS
+        if steppers.build(stepper).figure == name
+    ]
+    pages = [
+        p
+        for p in (ROOT / "docs").rglob("*.md")
+        if any(marker in p.read_text() for marker in markers)
+    ]
     assert pages, f"figure {name} is registered but no page shows it"
 
 

@@ -82,3 +82,24 @@ def test_every_page_of_the_site_passes() -> None:
     for page in sorted((ROOT / "docs").rglob("*.md")):
         lines = page.read_text(encoding="utf-8").splitlines()
         assert not fence_problems(lines), page
+
+
+def test_each_raw_html_block_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Postprocessors run again for every heading (the toc extension renders
+    each one): parsing the page's whole stash each time made the site's build
+    four times slower. A second page through the same Markdown is checked
+    afresh."""
+    from sitetools import pagecheck
+
+    parsed: list[str] = []
+    real = pagecheck.script_problems
+    monkeypatch.setattr(
+        pagecheck, "script_problems", lambda html: parsed.append(html) or real(html)
+    )
+    md = markdown.Markdown(extensions=[*EXTENSIONS, "toc"])
+    headings = "".join(f"## Part {n}\n\n<span>{n}</span>\n\n" for n in range(20))
+    md.convert(headings)
+    assert len(parsed) == len(md.htmlStash.rawHtmlBlocks) == 40  # a tag each
+    md.reset()
+    with pytest.raises(PageError, match="<script>"):
+        md.convert("## One\n\n<script>go()</script>\n")

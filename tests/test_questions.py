@@ -302,7 +302,8 @@ def recap_first_line() -> str:
 
 def rustc_verdict(listing: str) -> tuple[bool, str]:
     """(compiles, the value blamed) from the page's rustc block."""
-    said = helpers.checked_block("async-fn.md", f"rustc on {listing}")
+    said = helpers.find_block(f"rustc on {listing}")
+    assert said is not None
     return (False, async_fn_rustc.blamed(said)[0])
 
 
@@ -376,7 +377,7 @@ KEYS: dict[str, Callable[[], object]] = {
     "errors-cancel": dropped_by_cancel,
     "errors-panic-again": panicked_again,
     "async-fn-drop-guard": lambda: rustc_verdict("send_guard_drop.rs"),
-    "async-fn-temporary": lambda: rustc_verdict("send_temporary.rs"),
+    "errors-temporary": lambda: rustc_verdict("send_temporary.rs"),
     "async-fn-not-unpin": unpin_verdict,
     "async-fn-poll-two": lambda: (trace("one-by-one")[1].result, "awaiting shoes"),
     "async-fn-already-there": lambda: len(trace("already-there")),
@@ -435,7 +436,7 @@ def test_recap_output_is_what_rustc_gives() -> None:
     ("name", "listing"),
     [
         ("async-fn-drop-guard", "send_guard_drop.rs"),
-        ("async-fn-temporary", "send_temporary.rs"),
+        ("errors-temporary", "send_temporary.rs"),
     ],
 )
 def test_the_value_to_blame_is_the_one_rustc_names(name: str, listing: str) -> None:
@@ -511,7 +512,9 @@ def test_show_me_lands_on_a_step_that_the_stepper_has() -> None:
         if show is None or not show.stepper:
             continue
         tracks = helpers.stepper_tracks(show.stepper)
-        assert tracks[show.track]["steps"][show.step]["say"] == show.say, question.id
+        assert tracks[show.track]["steps"][show.step]["narration"] == show.say, (
+            question.id
+        )
 
 
 # --- exercises: solutions pass, starting code fails ---------------------------

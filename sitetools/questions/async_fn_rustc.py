@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from sitetools.questions.core import Answer, Question, QuestionError, Show, Wrong
-from sitetools.questions.helpers import DOCS, checked_block, fence
+from sitetools.questions.helpers import DOCS, checked_block, fence, find_block
 
 PAGE = "async-fn.md"
 NOT_SEND = re.compile(r"has type `(?P<type>[^`]+)` which is not `Send`")
@@ -38,15 +38,17 @@ def blamed(said: str) -> tuple[str, str]:
 
 
 def verdict(listing: str) -> tuple[bool, str, str]:
-    """(compiles, value to blame, its type) as the page shows rustc saying."""
-    said = checked_block(PAGE, f"rustc on {listing}")
+    """(compiles, value to blame, its type) as a page shows rustc saying."""
+    said = find_block(f"rustc on {listing}")
+    if said is None:
+        raise QuestionError(f"no page shows rustc rejecting {listing}")
     return (False, *blamed(said))
 
 
 def drop_guard() -> Question:
     listing = "send_guard_drop.rs"
     compiles, value, kind = verdict(listing)
-    fixed = checked_block(PAGE, "output of send_guard_block.rs").strip()
+    fixed = (find_block("output of send_guard_block.rs") or "").strip()
     return Question(
         "async-fn-drop-guard",
         PAGE,
@@ -86,11 +88,12 @@ def drop_guard() -> Question:
 
 
 def temporary() -> Question:
+    """On the errors page, after "A guard with no name"."""
     listing = "send_temporary.rs"
     compiles, value, kind = verdict(listing)
     return Question(
-        "async-fn-temporary",
-        PAGE,
+        "errors-temporary",
+        "errors.md",
         "a lock in the same statement",
         "No variable holds the lock here. Given to the same `spawn`, does this "
         "compile? If not, what is to blame?\n\n"
@@ -119,7 +122,7 @@ def temporary() -> Question:
                 "same static from a spawned thread and compiles.",
             ),
         ),
-        Show("Read the section on locks", "guard"),
+        Show("Read the section on a guard with no name", "temporary"),
     )
 
 
@@ -166,4 +169,4 @@ def not_unpin() -> Question:
     )
 
 
-QUESTIONS = (drop_guard, temporary, not_unpin)
+QUESTIONS = (drop_guard, not_unpin)

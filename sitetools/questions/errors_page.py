@@ -15,22 +15,16 @@ from chapter2.errors import COUNT_DOWN, COUNT_DOWN_BOXED
 from chapter2.layout import InfiniteSize, size_of
 from chapter2.task import Context, Waker
 from chapter2.unwind import AsyncFn
+from sitetools.questions.async_fn_rustc import temporary
 from sitetools.questions.core import Answer, Question, QuestionError, Show, Wrong
-from sitetools.questions.helpers import DOCS, TEXT_BLOCK, price_channel
+from sitetools.questions.helpers import find_block, price_channel
 
 PAGE = "errors.md"
 
 
 def block(title: str) -> str | None:
-    """The block titled ``title`` on whichever page shows it, dedented."""
-    for page in sorted(DOCS.glob("*.md")):
-        text = page.read_text(encoding="utf-8")
-        for found in TEXT_BLOCK.finditer(text):
-            if found["title"] == title:
-                indent = len(found["indent"])
-                lines = found["body"].splitlines()
-                return "\n".join(line[indent:] for line in lines).strip()
-    return None
+    found = find_block(title)
+    return found.strip() if found is not None else None
 
 
 def code(text: str) -> str:
@@ -256,4 +250,4 @@ def panic_again() -> Question:
     )
 
 
-QUESTIONS = (which_fix, recursion, cancel, panic_again)
+QUESTIONS = (temporary, which_fix, recursion, cancel, panic_again)

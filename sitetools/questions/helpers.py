@@ -53,7 +53,7 @@ def stepper_show(
     (the stepper changed)."""
     tracks = stepper_tracks(name)
     for number, step in enumerate(tracks[track]["steps"]):
-        say = str(step["say"])
+        say = str(step["narration"])
         if say.startswith(starts) and contains in say:
             stepper = steppers.build(name)
             return Show(
@@ -62,7 +62,7 @@ def stepper_show(
                 stepper=name,
                 track=track,
                 step=number,
-                say=str(step["say"]),
+                say=str(step["narration"]),
             )
     raise QuestionError(
         f"stepper {name}, run {track}: no step starts {starts!r}"
@@ -98,6 +98,17 @@ def checked_block(page: str, title: str) -> str:
             lines = block["body"].splitlines()
             return "\n".join(line[indent:] for line in lines) + "\n"
     raise QuestionError(f"{page} has no block titled {title!r}")
+
+
+def find_block(title: str) -> str | None:
+    """The block titled ``title`` on whichever page shows it, dedented, or
+    ``None``: a listing's rustc block may move from page to page."""
+    for page in sorted(DOCS.glob("*.md")):
+        try:
+            return checked_block(page.name, title)
+        except QuestionError:
+            continue
+    return None
 
 
 def listing_output(page: str, listing: str) -> str:

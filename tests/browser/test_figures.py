@@ -16,8 +16,9 @@ from tests.browser.pages import (
 
 # A page's request for a figure, wherever it stands: the build replaces only
 # markers on a line of their own, so an indented one (inside a tab, say) stays
-# a comment, and the count below catches it.
-FIGURE_MARKER = re.compile(r"<!--\s*figure:\s*[\w-]+\s*-->")
+# a comment, and the count below catches it. A stepper shows the figure it
+# marks, so its marker asks for one too.
+FIGURE_MARKER = re.compile(r"<!--\s*(?:figure|stepper):\s*[\w-]+\s*-->")
 
 
 # The pages that ask for a figure; the others have nothing to check here.
@@ -58,7 +59,8 @@ def test_every_generated_figure_is_drawn(quiet: Opened) -> None:
             problems.append(f"{name} has no text")
     assert not problems, f"{quiet.name}: {problems}"
     assert len(figures) == markers, (
-        f"{quiet.name} asks for {markers} figures (<!-- figure: NAME -->)"
+        f"{quiet.name} asks for {markers} figures (<!-- figure: NAME -->"
+        " or <!-- stepper: NAME -->)"
         f" but shows {len(figures)}"
     )
 

@@ -32,10 +32,11 @@ def test_first_load_is_offline_clean_and_light(
     """No request leaves the site, nothing errors, and the page stays small."""
     assert not opened.load_trouble, f"{opened.name}: {opened.load_trouble}"
     assert opened.load_requests, f"{opened.name}: no request finished"
-    # The steppers' script loads where a stepper is, and only there.
+    # The stepper's script and styles load where a stepper is, and only there.
     stepper = opened.page.evaluate("!!document.querySelector('[data-stepper]')")
-    stepper_js = [r.url for r in opened.load_requests if r.url.endswith("/stepper.js")]
-    assert len(stepper_js) == stepper, f"{opened.name}: {stepper_js}"
+    for name in ("/stepper/stepper.js", "/stepper/stepper.css"):
+        loaded = [r.url for r in opened.load_requests if r.url.endswith(name)]
+        assert len(loaded) == stepper, f"{opened.name}: {loaded}"
     raw = compressed = 0
     loaded = [r.url for r in opened.load_requests]
     for finished in opened.load_requests:

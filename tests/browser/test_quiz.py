@@ -98,7 +98,7 @@ def test_wrong_then_right_with_explanations_and_show_me(quiet: Opened) -> None:
     name, track, step = str(link.get_attribute("data-show")).split()
     stepper = page.locator(f'[data-stepper="{name}"]')
     tracks = json.loads(str(stepper.get_attribute("data-tracks")))
-    expected = tracks[int(track)]["steps"][int(step)]["say"]
+    expected = tracks[int(track)]["steps"][int(step)]["narration"]
     root.locator(".chapter-quiz__show-me").click()
     assert stepper.locator("[role=status]").text_content() == expected
     focused = page.evaluate("document.activeElement.dataset.go")
@@ -289,6 +289,6 @@ def test_a_question_works_in_the_zensical_build(
         tracks = json.loads(str(stepper.get_attribute("data-tracks")))
         root.locator(".chapter-quiz__show-me").click()
         said = stepper.locator("[role=status]").text_content()
-        assert said == tracks[int(track)]["steps"][int(step)]["say"]
+        assert said == tracks[int(track)]["steps"][int(step)]["narration"]
         assert "This page: 1 of" in summary(page)
         assert not v.trouble_since(), v.trouble_since()

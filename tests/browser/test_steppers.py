@@ -12,9 +12,11 @@ import json
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Locator, Page, Route
 
-from tests.browser.pages import DESKTOP, PHONE, Opened, at_width, on_pages
+from sitetools.steppers import cart as cart_story
+from tests.browser.pages import DESKTOP, Opened, at_width, on_pages
 from tests.browsing import SiteServer, site_prefix, visit
 from tests.sitebuild import config
 from tests.test_steppers import pages_with_steppers
@@ -29,11 +31,14 @@ SHOWN_JS = """
   const buttons = Object.fromEntries([...root.querySelectorAll('button[data-go]')]
     .map((b) => [b.dataset.go, b.disabled]));
   return {
-    say: root.querySelector('[role=status]').textContent,
+    narration: root.querySelector('[role=status]').textContent,
     current: [...svg.querySelectorAll('[aria-current="step"]')]
       .map((e) => e.dataset.node),
     taken: marked('taken').map((e) => e.dataset.edge),
-    here: marked('here').map((e) => e.dataset.node).sort(),
+    others: marked('others').map((e) => e.dataset.node).sort(),
+    refused: marked('refused').map((e) => e.dataset.node),
+    values: [...root.querySelectorAll('.chapter-stepper__fields dd > :first-child')]
+      .map((e) => e.textContent),
     disabled: buttons,
     focused: document.activeElement.dataset.go || document.activeElement.tagName,
   };
@@ -49,17 +54,18 @@ def shown(root: Locator) -> dict[str, Any]:
 def expected(step: dict[str, Any]) -> dict[str, Any]:
     """What the widget should show at ``step`` (as the build wrote it)."""
     return {
-        "say": step["say"],
+        "narration": step["narration"],
         "current": [step["node"]],
         "taken": [f"{a}->{b}" for a, b in step["edges"]],
-        "here": sorted(step["here"]),
+        "others": sorted(step["others"]),
+        "refused": [step["node"]] if "refused" in step else [],
+        "values": step["values"],
     }
 
 
 def same(now: dict[str, Any], step: dict[str, Any]) -> bool:
-    return {key: now[key] for key in ("say", "current", "taken", "here")} == (
-        expected(step)
-    )
+    wanted = expected(step)
+    return {key: now[key] for key in wanted} == wanted
 
 
 def tracks_of(root: Locator) -> list[dict[str, Any]]:
@@ -114,7 +120,9 @@ def test_next_until_disabled_reaches_the_end_and_previous_goes_back(
     assert roots.count() == len(pages_with_steppers()[quiet.name])
     for root in roots.all():
         name = root.get_attribute("data-stepper")
-        assert root.is_visible(), f"{name} was not set up"
+        assert root.locator(".chapter-stepper__bar").is_visible(), (
+            f"{name} was not set up"
+        )
         select = root.locator("select")
         for number, track in enumerate(tracks_of(root)):
             if select.count():
@@ -161,7 +169,7 @@ def test_the_runs_end_where_the_pages_say(quiet: Opened) -> None:
         quiet.page.keyboard.press("End")
         now = shown(root)
         assert now["current"] == [node], (name, track, now)
-        assert words in now["say"], (name, track, now)
+        assert words in now["narration"], (name, track, now)
 
 
 @on_pages(STEPPER_PAGES)
@@ -233,43 +241,230 @@ def test_steppers_work_after_instant_navigation(
         assert not v.trouble_since(), v.trouble_since()
 
 
-# After each press of Next to the end: where the current node is, across,
-# against the box the figure scrolls in.
-NODES_IN_BOX_JS = """
+# A reader pressing Next at the sizes of a laptop and of a small phone.
+READER_VIEWPORTS = {"1280x800": DESKTOP, "375x740": {"width": 375, "height": 740}}
+
+# After each press of Next, then of Reset: which node is current; whether it
+# and the Next button are both on screen, below Material's header and
+# uncovered (what the browser would hit at their centres is inside them),
+# the node also inside the box its figure scrolls in (sideways); and where
+# each row of the widget is, against the part that holds it (the narration
+# and buttons in the bar, which the page's scrolling moves; each field's
+# name and value below it). The presses are the button's own click(), which
+# scrolls nothing: whatever scrolling happens, the stepper does.
+FOLLOW_JS = """
 (root) => {
   const figure = document.getElementById(root.dataset.figure);
-  const box = figure.querySelector('.chapter-figure__scroll');
   const next = root.querySelector('button[data-go=next]');
+  const reset = root.querySelector('button[data-go=first]');
+  const parts = ['.chapter-stepper__bar', '.chapter-stepper__more']
+    .map((selector) => root.querySelector(selector));
+  const rows = [
+    root.querySelector('.chapter-stepper__say'),
+    ...root.querySelectorAll('.chapter-stepper__buttons button'),
+    ...root.querySelectorAll('.chapter-stepper__fields > *'),
+  ];
+  const [width, height] = [document.documentElement.clientWidth, innerHeight];
+  const problems = (element, clip) => {
+    const top = document.querySelector('.md-header').getBoundingClientRect().bottom;
+    const r = element.getBoundingClientRect();
+    const [left, right] = [Math.max(0, clip.left), Math.min(width, clip.right)];
+    const wrong = [];
+    if (r.top < top - 1 || r.bottom > height + 1) wrong.push('off screen vertically');
+    if (r.left < left - 1 || r.right > right + 1) wrong.push('off screen sideways');
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (!wrong.length && !(hit && element.contains(hit))) wrong.push('covered');
+    const at = `${Math.round(r.top)}..${Math.round(r.bottom)}`;
+    return wrong.length ? `${wrong.join(', ')} at ${at}` : '';
+  };
   const seen = [];
-  do {
+  const look = (pressed) => {
     const node = figure.querySelector('[aria-current="step"]');
-    const [b, n] = [box, node].map((e) => e.getBoundingClientRect());
-    seen.push({node: node.dataset.node, box: [b.left, b.right], at: [n.left, n.right]});
-    if (next.disabled) break;
+    const box = figure.querySelector('.chapter-figure__scroll');
+    const wrong = [
+      ['the current node', problems(node, box.getBoundingClientRect())],
+      ['Next', problems(next, {left: 0, right: width})],
+    ].filter(([, p]) => p).map(([what, p]) => `${what} ${p}`);
+    const places = rows.map((row) => {
+      const origin = parts.find((part) => part.contains(row)).getBoundingClientRect();
+      const r = row.getBoundingClientRect();
+      return [r.top - origin.top, r.height, r.left - origin.left, r.width]
+        .map(Math.round);
+    });
+    seen.push({pressed, step: root.dataset.step, node: node.dataset.node, wrong,
+               places});
+  };
+  look('Next');
+  while (!next.disabled && seen.length < 1000) {
     next.click();
-  } while (seen.length < 1000);
+    look('Next');
+  }
+  reset.click();
+  look('Reset');
   return seen;
 }
 """
 
 
+@pytest.mark.parametrize("size", sorted(READER_VIEWPORTS))
 @on_pages(STEPPER_PAGES)
-def test_a_phone_reader_steps_and_sees_the_current_state(quiet: Opened) -> None:
-    """At 375 px the buttons can be pressed, and the figure's box scrolls
-    sideways to the state each step marks.
-
-    The first press is Playwright's, which fails if the button cannot be
-    reached; the rest happen in one round trip.
-    """
-    with at_width(quiet.page, PHONE) as page:
+def test_a_reader_can_follow_every_step(quiet: Opened, size: str) -> None:
+    """issue 18: a reader can follow a run while pressing Next, on a laptop
+    and on a small phone, in every run of every stepper: the current node
+    and Next are in view together at every step (the figure's box scrolls
+    sideways and the page up or down to the node), and no row of the widget
+    moves from step to step (no text jumping under the reader's eyes or
+    pointer). The first press is Playwright's (it scrolls Next into view,
+    as a reader would); the rest are the button's own clicks."""
+    problems = []
+    with at_width(quiet.page, READER_VIEWPORTS[size]) as page:
         for root in page.locator("[data-stepper]").all():
-            start_over(root)
-            steps = tracks_of(root)[0]["steps"]
-            root.get_by_role("button", name="Next").click()
-            seen = root.evaluate(NODES_IN_BOX_JS)
-            assert [s["node"] for s in seen] == [s["node"] for s in steps[1:]]
-            for where in seen:
-                (left, right), (node_left, node_right) = where["box"], where["at"]
-                assert left - 1 <= node_left and node_right <= right + 1, (
-                    f"{quiet.name}: {where['node']} is out of view: {where}"
+            name = root.get_attribute("data-stepper")
+            select = root.locator("select")
+            for number, track in enumerate(tracks_of(root)):
+                where = f"{name}, {track['label']}"
+                start_over(root)
+                if select.count():
+                    select.select_option(str(number))
+                root.get_by_role("button", name="Next").click()
+                seen = root.evaluate(FOLLOW_JS)
+                nodes = [step["node"] for step in track["steps"]]
+                assert [s["node"] for s in seen] == [*nodes[1:], nodes[0]], where
+                for now in seen:
+                    if now["wrong"]:
+                        problems.append(
+                            f"{where}, step {now['step']} ({now['node']}, after"
+                            f" {now['pressed']}): {'; '.join(now['wrong'])}"
+                        )
+                moved = sorted(
+                    {s["step"] for s in seen if s["places"] != seen[0]["places"]}
                 )
+                if moved:
+                    problems.append(f"{where}: rows moved at steps {moved}")
+    assert not problems, f"{quiet.name} at {size}:\n" + "\n".join(problems)
+
+
+# At every step, after Reset: the refusal written on the diagram, if any (its
+# words, the node it is in and that node's mark), and whether it is drawn
+# inside the figure's drawing, not cut off by its edges.
+REFUSALS_JS = """
+(root) => {
+  const svg = document.getElementById(root.dataset.figure).querySelector('svg');
+  const next = root.querySelector('button[data-go=next]');
+  const seen = [];
+  const look = () => {
+    const text = svg.querySelector('.chapter-stepper__refusal');
+    if (!text) return null;
+    const [t, s] = [text, svg].map((e) => e.getBoundingClientRect());
+    const node = text.closest('[data-node]');
+    return {
+      words: text.textContent,
+      node: node && node.dataset.node,
+      state: node && node.dataset.state,
+      inside: t.left >= s.left && t.right <= s.right && t.top >= s.top
+        && t.bottom <= s.bottom && t.width > 0,
+    };
+  };
+  root.querySelector('button[data-go=first]').click();
+  seen.push(look());
+  while (!next.disabled && seen.length < 1000) {
+    next.click();
+    seen.push(look());
+  }
+  return seen;
+}
+"""
+
+
+@on_pages(["state-machines.md"])
+def test_a_refused_event_is_marked_on_the_diagram(quiet: Opened) -> None:
+    """issue 18: a refused ATM event shows on the diagram, not only in the
+    text: the state that refused it is marked "refused" and the words
+    "x EVENT refused" are drawn beside it; the next step takes them away."""
+    root = quiet.page.locator('[data-stepper="atm-session"]')
+    steps = tracks_of(root)[0]["steps"]
+    assert any("refused" in step for step in steps), "no refused event"
+    drawn = root.evaluate(REFUSALS_JS)
+    assert drawn == [
+        {
+            "words": f"\N{BALLOT X} {step['refused']} refused",
+            "node": step["node"],
+            "state": "refused",
+            "inside": True,
+        }
+        if "refused" in step
+        else None
+        for step in steps
+    ]
+
+
+@on_pages(STEPPER_PAGES)
+def test_the_legend_and_the_keys_are_on_the_page(quiet: Opened) -> None:
+    """A legend for the marks the stepper makes, drawn by the same rules as
+    the marks (a swatch for the current state looks like the current state),
+    and the keys said in words."""
+    for root in quiet.page.locator("[data-stepper]").all():
+        # Set up, the widget is a group named by its title.
+        assert root.get_attribute("role") == "group"
+        assert root.get_attribute("aria-label") == root.get_attribute("data-title")
+        legend = root.locator(".chapter-stepper__legend")
+        assert legend.is_visible()
+        assert "the state it is in now" in legend.inner_text()
+        same_look = root.evaluate(
+            """(root) => {
+              const look = (e) => {
+                const style = getComputedStyle(e);
+                return [style.stroke, style.strokeWidth, style.strokeDasharray];
+              };
+              const swatch = root.querySelector(
+                '.chapter-stepper__legend [data-state=current] > path');
+              const node = document.getElementById(root.dataset.figure)
+                .querySelector('[data-state=current] > path');
+              return JSON.stringify(look(swatch)) === JSON.stringify(look(node));
+            }"""
+        )
+        assert same_look, root.get_attribute("data-stepper")
+        keys = root.locator(".chapter-stepper__keys")
+        assert keys.is_visible()
+        for key in ("→", "←", "Home", "End"):
+            assert key in keys.inner_text()
+
+
+@on_pages(["async-fn.md"])
+def test_a_run_made_in_the_page_can_be_replayed(quiet: Opened) -> None:
+    """Step your own run: the cart-total widget takes a run that the code the
+    build runs (sitetools/steppers/cart.py, replay()) made with other
+    prices, adds it after the page's runs, shows it, and steps it to the
+    model's total. A run the figure cannot show is refused, and the widget
+    stays as it was (the refusal is logged to the console)."""
+    page = quiet.page
+    root = page.locator('[data-stepper="cart-total"]')
+    built = len(tracks_of(root))
+    replay = json.loads(cart_story.replay(prices={"socks": 20, "shoes": 58}))
+    dispatch = (
+        "(root, detail) => root.dispatchEvent("
+        "new CustomEvent('stepper:replay', {detail}))"
+    )
+    root.evaluate(dispatch, replay)
+    select = root.locator("select")
+    assert select.input_value() == str(built)
+    assert select.locator("option").count() == built + 1
+    steps = replay["tracks"][0]["steps"]
+    assert same(shown(root), steps[0]), shown(root)
+    root.get_by_role("button", name="Next").focus()
+    page.keyboard.press("End")
+    assert same(shown(root), steps[-1]), shown(root)
+    assert "Ready(78)" in shown(root)["narration"]
+    # A second replay takes the first one's place.
+    root.evaluate(dispatch, replay)
+    assert select.locator("option").count() == built + 1
+    # A state the diagram does not have: refused, nothing changes.
+    broken = json.loads(json.dumps(replay))
+    broken["tracks"][0]["steps"][1]["node"] = "Nowhere"
+    before = shown(root)
+    root.evaluate(dispatch, broken)
+    assert shown(root) == before
+    trouble = quiet.visit.trouble_since(quiet.reported)
+    assert len(trouble) == 1 and "no state Nowhere in the figure" in trouble[0], trouble
+    quiet.reported = quiet.visit.checkpoint()
+    start_over(root)

@@ -152,12 +152,17 @@
 
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+  // A stepper is ready when its script has set it up: its Next button is
+  // no longer inside a hidden element (the controls wait hidden until then).
+  const isReady = (root) => {
+    const next = root.querySelector('button[data-go="next"]');
+    return Boolean(
+      root.dataset.stepperReady && next && !next.closest("[hidden]"),
+    );
+  };
+
   async function ready(root) {
-    for (
-      let waited = 0;
-      !root.dataset.stepperReady || root.hidden;
-      waited += 50
-    ) {
+    for (let waited = 0; !isReady(root); waited += 50) {
       if (waited > 3000) return false;
       await wait(50);
     }
