@@ -129,7 +129,7 @@ class Question:
         """A hash of everything the reader sees: an edited question gets a
         new one, so progress kept for the old one does not carry over."""
         shown = [self.prompt, [(c.text, c.right, c.why) for c in self.choices]]
-        return _digest(self.id, json.dumps(shown))[:16]
+        return _digest(self.id, json.dumps(shown))[:12]
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,23 @@
     return python;
   };
 
+  // The code that runs the checks and prints the verdict, shared by every
+  // exercise: fetched at the first Check, as Python itself is.
+  let harness = null;
+  const loadHarness = () => {
+    if (!harness) {
+      harness = fetch(new URL("harness.py", SCRIPT)).then((response) => {
+        if (!response.ok)
+          throw new Error(`harness.py: HTTP ${response.status}`);
+        return response.text();
+      });
+      harness.catch(() => {
+        harness = null; // the next Check asks again
+      });
+    }
+    return harness;
+  };
+
   function timeout(promise, seconds, onTimeout) {
     let timer;
     const late = new Promise((_, reject) => {
@@ -361,7 +378,8 @@
         await worker.ready();
         status.textContent = "Running the checks…";
         root.dataset.state = "running";
-        const source = `${root.dataset.checks}\n\njudge(${JSON.stringify(code)}, CHECKS)\n`;
+        const call = `judge(${JSON.stringify(code)}, CHECKS)`;
+        const source = `${await loadHarness()}\n\n${root.dataset.checks}\n\n${call}\n`;
         const [record] = await timeout(
           worker.run({ kind: "script", source, edits: [] }),
           RUN_TIMEOUT,

@@ -5,7 +5,8 @@ reader starts from), ``NAME_solution.py`` (one answer that passes) and
 ``NAME_checks.py`` (functions of the namespace the reader's code leaves,
 listed in ``CHECKS``; the first is the one the page shows). The page runs
 :mod:`harness <sitetools.questions.exercises.harness>` with the checks and
-the reader's code as one script; :func:`judge` runs the very same text here,
+the reader's code as one script (``docs/assets/quiz/harness.py``, fetched
+by the page); :func:`judge` runs the very same text here,
 which is how the tests prove that every solution passes and every starting
 code fails.
 """
@@ -23,7 +24,9 @@ from typing import Any
 from sitetools.questions.core import Exercise
 
 HERE = Path(__file__).parent
-HARNESS = (HERE / "harness.py").read_text(encoding="utf-8")
+# The harness is a file of the site (the page fetches it at the first
+# Check), read here so that the tests run the same text.
+HARNESS_FILE = HERE.parents[2] / "docs" / "assets" / "quiz" / "harness.py"
 MARK = "@@exercise-verdict@@ "
 
 
@@ -143,7 +146,7 @@ def build(plan: Plan) -> Exercise:
         plan.task,
         code(f"{plan.id.replace('-', '_')}_start"),
         code(f"{plan.id.replace('-', '_')}_solution"),
-        HARNESS + "\n\n" + checks,
+        checks,
         first_check(checks),
         plan.hints,
     )
@@ -156,7 +159,9 @@ def build_all() -> list[Exercise]:
 def program(exercise: Exercise, reader_code: str) -> str:
     """The script the page runs: harness, checks, and the call with the
     reader's code (as the page writes it: a JSON string is a Python one)."""
-    return f"{exercise.checks}\n\njudge({json.dumps(reader_code)}, CHECKS)\n"
+    harness = HARNESS_FILE.read_text(encoding="utf-8")
+    call = f"judge({json.dumps(reader_code)}, CHECKS)"
+    return f"{harness}\n\n{exercise.checks}\n\n{call}\n"
 
 
 def judge(exercise: Exercise, reader_code: str) -> dict[str, Any]:
