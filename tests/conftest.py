@@ -14,10 +14,10 @@ from hypothesis import settings
 
 from sitetools import runtime
 from tests.browser.pages import ALL_PAGES
-from tests.buildcache import Product, locked, project_fingerprint
-from tests.pyodide_check import PyodideCheck
-from tests.report import merge, note, taken, write_summary
-from tests.sitebuild import (
+from tests.support.buildcache import Product, locked, project_fingerprint
+from tests.support.pyodide_check import PyodideCheck
+from tests.support.report import merge, note, taken, write_summary
+from tests.support.sitebuild import (
     BUILD_INPUTS,
     ROOT,
     ZENSICAL_MISSING,
@@ -53,7 +53,7 @@ def _site_key(builder: str) -> Callable[[], str]:
 
 
 # The site as each builder builds it, made once per change of what it is built
-# from (tests.buildcache) and shared by every test process.
+# from (tests.support.buildcache) and shared by every test process.
 SITES = {
     "built_site": Product("mkdocs-site", _site_key("mkdocs"), _build_mkdocs),
     "zensical_site": Product("zensical-site", _site_key("zensical"), _build_zensical),
@@ -89,7 +89,8 @@ _pyodide: list[PyodideCheck] = []
 
 @pytest.fixture(scope="session")
 def pyodide_check() -> PyodideCheck:
-    """Every ``>>>`` block run in pyodide under Node (:mod:`tests.pyodide_check`)."""
+    """Every ``>>>`` block run in pyodide under Node
+    (:mod:`tests.support.pyodide_check`)."""
     if not _pyodide:
         _pyodide.append(PyodideCheck())
     if _pyodide[0].reason is not None:
@@ -101,7 +102,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Start making, in the background, the slow products a selected test needs.
 
     Under xdist every process collects every test, and the first to take a
-    product's lock makes it (tests.buildcache); the others find it made.
+    product's lock makes it (tests.support.buildcache); the others find it made.
     """
     needed = set()
     for item in session.items:

@@ -1,7 +1,7 @@
 """Glossary terms show their definition on keyboard focus and on hover.
 
 Which terms are marked, and with which words, is checked on the built HTML
-(``tests/test_glossary.py``); here, that a reader sees the definition.
+(``tests/sitetools/test_glossary.py``); here, that a reader sees the definition.
 """
 
 from __future__ import annotations

@@ -26,10 +26,10 @@ from playwright.sync_api import Browser, Locator, Page, Request, Route
 
 from tests.browser.pages import DESKTOP, NAV_PAGES, POLLING, Opened, on_pages, reveal
 from tests.browser.palettes import serious_violations
-from tests.browsing import SiteServer, Visit, page_url, visit
-from tests.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
-from tests.sessions import CHAPTER_PAGES, sessions
-from tests.sitebuild import BuildResult
+from tests.support.browsing import SiteServer, Visit, page_url, visit
+from tests.support.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
+from tests.support.sessions import CHAPTER_PAGES, sessions
+from tests.support.sitebuild import BuildResult
 
 RUNTIME = re.compile(
     r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings)"

@@ -2,7 +2,7 @@
 marks on the diagram, and the same after Material's instant navigation.
 
 Each stepper's expected steps are read from the built page, whose data
-tests/test_steppers.py ties to the model; here the question is whether the
+tests/sitetools/test_steppers.py ties to the model; here the question is whether the
 widget shows them.
 """
 
@@ -17,9 +17,9 @@ from playwright.sync_api import Browser, Locator, Page, Route
 
 from sitetools.steppers import cart as cart_story
 from tests.browser.pages import DESKTOP, Opened, at_width, on_pages
-from tests.browsing import SiteServer, site_prefix, visit
-from tests.sitebuild import config
-from tests.test_steppers import pages_with_steppers
+from tests.sitetools.test_steppers import pages_with_steppers
+from tests.support.browsing import SiteServer, site_prefix, visit
+from tests.support.sitebuild import config
 
 STEPPER_PAGES = sorted(pages_with_steppers())
 

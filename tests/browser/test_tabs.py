@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.browser.pages import NAV_PAGES, Opened, built_html, on_pages
-from tests.sitebuild import BuildResult
+from tests.support.sitebuild import BuildResult
 
 # For every tab set that offers both Rust and Python: which label is selected,
 # and whether the selected block is the one on screen.

@@ -1,0 +1,269 @@
+"""Every Rust listing compiles, runs, and shows on its page what it prints;
+or rustc rejects it, saying on its page what rustc says.
+
+Skipped, with the reason, where ``rustc`` is not on PATH; ``.ci/run`` makes
+sure it is.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sitetools.codeblocks import console_commands
+from sitetools.snippets import includes_in
+from tests.support.rust_listings import (
+    LISTINGS,
+    PYTHON_HTML_BLOCK,
+    ROOT,
+    RUST_TESTS,
+    RUSTC_QUOTE,
+    RustcBlock,
+    StillCompiles,
+    compile_cached,
+    excerpt_mismatch,
+    normalise,
+    output_blocks,
+    pages,
+    programs,
+    quoted_rustc_lines,
+    rejected_listings,
+    rejection,
+    run,
+    rust_fences,
+    rustc_blocks,
+    rustc_rejects,
+    rustc_version,
+    scenarios,
+)
+from tests.support.sitebuild import BuildResult, code_lines, config
+
+pytestmark = RUST_TESTS
+
+
+@pytest.mark.parametrize("program", programs(), ids=lambda p: p.name)
+def test_listing_compiles_without_warnings_and_runs(program: Path) -> None:
+    assert run(program).strip(), f"{program.name} printed nothing"
+
+
+@pytest.mark.parametrize(
+    "block", output_blocks(), ids=lambda b: f"{b.page}:{b.listing}"
+)
+def test_output_shown_on_the_page_is_what_the_program_prints(block: object) -> None:
+    page, listing, text = block.page, block.listing, block.text  # type: ignore[attr-defined]
+    program = LISTINGS / listing
+    assert program in programs(), f"{page} shows output of {listing}, not a program"
+    printed = run(program).splitlines()
+    shown = text.rstrip("\n").splitlines()
+    windows = (printed[i : i + len(shown)] for i in range(len(printed)))
+    assert shown in windows, (
+        f"{page}: the output block for {listing} is not what it prints.\n"
+        f"shown:\n{text}\nprinted:\n{chr(10).join(printed)}"
+    )
+
+
+@pytest.mark.parametrize("block", rustc_blocks(), ids=lambda b: f"{b.page}:{b.listing}")
+def test_rustc_rejects_the_listing_saying_what_the_page_shows(
+    block: RustcBlock,
+) -> None:
+    stderr = rustc_rejects(block.listing)
+    mismatch = excerpt_mismatch(block.text, stderr)
+    assert mismatch is None, (
+        f"{block.page}: the `rustc on {block.listing}` block is not what rustc "
+        f"says: {mismatch}\nrustc ({rustc_version()}) says:\n{stderr}"
+    )
+
+
+def test_a_listing_is_shown_either_rejected_or_running() -> None:
+    shown_running = {block.listing for block in output_blocks()}
+    both = shown_running & set(rejected_listings())
+    assert not both, f"shown both as output and as rustc's refusal: {both}"
+
+
+@pytest.mark.parametrize(
+    "page", pages(), ids=lambda p: str(p.relative_to(ROOT / "docs"))
+)
+def test_every_quoted_rustc_line_is_in_a_checked_block(page: Path) -> None:
+    quotes = quoted_rustc_lines(page.read_text(encoding="utf-8"))
+    assert not quotes, (
+        f'{page.name} quotes rustc outside a ```text title="rustc on NAME.rs"``` '
+        f"block, so no listing backs it: {quotes}"
+    )
+
+
+def test_every_quoted_rustc_line_on_the_built_site_is_a_checked_one(
+    built_site: BuildResult,
+) -> None:
+    """The built pages too: docstrings and included files reach them as well."""
+    checked = {
+        line.strip() for block in rustc_blocks() for line in block.text.splitlines()
+    }
+    unchecked = {
+        str(page.relative_to(built_site.site)): sorted(
+            line
+            for line in code_lines(
+                PYTHON_HTML_BLOCK.sub("", page.read_text(encoding="utf-8"))
+            )
+            if RUSTC_QUOTE.match(line) and line not in checked
+        )
+        for page in sorted(built_site.site.rglob("*.html"))
+    }
+    unchecked = {page: lines for page, lines in unchecked.items() if lines}
+    assert not unchecked, (
+        "rustc quoted on the site but not in a checked `rustc on NAME.rs` block "
+        f"of any page: {unchecked}"
+    )
+
+
+def test_the_quote_scan_finds_quotes_outside_checked_blocks() -> None:
+    page = (
+        "Prose with `error[E0277]: made up` in it.\n\n"
+        '```text title="rustc on real.rs"\nerror: checked\n```\n\n'
+        "    ```text\n    warning: unused variable\n    ```\n\n"
+        "```rust\nlet x = 1; // error: not at the start\n```\n"
+        "```python\nerror: str = 'a Python annotation'\n```\n"
+    )
+    assert quoted_rustc_lines(page) == [
+        "warning: unused variable",
+        "error[E0277]: made up",
+    ]
+
+
+def test_an_excerpt_is_in_order_and_skips_only_at_ellipses() -> None:
+    said = "error: a\n  |\nnote: b\n...\nnote: c\nhelp: d\n"
+    assert excerpt_mismatch("error: a\n  |\nnote: b\n", said) is None
+    assert excerpt_mismatch("error: a\n...\nnote: c\n", said) is None
+    assert excerpt_mismatch("note: b\n...\n...\nhelp: d", said) is None
+    assert excerpt_mismatch("error: a\nnote: b\n", said) is not None
+    assert excerpt_mismatch("note: c\n...\nnote: b\n", said) is not None
+    assert excerpt_mismatch("note: e\n", said) is not None
+
+
+def test_paths_are_reduced_to_file_names() -> None:
+    said = (
+        "  --> /work/x/docs/listings/not_unpin.rs:14:22\n"
+        "  --> /rustc/59807616e1fa/library/core/src/pin.rs:1181:4\n"
+        "  --> docs/listings/a-b.rs:1:1 and rust-lang/rust#62958\n"
+    )
+    assert normalise(said) == (
+        "  --> not_unpin.rs:14:22\n  --> pin.rs:1181:4\n"
+        "  --> a-b.rs:1:1 and rust-lang/rust#62958\n"
+    )
+
+
+def test_a_listing_that_starts_compiling_names_the_page() -> None:
+    """What rustc accepting a rejected listing looks like: the fixed version."""
+    shown_on = rejected_listings()["send_guard_drop.rs"]
+    fixed = LISTINGS / "send_guard_block.rs"
+    with pytest.raises(StillCompiles) as raised:
+        rejection("send_guard_drop.rs", compile_cached(fixed.stem, fixed))
+    assert "send_guard_drop.rs now compiles" in str(raised.value)
+    for page in shown_on:
+        assert page in str(raised.value)
+
+
+def test_every_program_is_shown_on_a_page() -> None:
+    pages = "\n".join(p.read_text() for p in (ROOT / "docs").rglob("*.md"))
+    for listing in LISTINGS.glob("*.rs"):
+        assert f"docs/listings/{listing.name}" in pages, f"{listing.name} is unused"
+
+
+@pytest.mark.parametrize("fence", rust_fences(), ids=lambda f: f[0])
+def test_rust_blocks_come_from_listings(fence: tuple[str, str]) -> None:
+    page, body = fence
+    includes = includes_in(body)
+    assert includes, f"{page}: a rust block with no --8<-- include is hand-copied"
+    sources = {
+        line.strip()
+        for include in includes
+        for line in include.path.read_text().splitlines()
+    }
+    for line in body.splitlines():
+        if line.strip() and "--8<--" not in line:
+            assert line.strip() in sources, (
+                f"{page}: rust line {line.strip()!r} is not in the included listing"
+            )
+
+
+def test_quoted_rustc_version_is_the_one_installed() -> None:
+    installed = rustc_version().split()[1]
+    quoted = {
+        (page.name, version)
+        for page in (ROOT / "docs").rglob("*.md")
+        for version in re.findall(r"rustc (\d+\.\d+\.\d+)", page.read_text())
+    }
+    for page, version in quoted:
+        assert version == installed, (
+            f"{page} quotes figures measured with rustc {version}, but rustc "
+            f"{installed} is installed: re-measure and update the page"
+        )
+
+
+@pytest.mark.parametrize("listing", ["cart_total.rs", "cart_total_desugared.rs"])
+@pytest.mark.parametrize("version", ["async-fn", "state-machine"])
+def test_rust_traces_equal_the_python_model(listing: str, version: str) -> None:
+    from chapter2 import cart
+
+    printed = scenarios(run(LISTINGS / listing))
+    assert set(printed) == set(cart.SCENARIOS)
+    for name, table in printed.items():
+        assert cart.trace_for(name, version) == table, f"{listing} {name} ({version})"
+
+
+@pytest.mark.skipif(shutil.which("rustfmt") is None, reason="rustfmt not found on PATH")
+@pytest.mark.parametrize(
+    "listing", sorted(LISTINGS.glob("*.rs")), ids=lambda path: path.name
+)
+def test_listing_is_formatted_as_rustfmt_would(listing: Path) -> None:
+    """Readers copy these: they should look like any other Rust they read."""
+    checked = subprocess.run(
+        ["rustfmt", "--check", "--edition", "2021", str(listing)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0, (
+        f"rustfmt would change {listing.name}:\n{checked.stdout}"
+    )
+
+
+CONSOLE = re.compile(r"^```console\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
+# A command that reads the project's files: it only runs inside a clone.
+NEEDS_A_CLONE = re.compile(r"docs/listings/|python -m chapter2\b")
+
+
+@pytest.mark.parametrize(
+    "page", pages(), ids=lambda p: str(p.relative_to(ROOT / "docs"))
+)
+def test_commands_that_need_the_repository_start_from_a_clone(page: Path) -> None:
+    """A reader can run them as shown: the first block that needs the files
+    begins by cloning the repository (mkdocs.yml's repo_url) and entering it."""
+    blocks = [
+        console_commands(match["body"])
+        for match in CONSOLE.finditer(page.read_text(encoding="utf-8"))
+    ]
+    needing = [b for b in blocks if any(NEEDS_A_CLONE.search(c) for c in b)]
+    if not needing:
+        return
+    repository = str(config()["repo_url"]).rstrip("/")
+    assert needing[0][:2] == [
+        f"git clone {repository}",
+        f"cd {repository.rpartition('/')[2]}",
+    ], f"{page.name}: the first command block using the repository's files "
+    "does not start with its clone"
+
+
+def test_the_rust_version_the_pages_ask_for_is_what_the_listings_use() -> None:
+    """Waker::noop is stable since Rust 1.85: a listing uses it, so the page
+    that says which Rust the listings need says 1.85."""
+    uses_noop = [
+        p.name for p in LISTINGS.glob("*.rs") if "Waker::noop" in p.read_text()
+    ]
+    assert uses_noop
+    index = " ".join((ROOT / "docs" / "index.md").read_text(encoding="utf-8").split())
+    assert "need Rust 1.85 or later (for `Waker::noop`)" in index
