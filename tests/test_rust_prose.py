@@ -56,3 +56,79 @@ def test_the_hand_written_future_is_a_model_of_the_states_not_rustcs() -> None:
         if (said := hand_written_called_rustcs(path.read_text(encoding="utf-8")))
     }
     assert not found, f"a hand-written version called rustc's own: {found}"
+
+
+# "exactly the values needed" said of every async fn: a state holds every
+# local live at its .await, read later, borrowed or still to be dropped.
+ONLY_WHAT_IS_NEEDED = re.compile(
+    r"\b(?:exactly|only)\b (?:the values|the data|what)\b[^.]{0,30}\bneed"
+)
+ABOUT_ASYNC = re.compile(r"async fn|rustc|\.await")
+ABOUT_CART_TOTAL = re.compile(r"cart_total|CartTotal")
+
+
+def only_what_is_needed(text: str) -> list[str]:
+    """Sentences of ``text`` saying an async fn's states hold only what the
+    rest needs, as a rule (for cart_total it is true, and may be said)."""
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    return [
+        sentence
+        for sentence in sentences
+        if ONLY_WHAT_IS_NEEDED.search(sentence)
+        and ABOUT_ASYNC.search(sentence)
+        and not ABOUT_CART_TOTAL.search(sentence)
+    ]
+
+
+def test_a_state_holds_what_is_live_not_only_what_is_needed() -> None:
+    """async-fn.md#states: a state holds every local whose storage is live at
+    its .await: read after it, borrowed, or still to be dropped."""
+    assert only_what_is_needed(
+        "The compiler turns every `async fn` into states, each holding exactly "
+        "the values needed to go on."
+    )
+    assert not only_what_is_needed(
+        "For `cart_total` the live values are exactly what the rest needs."
+    )
+    found = {
+        str(path.relative_to(ROOT)): said
+        for path in prose_sources()
+        if (said := only_what_is_needed(path.read_text(encoding="utf-8")))
+    }
+    assert not found, f"'only what is needed' stated as a rule: {found}"
+
+
+# One poll for several wakes, said as a rule of every executor: std promises
+# only at least one poll after each wake (Waker::wake's documentation).
+MERGES_WAKES = re.compile(r"however many wakes|wakes\b[^.]{0,40}\bbring one poll")
+NAMES_WHOSE = re.compile(
+    r"\bmay\b|model|this chapter|listings|mini_runtime|\bhere\b|run queue"
+)
+
+
+def wake_merging_as_a_rule(text: str) -> list[str]:
+    sentences = re.split(r"(?<=[.!?;])\s+", " ".join(text.split()))
+    return [
+        sentence
+        for sentence in sentences
+        if MERGES_WAKES.search(sentence) and not NAMES_WHOSE.search(sentence)
+    ]
+
+
+def test_merging_wakes_is_said_of_this_model_not_of_every_executor() -> None:
+    """std promises at least one poll after each wake; that two wakes before
+    a poll bring one poll is this chapter's executors' choice."""
+    assert wake_merging_as_a_rule(
+        "The loop that polls tasks: once when each is spawned, then once more "
+        "after it is woken, however many wakes came before that poll."
+    )
+    assert not wake_merging_as_a_rule(
+        "Several wakes may bring one poll, and in this chapter's executors two "
+        "wakes before a poll always do."
+    )
+    found = {
+        str(path.relative_to(ROOT)): said
+        for path in prose_sources()
+        if (said := wake_merging_as_a_rule(path.read_text(encoding="utf-8")))
+    }
+    assert not found, f"one poll for several wakes stated as a rule: {found}"
