@@ -26,6 +26,8 @@ from tests.rust_listings import (
     StillCompiles,
     compile_cached,
     excerpt_mismatch,
+    headline_mismatch,
+    layout_blocks,
     normalise,
     output_blocks,
     pages,
@@ -36,6 +38,7 @@ from tests.rust_listings import (
     run,
     rust_fences,
     rustc_blocks,
+    rustc_layout,
     rustc_rejects,
     rustc_version,
     scenarios,
@@ -71,11 +74,45 @@ def test_rustc_rejects_the_listing_saying_what_the_page_shows(
     block: RustcBlock,
 ) -> None:
     stderr = rustc_rejects(block.listing)
-    mismatch = excerpt_mismatch(block.text, stderr)
+    mismatch = excerpt_mismatch(block.text, stderr) or headline_mismatch(
+        block.text, stderr
+    )
     assert mismatch is None, (
         f"{block.page}: the `rustc on {block.listing}` block is not what rustc "
         f"says: {mismatch}\nrustc ({rustc_version()}) says:\n{stderr}"
     )
+
+
+@pytest.mark.parametrize(
+    "block", layout_blocks(), ids=lambda b: f"{b.page}:{b.listing}"
+)
+def test_layout_shown_on_the_page_is_what_rustc_prints(block: RustcBlock) -> None:
+    """A ``-Zprint-type-sizes on NAME.rs`` block is an excerpt of rustc's
+    layouts for the listing (lines in order, ``...`` skipping any)."""
+    assert LISTINGS / block.listing in programs(), f"{block.listing}: no program"
+    printed = rustc_layout(block.listing)
+    mismatch = excerpt_mismatch(block.text, printed)
+    assert mismatch is None, (
+        f"{block.page}: the `-Zprint-type-sizes on {block.listing}` block is "
+        f"not what rustc ({rustc_version()}) prints: {mismatch}"
+    )
+
+
+def test_an_excerpt_shows_every_error_rustc_gives() -> None:
+    said = (
+        "error: future cannot be sent between threads safely\n  |\n"
+        "note: future is not `Send`\n"
+        "error: unused variable: `x`\n"
+        "error: aborting due to 2 previous errors\n"
+    )
+    both = "error: future cannot be sent between threads safely\n...\n"
+    both += "error: unused variable: `x`\n"
+    assert headline_mismatch(both, said) is None
+    one = "error: future cannot be sent between threads safely\n...\n"
+    assert excerpt_mismatch(one, said) is None  # the lines alone would pass
+    assert headline_mismatch(one, said) is not None
+    warned = said.replace("error: unused", "warning: unused")
+    assert headline_mismatch(both, warned) is not None
 
 
 def test_a_listing_is_shown_either_rejected_or_running() -> None:
@@ -124,11 +161,14 @@ def test_the_quote_scan_finds_quotes_outside_checked_blocks() -> None:
         "Prose with `error[E0277]: made up` in it.\n\n"
         '```text title="rustc on real.rs"\nerror: checked\n```\n\n'
         "    ```text\n    warning: unused variable\n    ```\n\n"
+        "```text\nnote: required by a bound\nhelp: consider\n```\n"
         "```rust\nlet x = 1; // error: not at the start\n```\n"
         "```python\nerror: str = 'a Python annotation'\n```\n"
     )
     assert quoted_rustc_lines(page) == [
         "warning: unused variable",
+        "note: required by a bound",
+        "help: consider",
         "error[E0277]: made up",
     ]
 
