@@ -166,3 +166,32 @@ def test_prose_source_lines_fit_80_columns(page: str) -> None:
     assert long_prose_lines("y" * 81) == ["y" * 81]
     long = long_prose_lines((ROOT / "docs" / page).read_text(encoding="utf-8"))
     assert not long, f"{page}: prose lines over 80 columns: {long}"
+
+
+# drop(guard) releases the lock (send_guard_released.rs prints it); what it
+# does not end is the slot the Send check and the size count.
+DROP_NOT_ENOUGH = re.compile(r"\bdrop\b[^.]*\bnot enough\b|\bnot enough\b[^.]*\bdrop\b")
+
+
+def drop_said_not_to_release(text: str) -> list[str]:
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
+    return [
+        sentence
+        for sentence in sentences
+        if DROP_NOT_ENOUGH.search(sentence) and "`Send`" not in sentence
+    ]
+
+
+def test_drop_is_not_enough_only_for_send_and_the_size() -> None:
+    assert drop_said_not_to_release(
+        "End the scope: calling `drop` on a value the code has used is not enough."
+    )
+    assert not drop_said_not_to_release(
+        "For the `Send` error and the size, `drop` is not enough."
+    )
+    found = {
+        str(path.relative_to(ROOT)): said
+        for path in prose_sources()
+        if (said := drop_said_not_to_release(path.read_text(encoding="utf-8")))
+    }
+    assert not found, f"drop said not to release what it releases: {found}"
