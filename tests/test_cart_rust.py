@@ -317,3 +317,29 @@ def test_a_dropped_guard_keeps_its_slot_only_once_borrowed() -> None:
     assert "local `.guard`" not in block
     prose = " ".join(PAGE.read_text(encoding="utf-8").split())
     assert "Had the code never borrowed the guard, `drop(guard)` would" in prose
+
+
+def test_unpin_is_automatic_unless_a_field_opts_out() -> None:
+    """The Pin section: a type whose fields are all Unpin is Unpin, unless
+    a field opts out, as PhantomPinned does."""
+    source = """\
+        use std::marker::PhantomPinned;
+
+        #[allow(dead_code)]
+        struct Plain(u32);
+        #[allow(dead_code)]
+        struct OptedOut(u32, PhantomPinned);
+
+        fn unpin<T: Unpin>() {}
+
+        fn main() {
+            unpin::<TYPE>();
+        }
+        """
+    plain = compile_rust("unpin_plain", source.replace("TYPE", "Plain"))
+    assert plain.returncode == 0, plain.stderr
+    opted_out = compile_rust("unpin_opted_out", source.replace("TYPE", "OptedOut"))
+    assert opted_out.returncode != 0
+    assert "error[E0277]: `PhantomPinned` cannot be unpinned" in opted_out.stderr
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "unless a field opts out, as `std::marker::PhantomPinned` does" in prose
