@@ -9,7 +9,6 @@ use std::task::{Context, Poll, Waker};
 
 static VISITS: Mutex<u32> = Mutex::new(0);
 
-// --8<-- [start:count]
 async fn count_visit() -> u32 {
     let mut guard = VISITS.lock().unwrap();
     *guard += 1;
@@ -18,7 +17,6 @@ async fn count_visit() -> u32 {
     log(visits).await;
     visits
 }
-// --8<-- [end:count]
 
 /// A log that prints the line, then makes its caller wait once.
 fn log(visits: u32) -> Log {
