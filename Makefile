@@ -65,10 +65,17 @@ serve: $(SETUP)
 	$(BIN)/python -m sitetools.serve --dev-addr 127.0.0.1:$(PORT) \
 		--livereload --watch-theme
 
+# ruff, then mypy --strict on the Python that pyproject.toml's [tool.mypy]
+# lists, then Biome on the site's scripts and styles (biome.jsonc) and the
+# ES2020 bound on the scripts; the last two need npm's packages.
 lint: $(SETUP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict chapter2
+	$(BIN)/mypy
+ifneq ($(NPM),)
+	node_modules/.bin/biome check --error-on-warnings
+	node tests/script_dialect.mjs
+endif
 
 # One test process per core (at most 4), with pytest-xdist; tests that share a
 # browser page run in one of them (tests/conftest.py). PARALLEL= runs in one.
@@ -87,12 +94,13 @@ screenshots: $(SETUP) $(ZENSICAL_STAMP)
 quick: lint $(ZENSICAL_STAMP)
 	$(BIN)/pytest $(PARALLEL) -m "not browser" -q $(PYTEST_ARGS)
 
-# The tests that need no browser, on every CPython 3.11+ on PATH or under pyenv,
-# each in its own environment under .cache/pythons/; says which it skipped.
-# Not part of make test: set-up and a run take a minute or more per version.
+# The tests that need no browser, on every CPython 3.11+ that nox finds on
+# PATH or under pyenv, each in its own environment under .cache/nox/
+# (noxfile.py). Not part of make test: set-up and a run take a minute or more
+# per version.
 .PHONY: test-pythons
 test-pythons: $(SETUP)
-	$(BIN)/python -m sitetools.pythons $(PYTEST_ARGS)
+	$(BIN)/nox --noxfile noxfile.py $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 build: $(SETUP)
 	$(BIN)/mkdocs build --strict --site-dir site

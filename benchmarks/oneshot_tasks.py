@@ -57,6 +57,8 @@ def run_chapter2(tasks: int) -> int:
     executor = Executor(drivers=[FireAll(senders)], record=False)
     handles = []
     for _ in range(tasks):
+        sender: Sender[int]
+        receiver: Receiver[int]
         sender, receiver = channel("price")
         senders.append(sender)
         handles.append(executor.spawn(wait_for(receiver), name="waiter"))

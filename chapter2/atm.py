@@ -30,6 +30,10 @@ from chapter2.machine import InvalidTransition, Transition, TransitionTable
 PIN_TRIES = 3
 """Wrong PINs in a row after which the machine keeps the card."""
 
+AMOUNT_DIGITS = 9
+"""The most digits an amount takes: a keypad stops somewhere, and nine
+digits always fit the Rust listing's ``u32``. A further digit is ignored."""
+
 
 def is_whole(value: object) -> bool:
     """Money and keys are whole numbers (and ``True`` is not one)."""
@@ -78,7 +82,7 @@ class Bank:
     """
 
     def __init__(self, accounts: Mapping[str, Account]) -> None:
-        self._accounts = dict(accounts)
+        self._accounts = checked_accounts(accounts)
 
     def knows(self, account: str) -> bool:
         """Whether ``account`` exists at this bank."""
@@ -104,6 +108,25 @@ class Bank:
 
 
 # --8<-- [end:bank]
+
+
+def checked_accounts(accounts: Mapping[str, Account]) -> dict[str, Account]:
+    """A copy of ``accounts``, or an error naming the first entry that is not
+    an account name with an :class:`Account`."""
+    if not isinstance(accounts, Mapping):
+        raise TypeError(
+            "a bank needs a mapping of account names to Account, got "
+            f"{type(accounts).__name__}"
+        )
+    for name, account in accounts.items():
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"an account name is a non-empty str, got {name!r}")
+        if not isinstance(account, Account):
+            raise TypeError(
+                f"account {name!r} must be an Account, got {account!r}"
+                f" ({type(account).__name__})"
+            )
+    return dict(accounts)
 
 
 # --8<-- [start:states]
@@ -328,6 +351,11 @@ class ATM:
                 )
             # ...and an amount digit here.
             case WithdrawalSelected(card, amount), Digit(key):
+                if len(str(amount)) == AMOUNT_DIGITS:
+                    return Outcome(
+                        self.state,
+                        f"Amount: {amount} (at most {AMOUNT_DIGITS} digits)",
+                    )
                 amount = amount * 10 + key
                 return Outcome(
                     WithdrawalSelected(card, amount), f"Amount: {amount}"

@@ -21,6 +21,7 @@ wrong with it are made visible:
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import deque
 from collections.abc import Callable, Coroutine, Iterable, Sequence
@@ -78,6 +79,29 @@ class PollBudgetExceeded(RuntimeError):
     A task that wakes itself on every poll never stalls, but never finishes
     either; the budget turns that busy loop into an error too.
     """
+
+
+class NestedBlockOn(RuntimeError):
+    """``block_on`` (or ``run``) called inside a task that an executor is
+    polling on this thread.
+
+    It would block the thread that drives the task, so nothing could poll
+    that task again. Tokio panics here: a thread that is driving tasks is
+    marked as inside a runtime, and entering one again panics with "Cannot
+    start a runtime from within a runtime" (``enter_runtime`` in
+    ``tokio/src/runtime/context/runtime.rs``). The fix is to ``.await`` the
+    future instead.
+    """
+
+
+class _Polling(threading.local):
+    """The task this thread is polling, if any: per thread, as Tokio's mark
+    is, since several threads may each drive an executor of their own."""
+
+    task: Task[Any] | None = None
+
+
+_polling = _Polling()
 
 
 @dataclass(frozen=True)
@@ -232,6 +256,13 @@ class Executor:
         max_polls: int = 1_000_000,
         record: bool = True,
     ) -> None:
+        # A float budget would need care (nan compares false with every
+        # count, so it would switch the budget off): polls are counted.
+        if not isinstance(max_polls, int) or isinstance(max_polls, bool):
+            raise TypeError(
+                "max_polls must be a whole number of polls, got "
+                f"{max_polls!r} ({type(max_polls).__name__})"
+            )
         if max_polls < 1:
             raise ValueError(f"max_polls must be at least 1, got {max_polls}")
         self.drivers = list(drivers)
@@ -310,7 +341,12 @@ class Executor:
         future: Future[T] | Coroutine[Any, Any, T],
         name: str | None = None,
     ) -> T:
-        """Spawn ``future``, run everything to completion, return its output."""
+        """Spawn ``future``, run everything to completion, return its output.
+
+        Raises :class:`NestedBlockOn`, spawning nothing, when called inside a
+        task that an executor is polling.
+        """
+        _check_not_polling("block_on")
         handle = self.spawn(future, name)
         self.run()
         return handle.result()
@@ -346,6 +382,7 @@ class Executor:
             self._run_queue.append(task)
 
     def _poll(self, task: Task[Any]) -> None:
+        _check_not_polling("run")
         if self.polls >= self.max_polls:
             raise PollBudgetExceeded(
                 f"executor reached max_polls={self.max_polls}; task {task.name!r} "
@@ -359,6 +396,7 @@ class Executor:
             moved = len(moves_of(task.future))
         self.polls += 1
         task.polls += 1
+        _polling.task = task
         try:
             result = task.future.poll(Context(task.waker()))
         except Exception as error:
@@ -368,6 +406,8 @@ class Executor:
             state = before if self.record else task.state()
             error.add_note(f"while polling task {task.name!r} in state {state}")
             raise
+        finally:
+            _polling.task = None
         match result:
             case Ready():
                 task.result = result
@@ -427,6 +467,18 @@ class Executor:
             if not task.done
         ]
         return Stalled(stuck)
+
+
+def _check_not_polling(what: str) -> None:
+    task = _polling.task
+    if task is not None:
+        raise NestedBlockOn(
+            f"{what}() inside task {task.name!r}, which an executor on this"
+            " thread is polling: it would block the thread that drives the"
+            " task, so nothing could poll the task again (Tokio panics:"
+            ' "Cannot start a runtime from within a runtime"); .await the'
+            " future instead"
+        )
 
 
 def _default_name(future: object) -> str:

@@ -326,7 +326,9 @@ def measure(
                 except subprocess.TimeoutExpired:
                     progress.tick(time.monotonic() - started)
         except BaseException:
-            child.kill()  # Ctrl-C: do not leave the measurement running
+            # Ctrl-C, SIGTERM or SIGHUP (cli.Stopped): do not leave the
+            # measurement running; leaving the block waits for it to end.
+            child.kill()
             raise
     try:
         result = json.loads(out)
@@ -438,10 +440,9 @@ def run(args: argparse.Namespace) -> int:
             progress.start(label, model)
             results.append(measure(strategy, clients, latency, progress))
             progress.finish()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: the CLI reports it
         progress.finish()
-        print("interrupted", file=sys.stderr)
-        return 130
+        raise
     print(heading(clients, latency, names))
     print(format_measurements(results))
     return 1 if any(m.error for m in results) else 0

@@ -31,7 +31,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, NoReturn, TypeVar
 
 from chapter2.future import FutureBase, PolledAfterCompletion
 from chapter2.task import Context, Pending, Poll, Ready, Waker
@@ -63,6 +63,7 @@ class _Slot(Generic[T]):
         "finished",
         "has_value",
         "name",
+        "receiver_gone",
         "sender_gone",
         "value",
         "waker",
@@ -74,6 +75,7 @@ class _Slot(Generic[T]):
         self.has_value = False
         self.waker: Waker | None = None
         self.sender_gone = False
+        self.receiver_gone = False
         self.finished = False
 
 
@@ -82,9 +84,9 @@ class Sender(Generic[T]):
 
     Dropping it unused (:meth:`close`, or letting it be garbage collected)
     completes the receiver with :class:`Canceled`, as Rust's ``Drop`` does.
-    The model's receiver is never dropped, so :meth:`send` cannot fail;
-    Tokio's ``send`` returns the value back as ``Err(value)`` when the
-    receiver is gone.
+    :meth:`is_closed` tells whether the receiver is gone; :meth:`send` to a
+    gone receiver stores a value no one will read, where Tokio's ``send``
+    hands it back as ``Err(value)``.
     """
 
     __slots__ = ("_slot", "_used")
@@ -104,6 +106,10 @@ class Sender(Generic[T]):
             waker.wake(by=f"{slot.name} sender")
 
     # --8<-- [end:send]
+
+    def is_closed(self) -> bool:
+        """``Sender::is_closed``: has the receiver been dropped?"""
+        return self._slot.receiver_gone
 
     def close(self) -> None:
         """Drop the sender without sending: ``drop(tx)`` in Rust."""
@@ -135,6 +141,16 @@ class Sender(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Sender({self._slot.name!r})"
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
+        # copy.copy, copy.deepcopy and pickle all come here. A copy would be
+        # a second sender: it could send again, and dropping it would cancel
+        # the receiver while the first still meant to send. Tokio's Sender
+        # derives Debug only (tokio/src/sync/oneshot.rs), so Rust has no copy.
+        raise TypeError(
+            f"the {self._slot.name} sender cannot be copied: a oneshot channel "
+            "has one sender (tokio::sync::oneshot::Sender is not Clone)"
+        )
 
 
 # --8<-- [start:receiver]
@@ -181,6 +197,12 @@ class Receiver(FutureBase[T]):
         return None
 
     # --8<-- [end:receiver]
+
+    def __del__(self) -> None:
+        # The last reference gone is Rust's drop: the sender can see it.
+        slot = getattr(self, "_slot", None)
+        if slot is not None:
+            slot.receiver_gone = True
 
     def state_label(self) -> str:
         return self._slot.name

@@ -97,9 +97,10 @@ def check(clients: int, *durations: float) -> None:
 
 # --8<-- [start:c1]
 def block_and_measure(seconds: float) -> tuple[float, float]:
-    """C1 on the real clock: block this thread for ``seconds`` with
-    ``time.sleep`` (as ``std::thread::sleep`` does); return the wall time
-    that passed and the CPU time this thread used meanwhile.
+    """Block this thread for ``seconds`` with ``time.sleep`` (as
+    ``std::thread::sleep`` does) on the real clock; return the wall time
+    that passed and the CPU time this thread used meanwhile (see "A blocked
+    thread does nothing useful" in The problem with waiting).
     """
     to_ns(seconds)  # refuse a negative or non-numeric duration
     collecting = gc.isenabled()
@@ -132,7 +133,8 @@ def serve_blocking(
     work: float = 0.0,
     clock: Clock | None = None,
 ) -> Run:
-    """C2: one thread serves the clients one after another."""
+    """One thread serves the clients one after another (see "One thread,
+    clients in turn" in The problem with waiting)."""
     check(clients, latency, work)
     clock = clock or VirtualClock()
 
@@ -156,7 +158,8 @@ def serve_threads(
     work: float = 0.0,
     clock: Clock | None = None,
 ) -> Run:
-    """C3: one thread per client, each blocking through its own wait."""
+    """One thread per client, each blocking through its own wait (see "A
+    thread per client" in The problem with waiting)."""
     check(clients, latency, work)
     clock = clock or VirtualClock()
     one_client = partial(handle_blocking, clock, latency, work)
@@ -184,7 +187,8 @@ def serve_async(
     clock: Clock | None = None,
     handler: Handler = handle,
 ) -> Run:
-    """C4: one task per client, every task on this one thread."""
+    """One task per client, every task on this one thread (see "Async: many
+    waits, one thread" in The problem with waiting)."""
     check(clients, latency, work)
     clock = clock or VirtualClock()
     executor = Executor(drivers=[clock], record=False)
@@ -197,7 +201,8 @@ def serve_async(
 
 
 def serve_asyncio(clients: int, latency: float) -> Run:
-    """C4 with Python's own runtime: ``asyncio.sleep`` under ``asyncio.run``.
+    """:func:`serve_async` on Python's own runtime: ``asyncio.sleep`` under
+    ``asyncio.run``.
 
     Real time only: ``asyncio``'s event loop reads the machine's clock.
     """
@@ -251,7 +256,8 @@ class YieldNow(FutureBase[None]):
 
 # --8<-- [start:crunch]
 def crunch_serial(jobs: int, work: float, *, clock: Clock | None = None) -> Run:
-    """C5, without async: CPU-bound jobs run one after another."""
+    """CPU-bound jobs run one after another, without async (see "CPU-bound work
+    gets no faster" in The problem with waiting)."""
     check(jobs, work)
     clock = clock or VirtualClock()
 
@@ -272,7 +278,9 @@ async def crunch(clock: Clock, work: float, slices: int) -> None:
 def crunch_async(
     jobs: int, work: float, *, slices: int = 4, clock: Clock | None = None
 ) -> Run:
-    """C5, with async: the same jobs as tasks, taking turns on one thread."""
+    """The jobs of :func:`crunch_serial` as tasks, taking turns on one
+    thread (see "CPU-bound work gets no
+    faster" in The problem with waiting)."""
     check(jobs, work)
     if isinstance(slices, bool) or not isinstance(slices, int) or slices < 1:
         raise ValueError(f"slices must be a whole number >= 1, got {slices!r}")

@@ -51,6 +51,13 @@ SKIPPED_TAGS = {
 }  # fmt: skip
 SKIPPED_CLASSES = {"admonition-title", "glossary"}
 
+# The theme's tooltip puts the title into the page as HTML (innerHTML), so a
+# definition that says Pin<Box<T>> showed as "Pin>": "<Box" opened a tag. A
+# word joiner (U+2060: invisible, and skipped by screen readers) after each
+# "<" and "&" keeps the HTML parser from reading a tag or an entity there,
+# and the browser's own title tooltip, without JavaScript, shows the same.
+AS_TEXT = str.maketrans({"<": "<\u2060", "&": "&\u2060"})
+
 
 class GlossaryError(ValueError):
     """The glossary page has an entry the extension cannot use."""
@@ -82,9 +89,12 @@ def entries(path: Path) -> tuple[Entry, ...]:
         found.append(Entry(match["term"].strip(), definition, link["target"]))
     if not found:
         raise GlossaryError(f"{path} has no entries")
-    terms = [entry.term.lower() for entry in found]
-    if len(set(terms)) != len(terms):
-        raise GlossaryError(f"{path} defines a term twice: {terms}")
+    first: dict[str, str] = {}
+    for entry in found:
+        earlier = first.setdefault(entry.term.lower(), entry.term)
+        if earlier is not entry.term:
+            also = "" if earlier == entry.term else f" (first as {earlier!r})"
+            raise GlossaryError(f"{path} defines {entry.term!r} twice{also}")
     return tuple(found)
 
 
@@ -170,7 +180,7 @@ class GlossaryTerms(Treeprocessor):
                 "abbr",
                 {
                     "class": "glossary-term",
-                    "title": self.definitions[key],
+                    "title": self.definitions[key].translate(AS_TEXT),
                     "tabindex": "0",
                 },
             )

@@ -28,7 +28,7 @@ def inherit_docstrings(package: griffe.Module) -> list[str]:
         if not isinstance(cls, griffe.Class):
             continue
         for name, member in cls.members.items():
-            if member.is_alias or member.docstring is not None:
+            if isinstance(member, griffe.Alias) or member.docstring is not None:
                 continue
             for base in cls.mro():
                 found = base.members.get(name)

@@ -8,7 +8,8 @@ plain name with ``--md-code-hl-name-color``, which Material sets to the code
 block's own text colour and this site leaves alone (a test checks both). So
 both spans are invisible, yet they were a fifth of a code-heavy page's HTML.
 Unwrapping them keeps every character, every colour and what the copy
-button copies, and keeps pages under the 500 KB first-load budget.
+button copies, and helps keep each page within the 150 KB (gzipped, as
+served) that the browser tests allow on first load.
 """
 
 from __future__ import annotations

@@ -15,7 +15,10 @@ the include line itself. This parser closes both gaps:
   do it twice (a coroutine made again leaves the first one never awaited).
   ``tests/test_run_blocks.py`` runs every block alone, hidden lines and all;
 * a block that starts with ``>>>`` is a doctest and its output is compared,
-  anything else is executed as a script.
+  anything else is executed as a script;
+* a page with a code fence left open is an error (as in the build, see
+  :mod:`sitetools.pagecheck`), not a page whose later examples silently
+  become the output of an earlier one.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sybil.parsers.abstract.doctest import DocTestStringParser
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
 from sitetools.codeblocks import hidden_lines, runnable
+from sitetools.pagecheck import fence_problems
 from sitetools.snippets import ROOT, Include, expand
 
 PYTHON_FENCE_INFO = re.compile(
@@ -114,6 +118,8 @@ class PythonBlockParser:
         self.script = PythonEvaluator()
 
     def __call__(self, document: Document) -> Iterable[Region]:
+        if problems := fence_problems(document.text.splitlines()):
+            raise ValueError(f"{document.path}: {'; '.join(problems)}")
         for region in self.lexer(document):
             shown: Lexeme = region.lexemes["source"]
             source = Lexeme(same_length(shown), shown.offset, shown.line_offset)

@@ -88,7 +88,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if not path.is_file():
             return super().send_head()
-        host, port = self.server.server_address[:2]
+        host, port = self.server.server_address[:2]  # type: ignore[index,str-unpack]
         here = f"http://{host}:{port}{self.prefix}"
         data = path.read_bytes().replace(self.site_url.encode(), here.encode())
         self.send_response(200)
@@ -212,7 +212,8 @@ class Visit:
         html = self.server.file_for(address).read_text(encoding="utf-8")
         icon = ICON_LINK.search(html)
         assert icon, f"{url}: no <link rel=icon href=...> in the built page"
-        return urljoin(address, icon.group(1))
+        href: str = icon.group(1)
+        return urljoin(address, href)
 
     @contextmanager
     def _arrival(self, what: str, url: str) -> Iterator[None]:

@@ -11,6 +11,7 @@ from typing import Any, get_args
 import pytest
 
 from chapter2.atm import (
+    AMOUNT_DIGITS,
     ATM,
     ATM_TABLE,
     Account,
@@ -216,7 +217,8 @@ def test_a_fresh_card_gets_three_tries_again() -> None:
     assert atm.state == CardInserted(ALICE, "", 3)
 
 
-# C7: each state holds what the next step needs and nothing more.
+# Each state holds what the next step needs and nothing more (the ATM page,
+# "What each state holds").
 
 
 def test_no_pin_digit_survives_authentication() -> None:
@@ -271,7 +273,7 @@ def test_a_state_event_or_effect_cannot_be_changed(value: object) -> None:
     assert value == before
 
 
-# C6: the same key, two meanings.
+# The same key, two meanings (the ATM page, "One key, two meanings").
 
 
 def test_a_digit_is_a_pin_digit_or_an_amount_digit() -> None:
@@ -281,6 +283,21 @@ def test_a_digit_is_a_pin_digit_or_an_amount_digit() -> None:
     assert amount_entry.handle(Digit(0)) == "Amount: 40"
     assert pin_entry.state == CardInserted(ALICE, "120")
     assert amount_entry.state == WithdrawalSelected(ALICE, 40)
+
+
+def test_the_keypad_takes_so_many_amount_digits_and_ignores_the_rest() -> None:
+    # Past 4,300 digits an amount could not even be shown (int to str
+    # conversion limit): handle() raised ValueError.
+    atm = make_atm(WithdrawalSelected(ALICE))
+    screens = [atm.handle(key) for key in keys("9" * 5000)]
+    nines = 10**AMOUNT_DIGITS - 1
+    assert screens[AMOUNT_DIGITS - 1] == f"Amount: {nines}"
+    assert set(screens[AMOUNT_DIGITS:]) == {
+        f"Amount: {nines} (at most {AMOUNT_DIGITS} digits)"
+    }
+    assert atm.state == WithdrawalSelected(ALICE, nines)
+    assert nines <= 2**32 - 1  # the Rust listing's amount is a u32
+    assert atm.handle(Enter()).startswith(f"Refused: {nines} is not a multiple")
 
 
 # Amounts: refused with a reason, and the session goes on.
@@ -364,6 +381,21 @@ def test_bad_construction_is_refused_with_a_clear_message(
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         make()
+
+
+@pytest.mark.parametrize(
+    ("accounts", "message"),
+    [
+        ({"alice": 300}, "account 'alice' must be an Account, got 300 (int)"),
+        ({"alice": None}, "account 'alice' must be an Account, got None"),
+        ({"": Account("1234", 0)}, "an account name is a non-empty str, got ''"),
+        ({7: Account("1234", 0)}, "an account name is a non-empty str, got 7"),
+        ([("alice", Account("1234", 0))], "a mapping of account names to Account"),
+    ],
+)
+def test_a_bank_refuses_what_is_not_an_account(accounts: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        Bank(accounts)
 
 
 def test_the_bank_will_not_overdraw() -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given
@@ -62,7 +66,7 @@ def test_measures_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     # model column, threads, most waits at once: counts, not timings
     assert [rows[name][1] for name in rows] == ["0.06 s", "0.02 s", "0.02 s"]
     assert [rows[name][4:6] for name in rows] == [["1", "1"], ["1", "3"], ["3", "3"]]
-    # C1, measured: the blocking thread's CPU is a small share of its wall time
+    # Measured: the blocking thread's CPU is a small share of its wall time
     wall, cpu = (float(rows["blocking"][i].removesuffix(" s")) for i in (0, 2))
     assert wall >= 0.06 and cpu < 0.5 * wall
     # progress went to stderr, one line per strategy (stderr is not a terminal)
@@ -401,3 +405,62 @@ def test_the_readme_says_how_long_its_example_takes() -> None:
         )
         seconds = float(stated.removesuffix(" s"))
         assert total <= seconds <= total + 0.3 * len(names) + 1, line
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started that still run (Linux's /proc)."""
+    listed = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in listed.read_text().split()]
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs: not gone, and not a zombie left to reap."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="reads a process's children from Linux's /proc",
+)
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_the_measurement_too(signum: signal.Signals) -> None:
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "chapter2", "waiting", "--clients", "1",
+         "--latency", "30", "--max-seconds", "60", "--strategy", "blocking"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    measuring: list[int] = []
+    try:
+        deadline = time.monotonic() + 20
+        while not measuring and time.monotonic() < deadline:
+            time.sleep(0.05)
+            measuring = children(cli.pid)
+        assert measuring, "the CLI started no measuring process"
+        cli.send_signal(signum)
+        out, err = cli.communicate(timeout=20)
+        assert cli.returncode == 128 + signum, err
+        assert err.splitlines()[-1] == f"stopped by {signum.name}"
+        assert out == ""
+        assert not any(map(alive, measuring)), "the measuring process ran on"
+    finally:
+        cli.kill()
+        for pid in filter(alive, measuring):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_output_to_a_closed_pipe_ends_quietly() -> None:
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "chapter2", "waiting", "--clients", "1",
+         "--latency", "0.01", "--strategy", "async", "--quiet"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert cli.stdout is not None and cli.stderr is not None
+    cli.stdout.close()  # as `| head -1` does once it has its line
+    err = cli.stderr.read()
+    cli.stderr.close()
+    assert cli.wait(timeout=60) == 128 + signal.SIGPIPE
+    assert err == ""

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from chapter2.executor import Executor, PollBudgetExceeded, Stalled
+from chapter2.executor import (
+    Executor,
+    NestedBlockOn,
+    PollBudgetExceeded,
+    Stalled,
+)
 from chapter2.future import (
     CoroutineFuture,
     ForeignAwait,
@@ -203,6 +208,55 @@ def test_spawn_refuses_what_it_cannot_poll() -> None:
 def test_bad_budget_is_refused() -> None:
     with pytest.raises(ValueError, match="max_polls must be at least 1, got 0"):
         Executor(max_polls=0)
+
+
+@pytest.mark.parametrize(
+    ("budget", "said"),
+    [(float("nan"), "nan (float)"), ("x", "'x' (str)"), (True, "True (bool)"),
+     (100.0, "100.0 (float)"), (None, "None (NoneType)")],
+)  # fmt: skip
+def test_a_budget_that_is_not_a_count_is_refused(budget: object, said: str) -> None:
+    # nan compares false with every count: it switched the budget off.
+    with pytest.raises(
+        TypeError, match=re.escape(f"whole number of polls, got {said}")
+    ):
+        Executor(max_polls=budget)  # type: ignore[arg-type]
+
+
+def test_block_on_inside_a_task_says_so_and_spawns_nothing() -> None:
+    executor = Executor()
+    inner = Executor()
+
+    async def one() -> int:
+        return 1
+
+    async def nested(runtime: Executor) -> int:
+        coroutine = one()
+        try:
+            return runtime.block_on(coroutine, name="inner")
+        finally:
+            coroutine.close()
+
+    for runtime in (executor, inner):
+        with pytest.raises(NestedBlockOn) as raised:
+            executor.block_on(nested(runtime), name="outer")
+        message = str(raised.value)
+        assert message.startswith("block_on() inside task 'outer")
+        assert "Cannot start a runtime from within a runtime" in message
+        assert "inner" not in {task.name for task in runtime._tasks}
+    # Outside a task, block_on works as before, on this thread and others.
+    assert inner.block_on(one()) == 1
+
+
+def test_run_inside_a_task_says_so() -> None:
+    executor = Executor()
+
+    async def nested() -> None:
+        executor.spawn(Flag("inner"), name="inner")
+        executor.run()
+
+    with pytest.raises(NestedBlockOn, match=r"^run\(\) inside task 'outer'"):
+        executor.block_on(nested(), name="outer")
 
 
 def test_coroutine_polled_after_completion_raises() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
@@ -171,3 +172,43 @@ def test_python_async_glosses_coroutine_function_as_one_term(
     is the function's, not the coroutine object's."""
     html = html_path(built_site.site, "python-async.md").read_text(encoding="utf-8")
     assert "coroutine function" in [text for text, _ in marked(html)]
+
+
+class TextOf(HTMLParser):
+    """The text a browser shows for an HTML fragment (innerHTML)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text = ""
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def test_a_definition_with_angle_brackets_shows_as_text_in_the_tooltip(
+    tmp_path: Path,
+) -> None:
+    # The theme's tooltip sets the title as innerHTML: "Pin<Box<T>>" showed
+    # as "Pin>" before, "<Box" being read as a tag.
+    glossary = SAMPLE.replace("Work not finished yet.", "Like `Pin<Box<T>>` & co.")
+    ((_, title),) = marked(render("A future.", tmp_path, glossary))
+    shown = TextOf()
+    shown.feed(title)
+    shown.close()
+    assert shown.text.replace("\u2060", "") == "Like Pin<Box<T>> & co."
+    assert title.replace("\u2060", "") == "Like Pin<Box<T>> & co."
+
+
+@pytest.mark.parametrize(
+    ("second", "said"),
+    [("waker", "'waker' twice"), ("Waker", "'Waker' twice (first as 'waker')")],
+)
+def test_a_term_defined_twice_is_named(tmp_path: Path, second: str, said: str) -> None:
+    entries.cache_clear()
+    glossary = SAMPLE.replace(
+        "</div>", f"{second}\n:   Again.\n    [Explained](index.md#w)\n\n</div>"
+    )
+    with pytest.raises(GlossaryError) as raised:
+        render("A future.", tmp_path, glossary)
+    entries.cache_clear()
+    assert str(raised.value).endswith(f"defines {said}")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
+import pickle
+from collections.abc import Callable
 
 import pytest
 
@@ -12,6 +15,7 @@ from chapter2.future import FutureBase, PolledAfterCompletion
 from chapter2.oneshot import (
     Canceled,
     Receiver,
+    Sender,
     SenderConsumed,
     channel,
     forgetful_channel,
@@ -82,6 +86,19 @@ def test_dropping_the_sender_cancels_like_rust_drop() -> None:
     gc.collect()
     with pytest.raises(Canceled, match="socks sender was dropped"):
         rx.poll(Context(Waker.noop()))
+
+
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy, pickle.dumps])
+def test_a_sender_cannot_be_copied(duplicate: Callable[[object], object]) -> None:
+    # A copy could send a second value, and dropping it cancelled the
+    # receiver that the first sender still meant to send to.
+    tx: Sender[int]
+    tx, rx = channel("socks")
+    with pytest.raises(TypeError, match="the socks sender cannot be copied"):
+        duplicate(tx)
+    gc.collect()
+    tx.send(12)
+    assert rx.poll(Context(Waker.noop())) == Ready(12)
 
 
 def test_dropping_a_used_sender_changes_nothing() -> None:

@@ -1,94 +1,55 @@
-"""``make test-pythons``: which interpreters it finds, runs and skips (the
-runs themselves take minutes: ``make test-pythons`` is not part of
-``make test``)."""
+"""``make test-pythons``: nox runs the tests that need no browser on each
+CPython the project supports (noxfile.py). The runs themselves take minutes
+and are not part of ``make test``; these check what decides them."""
 
 from __future__ import annotations
 
+import json
 import subprocess
-import sys
-from pathlib import Path
+import tomllib
 
-from sitetools.pythons import Interpreter, candidates, choose, probe
 from tests.sitebuild import ROOT
 
-
-def cpython(path: str, version: str) -> tuple[str, Interpreter]:
-    """What probing ``path`` finds: CPython ``version``."""
-    numbers = tuple(map(int, version.split(".")))
-    return path, Interpreter(path, "CPython", numbers, path)
+NOX = str(ROOT / ".venv" / "bin" / "nox")
 
 
-def test_the_newest_of_each_minor_version_runs_and_the_rest_are_said() -> None:
-    chosen, skipped = choose([
-        cpython("/usr/bin/python3.11", "3.11.2"),
-        cpython("/pyenv/3.13.0/bin/python3", "3.13.0"),
-        cpython("/pyenv/3.11.7/bin/python3", "3.11.7"),
-        cpython("/pyenv/3.10.13/bin/python3", "3.10.13"),
-        ("/opt/pypy/bin/python3.11",
-         Interpreter("/opt/pypy/bin/python3.11", "PyPy", (3, 11, 9), "/opt/pypy")),
-        ("/broken/python3.12", "does not run (exit 127)"),
-    ])  # fmt: skip
-    assert [python.name for python in chosen] == ["3.11.7", "3.13.0"]
-    assert skipped == [
-        "/pyenv/3.10.13/bin/python3: 3.10.13, older than 3.11",
-        "/opt/pypy/bin/python3.11: PyPy, not CPython",
-        "/broken/python3.12: does not run (exit 127)",
-        "/usr/bin/python3.11: 3.11.2, the newer 3.11.7 runs instead",
+def sessions() -> list[dict[str, object]]:
+    listed = subprocess.run(
+        [NOX, "--noxfile", "noxfile.py", "--list", "--json"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    found: list[dict[str, object]] = json.loads(listed.stdout)
+    return found
+
+
+def classified_versions() -> list[str]:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    prefix = "Programming Language :: Python :: "
+    return [
+        c.removeprefix(prefix)
+        for c in pyproject["project"]["classifiers"]
+        if c.startswith(prefix) and c.count(".") == 1
     ]
 
 
-def test_one_interpreter_found_twice_runs_once_and_is_not_called_skipped(
-    tmp_path: Path,
-) -> None:
-    real = tmp_path / "python3.12"
-    real.touch()
-    link = tmp_path / "python3"
-    link.symlink_to(real)
-    chosen, skipped = choose(
-        [cpython(str(real), "3.12.1"), cpython(str(link), "3.12.1")]
-    )
-    assert [python.path for python in chosen] == [str(real)]
-    assert skipped == []
+def test_a_session_per_classified_version_from_requires_python_on() -> None:
+    versions = [session["python"] for session in sessions()]
+    assert versions == classified_versions()
+    assert versions[0] == "3.11"  # requires-python = ">=3.11"
 
 
-def test_candidates_on_path_and_under_pyenv_but_not_pyenv_shims(
-    tmp_path: Path,
-) -> None:
-    def executable(path: Path) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("#!/bin/sh\n")
-        path.chmod(0o755)
-        return path
-
-    pyenv = tmp_path / "pyenv"
-    on_path = executable(tmp_path / "bin" / "python3.14")
-    executable(tmp_path / "bin" / "python3.9")  # not a name it asks for
-    (tmp_path / "bin" / "python3.13").write_text("")  # not executable
-    executable(pyenv / "shims" / "python3.12")
-    installed = executable(pyenv / "versions" / "3.12.1" / "bin" / "python3")
-    path = f"{tmp_path / 'bin'}:{pyenv / 'shims'}"
-    assert candidates(path, pyenv) == [str(on_path), str(installed)]
+def test_the_classifiers_are_the_versions_the_workflow_tests() -> None:
+    workflow = (ROOT / ".github" / "workflows" / "test.yml").read_text()
+    matrix = next(line for line in workflow.splitlines() if "python-version: [" in line)
+    assert json.loads(matrix.split(":", 1)[1]) == classified_versions()
 
 
-def test_make_has_the_target_and_make_test_does_not_run_it() -> None:
-    dry_run = subprocess.run(
-        ["make", "-n", "test-pythons"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert "-m sitetools.pythons" in dry_run.stdout
-    assert "sitetools.pythons" not in subprocess.run(
-        ["make", "-n", "test"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+def test_make_runs_nox_and_make_test_does_not() -> None:
+    def dry_run(target: str) -> str:
+        return subprocess.run(
+            ["make", "-n", target, "PYTEST_ARGS=-k oneshot"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
 
-
-def test_the_probe_reads_a_real_interpreter() -> None:
-    found = probe(sys.executable)
-    assert isinstance(found, Interpreter)
-    assert (found.implementation, found.version[:2]) == (
-        "CPython",
-        sys.version_info[:2],
-    )
-    assert probe("/nonexistent/python3") == (
-        "does not run ([Errno 2] No such file or directory: '/nonexistent/python3')"
-    )
+    assert ".venv/bin/nox --noxfile noxfile.py -- -k oneshot" in dry_run("test-pythons")
+    assert "nox" not in dry_run("test")

@@ -225,6 +225,8 @@ def test_a_bad_edit_is_refused_and_changes_nothing(
 def test_a_change_reaches_the_modules_that_import_it(package: Any) -> None:
     assert package.dependents("chapter2.oneshot") == [
         "chapter2.cart",
+        "chapter2.errors",
+        "chapter2.layout",
         "chapter2.oneshot",
     ]
     assert "__main__" not in " ".join(package.dependents("chapter2.task"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,26 @@ def test_hidden_examples_are_left_out_in_page_order(tmp_path: Path) -> None:
     assert len(found) == 3
     for example in found:
         example.evaluate()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "problem"),
+    [
+        (
+            "```pycon\n>>> 1 + 1\n2\n\nProse.\n\n```python\nx = 1\n```\n",
+            "line 1: the ```pycon fence is not closed before the ```python fence"
+            " on line 7",
+        ),
+        (
+            "Prose.\n\n```pycon\n>>> 1\n1\n",
+            "line 3: the ```pycon fence is never closed",
+        ),
+    ],
+)
+def test_a_fence_left_open_fails_the_page(
+    tmp_path: Path, markdown: str, problem: str
+) -> None:
+    # Before, the page passed: the prose and the python block became the
+    # pycon block's expected output, and nothing after it ran.
+    with pytest.raises(ValueError, match=f"page.md: {re.escape(problem)}$"):
+        examples(tmp_path, markdown)

@@ -1,4 +1,4 @@
-"""C1-C5: the waiting demos on the virtual clock (exact) and the real one.
+"""The waiting page's demos on the virtual clock (exact) and the real one.
 
 Real-clock tests assert only what cannot depend on the machine's speed:
 lower bounds (a sleep of 0.1 s takes at least 0.1 s), counts, and that a

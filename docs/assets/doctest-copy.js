@@ -18,22 +18,22 @@
 // tests/browser/test_copy.py clicks the button, reads the clipboard, compares it
 // with doctest's own parse of the page source and runs it.
 
-(function () {
+(() => {
   "use strict";
 
-  var FIRST = /^>>>(?: |$)/;
-  var MORE = /^\.\.\.(?: |$)/;
+  const FIRST = /^>>>(?: |$)/;
+  const MORE = /^\.\.\.(?: |$)/;
 
   // Python's interactive prompt ends a compound statement (for, def, try,
   // a decorated class...) only at a blank line, so one follows each; such a
   // statement is the one that starts with one of these words.
-  var COMPOUND = /^(async\s+)?(if|for|while|with|try|def|class|match)\b|^@/;
+  const COMPOUND = /^(async\s+)?(if|for|while|with|try|def|class|match)\b|^@/;
 
   function runnable(session) {
-    var code = [];
-    var compound = false;
-    var inExample = false;
-    session.split("\n").forEach(function (line) {
+    const code = [];
+    let compound = false;
+    let inExample = false;
+    for (const line of session.split("\n")) {
       if (FIRST.test(line)) {
         if (compound) code.push("");
         compound = COMPOUND.test(line.slice(4));
@@ -44,19 +44,18 @@
       } else {
         inExample = false;
       }
-    });
-    return code.join("\n") + "\n";
+    }
+    return `${code.join("\n")}\n`;
   }
 
   function markDoctestBlocks() {
-    var blocks = document.querySelectorAll(".highlight > pre > code");
-    Array.prototype.forEach.call(blocks, function (code) {
-      if (code.closest("[data-copy]")) return; // the build said what to copy
-      var session = code.textContent;
-      if (FIRST.test(session.replace(/^\s+/, ""))) {
+    for (const code of document.querySelectorAll(".highlight > pre > code")) {
+      if (code.closest("[data-copy]")) continue; // the build said what to copy
+      const session = code.textContent;
+      if (FIRST.test(session.trimStart())) {
         code.closest(".highlight").setAttribute("data-copy", runnable(session));
       }
-    });
+    }
   }
 
   // The copy button's only name is its title, and Material's tooltips
@@ -66,8 +65,7 @@
   // listener, on the document in the capture phase, runs before the
   // tooltip's own, on the button.
   function keepName(event) {
-    var target = event.target;
-    var button = target.closest && target.closest("button.md-code__button[title]");
+    const button = event.target.closest?.("button.md-code__button[title]");
     if (button && !button.hasAttribute("aria-label")) {
       button.setAttribute("aria-label", button.getAttribute("title"));
     }

@@ -7,23 +7,23 @@
 // When a hit's h is empty, this fills it with the words of the query as the
 // hit is clicked (Material turns Enter on a hit into a click too).
 
-(function () {
+(() => {
   "use strict";
 
   document.addEventListener(
     "click",
-    function (event) {
-      var link = event.target.closest("a.md-search-result__link");
+    (event) => {
+      const link = event.target.closest?.("a.md-search-result__link");
       if (!link) return;
-      var url = new URL(link.href);
+      const url = new URL(link.href);
       if (!url.searchParams.has("h") || url.searchParams.get("h")) return;
-      var input = document.querySelector("input.md-search__input");
+      const input = document.querySelector("input.md-search__input");
       // Words only: leave out the query syntax (+, -, *, ~, ^, :).
-      var words = input && input.value.match(/[\w.]+/g);
+      const words = input?.value.match(/[\w.]+/g);
       if (!words) return;
       url.searchParams.set("h", words.join(" "));
       link.href = url.href;
     },
-    true
+    true,
   );
 })();
