@@ -6,8 +6,9 @@ can stop, holding what rustc's generated type holds there. The checks of
 :mod:`chapter2.layout` then give the verdicts rustc gives:
 
 * :data:`COUNT_VISIT` holds a ``MutexGuard`` across ``log(visits).await``
-  (rustc 1.95 keeps it even after ``drop(guard)``), so it is not ``Send``;
-  :data:`COUNT_VISIT_FIXED` releases the lock before the ``.await`` and is;
+  (rustc 1.95 keeps a local that was borrowed, as ``*guard`` borrows the
+  guard, even after ``drop(guard)``), so it is not ``Send``;
+  :data:`COUNT_VISIT_FIXED` takes the lock in a plain function and is;
 * :data:`COUNT_DOWN` awaits itself, so its size is infinite;
   :data:`COUNT_DOWN_BOXED` holds a box instead and is 16 bytes;
   :data:`PING` and :data:`PONG` make the same cycle through two functions;
@@ -63,8 +64,10 @@ class Start:
 
 @dataclass(frozen=True)
 class AwaitingLog:
-    """Stopped at ``log(visits).await``. rustc 1.95 keeps the guard in the
-    state until the end of its scope, even after ``drop(guard)``."""
+    """Stopped at ``log(visits).await``. ``*guard`` borrowed the guard, so
+    rustc 1.95 keeps its slot here until its scope ends, even after
+    ``drop(guard)`` emptied it (a one-byte drop flag, not modelled, says
+    that it is empty)."""
 
     guard: MutexGuard
     visits: int
@@ -84,7 +87,7 @@ COUNT_VISIT = FutureType("count_visit", (Start, AwaitingLog, Done))
 @dataclass(frozen=True)
 class AwaitingLogUnlocked:
     """Stopped at ``log(visits).await``, with the lock taken and released
-    before it (in a block, or in ``add_visit``): no guard left to hold."""
+    in ``add_visit``, a plain function: no guard left to hold."""
 
     visits: int
     log: Log

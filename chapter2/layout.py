@@ -59,6 +59,24 @@ class RustType:
     send: bool = True
     sync: bool = True
 
+    def __post_init__(self) -> None:
+        # Rust's own rules for a layout: a size is never negative, and an
+        # alignment is a power of two (std::alloc::Layout refuses others).
+        if not isinstance(self.size, int) or self.size < 0:
+            raise ValueError(
+                f"{self.name}: size must be a whole number of bytes, 0 or "
+                f"more, not {self.size!r}"
+            )
+        if (
+            not isinstance(self.align, int)
+            or self.align < 1
+            or self.align & (self.align - 1)
+        ):
+            raise ValueError(
+                f"{self.name}: align must be a power of two (1, 2, 4, 8, "
+                f"...), not {self.align!r}"
+            )
+
 
 LEAVES: dict[type, RustType] = {
     int: RustType("u32", 4, 4),  # the chapter's prices are u32
@@ -85,8 +103,10 @@ def rust_type(
     ``MutexGuard`` and ``Rc`` with ``impl !Send``.
     """
 
+    leaf = RustType(name, size, align, send, sync)  # checked before any class
+
     def mark(cls: C) -> C:
-        LEAVES[cls] = RustType(name, size, align, send, sync)
+        LEAVES[cls] = leaf
         return cls
 
     return mark
@@ -118,6 +138,15 @@ class FutureType:
     states: tuple[type, ...]
 
     def __post_init__(self) -> None:
+        if not isinstance(self.states, tuple) or not all(
+            isinstance(state, type) for state in self.states
+        ):
+            got = getattr(self.states, "__name__", repr(self.states))
+            raise TypeError(
+                f"future type {self.name!r}: states must be a tuple of state "
+                f"classes, such as (Start, Done), not {got} "
+                f"({type(self.states).__name__})"
+            )
         if not self.states:
             raise ValueError(f"future type {self.name!r} has no states")
         for state in self.states:
@@ -136,6 +165,11 @@ class NotAState(TypeError):
 
 class UnknownType(TypeError):
     """A state's field has a type the model knows nothing about."""
+
+
+class BadBorrow(TypeError):
+    """A field's ``borrows`` metadata cannot be right: the field is not a
+    :class:`Ref`, or what it names is not another field of the state."""
 
 
 class NotSend(TypeError):
@@ -299,7 +333,7 @@ def _why_not_send(kind: object, visiting: set[object]) -> str:
     origin, args = _split(kind)
     name = type_name(kind)
     if origin is Ref:
-        return f"a {name}, and {type_name(args[0])} is not Sync"
+        return f"a {name}, and " + _why_not_sync(args[0], set())
     if origin is Box:
         return f"a {name}: " + _why_not_send(args[0], visiting)
     for state, field_name, part in _parts(kind) or []:
@@ -311,11 +345,38 @@ def _why_not_send(kind: object, visiting: set[object]) -> str:
     return f"a {name}, which is not Send"
 
 
-def _is_sync(kind: object) -> bool:
-    origin, _ = _split(kind)
-    if origin is None and _parts(kind) is None:
+def _is_sync(kind: object, _visiting: frozenset[object] = frozenset()) -> bool:
+    """Is a reference to this type ``Send``, that is, is the type ``Sync``?
+
+    ``Sync`` is an auto trait too: a struct or a future is ``Sync`` when all
+    its parts are, and ``Box<T>`` and ``&T`` are when ``T`` is.
+    """
+    if kind in _visiting:
+        return True
+    visiting = _visiting | {kind}
+    origin, args = _split(kind)
+    if origin is Box or origin is Ref:
+        return _is_sync(args[0], visiting)
+    parts = _parts(kind)
+    if parts is None:
         return _leaf(kind).sync
-    return True  # the model marks only leaves as not Sync
+    return all(_is_sync(part, visiting) for _, _, part in parts)
+
+
+def _why_not_sync(kind: object, visiting: set[object]) -> str:
+    """Words for why a type that is not ``Sync`` is not."""
+    visiting.add(kind)
+    origin, args = _split(kind)
+    name = type_name(kind)
+    if origin is Box or origin is Ref:
+        return _why_not_sync(args[0], visiting)
+    for state, field_name, part in _parts(kind) or []:
+        if part not in visiting and not _is_sync(part):
+            where = f"whose state {state} holds" if state else "which holds"
+            return f"{name} is not Sync, {where} `{field_name}`: " + (
+                _why_not_sync(part, visiting)
+            )
+    return f"{name} is not Sync"
 
 
 @dataclass(frozen=True)
@@ -404,17 +465,11 @@ def self_references(future: object) -> list[tuple[str, str, str]]:
     future_type = as_future_type(future)
     found = []
     for state in future_type.states:
-        names = {f.name for f in dataclasses.fields(state)}
+        _fields(state)  # refuses a borrow that cannot be right
         for f in dataclasses.fields(state):
             borrowed = f.metadata.get("borrows")
-            if borrowed is None:
-                continue
-            if borrowed not in names:
-                raise UnknownType(
-                    f"state {state.__name__}: `{f.name}` borrows "
-                    f"`{borrowed}`, which is not a field of that state"
-                )
-            found.append((state.__name__, f.name, str(borrowed)))
+            if borrowed is not None:
+                found.append((state.__name__, f.name, str(borrowed)))
     return found
 
 
@@ -461,7 +516,28 @@ def _fields(cls: Any) -> list[tuple[str, object]]:
                     f"`{f.name}` ({f.type}): {error}"
                 ) from None
         resolved.append((f.name, kind))
+    names = [name for name, _ in resolved]
+    for (name, kind), f in zip(resolved, dataclasses.fields(cls), strict=True):
+        borrowed = f.metadata.get("borrows")
+        if borrowed is not None:
+            _check_borrow(cls.__name__, name, kind, borrowed, names)
     return resolved
+
+
+def _check_borrow(
+    state: str, name: str, kind: object, borrowed: object, names: list[str]
+) -> None:
+    """A field that borrows another field must be a reference to it."""
+    where = f"state {state}: `{name}` borrows `{borrowed}`"
+    if _split(kind)[0] is not Ref:
+        raise BadBorrow(
+            f"{where}, but it is a {type_name(kind)}, not a reference "
+            "(Ref[...]): only a reference can borrow"
+        )
+    if borrowed == name:
+        raise BadBorrow(f"{where}: a field cannot borrow itself")
+    if borrowed not in names:
+        raise BadBorrow(f"{where}, which is not a field of that state")
 
 
 def _split(kind: object) -> tuple[object, tuple[object, ...]]:

@@ -16,6 +16,7 @@ the model an exception raised by ``poll`` plays the panic:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -82,20 +83,60 @@ class AsyncFn(FutureBase[T]):
         return repr(Panicked()) if self.body is None else held_by(self.body)
 
 
+def rust_debug(text: str) -> str:
+    r"""``text`` as Rust's ``{:?}`` prints a ``&str``: in double quotes, with
+    backslashes, quotes and control characters escaped, and characters that
+    do not print alone (a combining accent, a zero-width space) as
+    ``\u{...}``.
+
+    Examples:
+        >>> from chapter2.unwind import rust_debug
+        >>> print(rust_debug('he said "no"\n'))
+        "he said \"no\"\n"
+    """
+    return '"' + "".join(_debug_char(char) for char in text) + '"'
+
+
+_ESCAPES = {
+    "\\": r"\\",
+    '"': r"\"",
+    "\n": r"\n",
+    "\r": r"\r",
+    "\t": r"\t",
+    "\0": r"\0",
+}
+
+
+def _debug_char(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    # Marks that attach to the previous character (Rust's Grapheme_Extend,
+    # mostly the categories Mn and Me) are escaped, as are non-printables.
+    if char.isprintable() and unicodedata.category(char) not in ("Mn", "Me"):
+        return char
+    return f"\\u{{{ord(char):x}}}"
+
+
 class JoinError(Exception):
     """``tokio::task::JoinError`` for a task that panicked.
 
-    Its text is Tokio's (``task {id} panicked with message "..."``), with
-    the task's name where Tokio prints its id; ``panic`` is the exception.
+    Its text is Tokio's, ``task {id} panicked with message {:?}``
+    (tokio/src/runtime/task/error.rs): the message in quotes, escaped as
+    Rust's ``{:?}`` escapes it, with the task's name where Tokio prints its
+    id. ``panic`` is the exception.
     """
 
     def __init__(self, task: str, panic: Exception) -> None:
         self.task = task
         self.panic = panic
-        super().__init__(f'task {task} panicked with message "{panic}"')
+        message = rust_debug(str(panic))
+        super().__init__(f"task {task} panicked with message {message}")
 
     def __repr__(self) -> str:
-        return f"JoinError::Panic({self.task!r}, {str(self.panic)!r})"
+        # Tokio's Debug: JoinError::Panic({id:?}, {message:?}, ...)
+        return (
+            f"JoinError::Panic({self.task}, {rust_debug(str(self.panic))}, ...)"
+        )
 
     def is_panic(self) -> bool:
         """``JoinError::is_panic``: always, here (the model does not abort

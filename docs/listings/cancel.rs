@@ -1,5 +1,6 @@
-// Dropping cart_total while it waits for the shoes: exactly the values of
-// that state are dropped, and no more of the body runs.
+// Dropping cart_total while it waits for the shoes, then while it waits for
+// the socks: exactly the values of that state are dropped, and no more of the
+// body runs.
 //     rustc --edition 2021 cancel.rs && ./cancel
 use std::cell::Cell;
 use std::future::Future;
@@ -62,21 +63,31 @@ async fn cart_total(socks: Receiver, shoes: Receiver) -> u32 {
 }
 // --8<-- [end:cart_total]
 
-fn main() {
-    // --8<-- [start:main]
+// --8<-- [start:main]
+/// Makes a `cart_total` future, polls it once, and drops it.
+fn poll_once_then_drop(socks_price: Option<u32>) {
     let (socks_tx, socks) = channel("socks");
     let (shoes_tx, shoes) = channel("shoes");
-    socks_tx.send(12);
+    if let Some(price) = socks_price {
+        socks_tx.send(price);
+    }
     {
         let mut future = pin!(cart_total(socks, shoes));
         let mut cx = Context::from_waker(Waker::noop());
         println!("poll 1:");
         println!("  {:?}", future.as_mut().poll(&mut cx));
-        println!("drop the future, waiting for the shoes:");
+        println!("drop the future:");
     } // `future` goes out of scope here
     println!(
         "shoes sender sees its receiver gone: {}",
         shoes_tx.is_closed()
     );
-    // --8<-- [end:main]
 }
+
+fn main() {
+    println!("The socks price is sent, the shoes price never.");
+    poll_once_then_drop(Some(12));
+    println!("No price is sent.");
+    poll_once_then_drop(None);
+}
+// --8<-- [end:main]

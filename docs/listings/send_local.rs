@@ -1,7 +1,9 @@
-// send_guard_drop.rs, unchanged, given to a spawn that keeps the future on
-// the thread that made it: no `Send` is asked for, so rustc accepts it.
-// Builds and runs with plain `rustc`.
+// Two futures that are not `Send`, given to a spawn that keeps the future on
+// the thread that made it: no `Send` is asked for, so rustc accepts both.
+// One holds an `Rc` across an `.await`; the other is send_guard_drop.rs's
+// count_visit, unchanged. Builds and runs with plain `rustc`.
 use std::future::Future;
+use std::rc::Rc;
 use std::sync::Mutex;
 
 static VISITS: Mutex<u32> = Mutex::new(0);
@@ -32,9 +34,26 @@ async fn log(visits: u32) {
     println!("visit {visits}");
 }
 
+// --8<-- [start:rc]
+/// `Rc` counts its owners without atomic operations, so it is not `Send`.
+async fn total(prices: Rc<Vec<u32>>) -> u32 {
+    log_line("adding the prices").await;
+    prices.iter().sum()
+}
+
+async fn log_line(line: &str) {
+    println!("{line}");
+}
+// --8<-- [end:rc]
+
 fn main() {
+    // --8<-- [start:main]
+    let prices = Rc::new(vec![12, 58]);
+    let total = spawn_local(total(Rc::clone(&prices)));
+    println!("total() = {total}, on this thread");
     let visits = spawn_local(count_visit());
     println!("count_visit() = {visits}, on this thread");
+    // --8<-- [end:main]
 }
 
 /// Polls `future` until it is ready (the futures here never wait).

@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 
+from sitetools.snippets import section_text
 from tests.support.rust_listings import (
     FLAGS,
     RUST_TESTS,
@@ -17,6 +18,7 @@ from tests.support.rust_listings import (
     compile_cached,
     execute,
     run,
+    rustc_layout,
 )
 from tests.support.sitebuild import ROOT
 
@@ -272,30 +274,79 @@ def test_a_future_passed_by_value_doubles_per_level() -> None:
     assert f"{chain[1]} is 2 \N{MULTIPLICATION SIGN} {chain[0]} + 1" in prose
 
 
-def test_the_dropped_guard_is_in_the_state_and_only_spawn_refuses_it() -> None:
-    """The guard section: send_guard_drop.rs's future compiles where nothing
-    needs it to be Send (run on this thread), and its suspended state still
-    holds the guard that drop() was given."""
-    listing = (ROOT / "docs" / "listings" / "send_guard_drop.rs").read_text(
-        encoding="utf-8"
+GUARD_LISTINGS = ROOT / "docs" / "listings"
+
+
+def suspended_locals(layout: str, function: str) -> str:
+    """The ``Suspend0`` variant of ``async fn FUNCTION``'s future in a
+    ``-Zprint-type-sizes`` printout."""
+    future = layout.split(f"type: `{{async fn body of {function}()}}`")[1]
+    future = future.split("print-type-size type:")[0]
+    return future.split("variant `Suspend0`")[1].split("variant `")[0]
+
+
+def test_the_released_guard_is_send_guard_drops_own_function() -> None:
+    """The guard section runs send_guard_drop.rs's count_visit on this thread:
+    send_guard_released.rs has the very function send_guard_drop.rs shows."""
+    rejected = section_text(
+        (GUARD_LISTINGS / "send_guard_drop.rs").read_text(encoding="utf-8"),
+        "count",
+        "send_guard_drop.rs",
     )
-    spawned = "let visits = spawn(count_visit()).join().unwrap();"
-    assert spawned in listing
-    here = listing.replace(spawned, "let visits = block_on(count_visit());").replace(
-        "fn spawn<F>", "#[allow(dead_code)]\nfn spawn<F>"
+    assert rejected.startswith("async fn count_visit()")
+    released = (GUARD_LISTINGS / "send_guard_released.rs").read_text(encoding="utf-8")
+    assert f"\n{rejected.strip()}\n" in released
+
+
+def test_a_dropped_guard_keeps_its_slot_only_once_borrowed() -> None:
+    """The guard section: drop(guard) releases the lock, and rustc keeps the
+    guard's slot in the state (and so refuses Send) because `*guard += 1`
+    borrowed it. Without the borrow, drop(guard) is enough: the same spawn
+    accepts the future, whose suspended state has no slot for the guard. The
+    block version has none either."""
+    listing = (GUARD_LISTINGS / "send_guard_drop.rs").read_text(encoding="utf-8")
+    borrowing = "    *guard += 1;\n    let visits = *guard;\n"
+    assert borrowing in listing
+    unborrowed = listing.replace(borrowing, "    let visits = 1;\n").replace(
+        "let mut guard", "let guard"
     )
     compiled = compile_cached(
-        "send_guard_drop_here",
-        here,
+        "send_guard_unborrowed",
+        unborrowed,
         flags=(*FLAGS, "-Zprint-type-sizes"),
         env={"RUSTC_BOOTSTRAP": "1"},
     )
     assert compiled.returncode == 0, compiled.stderr
-    ran = execute(compiled.binary)
-    assert ran.returncode == 0, ran.stderr
-    layout = compiled.stdout.split("type: `{async fn body of count_visit()}`")[1]
-    layout = layout.split("print-type-size type:")[0]
-    suspended = layout.split("variant `Suspend0`")[1].split("variant `")[0]
-    assert "local `.guard`" in suspended, layout
+    assert "local `.guard`" not in suspended_locals(compiled.stdout, "count_visit")
+    released = suspended_locals(rustc_layout("send_guard_released.rs"), "count_visit")
+    assert "local `.guard`" in released
+    block = suspended_locals(rustc_layout("send_guard_block.rs"), "count_visit")
+    assert "local `.guard`" not in block
     prose = " ".join(PAGE.read_text(encoding="utf-8").split())
-    assert "lists `guard` among the fields of its suspended state" in prose
+    assert "Had the code never borrowed the guard, `drop(guard)` would" in prose
+
+
+def test_unpin_is_automatic_unless_a_field_opts_out() -> None:
+    """The Pin section: a type whose fields are all Unpin is Unpin, unless
+    a field opts out, as PhantomPinned does."""
+    source = """\
+        use std::marker::PhantomPinned;
+
+        #[allow(dead_code)]
+        struct Plain(u32);
+        #[allow(dead_code)]
+        struct OptedOut(u32, PhantomPinned);
+
+        fn unpin<T: Unpin>() {}
+
+        fn main() {
+            unpin::<TYPE>();
+        }
+        """
+    plain = compile_rust("unpin_plain", source.replace("TYPE", "Plain"))
+    assert plain.returncode == 0, plain.stderr
+    opted_out = compile_rust("unpin_opted_out", source.replace("TYPE", "OptedOut"))
+    assert opted_out.returncode != 0
+    assert "error[E0277]: `PhantomPinned` cannot be unpinned" in opted_out.stderr
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "unless a field opts out, as `std::marker::PhantomPinned` does" in prose

@@ -17,6 +17,9 @@ import pytest
 from sitetools.codeblocks import console_commands
 from sitetools.snippets import includes_in
 from tests.support.rust_listings import (
+    CACHE as CACHE_DIR,
+)
+from tests.support.rust_listings import (
     LISTINGS,
     PYTHON_HTML_BLOCK,
     ROOT,
@@ -26,6 +29,9 @@ from tests.support.rust_listings import (
     StillCompiles,
     compile_cached,
     excerpt_mismatch,
+    headline_mismatch,
+    headlines,
+    layout_blocks,
     normalise,
     output_blocks,
     pages,
@@ -36,9 +42,11 @@ from tests.support.rust_listings import (
     run,
     rust_fences,
     rustc_blocks,
+    rustc_layout,
     rustc_rejects,
     rustc_version,
     scenarios,
+    toolchain_version,
 )
 from tests.support.sitebuild import BuildResult, code_lines, config
 
@@ -71,11 +79,45 @@ def test_rustc_rejects_the_listing_saying_what_the_page_shows(
     block: RustcBlock,
 ) -> None:
     stderr = rustc_rejects(block.listing)
-    mismatch = excerpt_mismatch(block.text, stderr)
+    mismatch = excerpt_mismatch(block.text, stderr) or headline_mismatch(
+        block.text, stderr
+    )
     assert mismatch is None, (
         f"{block.page}: the `rustc on {block.listing}` block is not what rustc "
         f"says: {mismatch}\nrustc ({rustc_version()}) says:\n{stderr}"
     )
+
+
+@pytest.mark.parametrize(
+    "block", layout_blocks(), ids=lambda b: f"{b.page}:{b.listing}"
+)
+def test_layout_shown_on_the_page_is_what_rustc_prints(block: RustcBlock) -> None:
+    """A ``-Zprint-type-sizes on NAME.rs`` block is an excerpt of rustc's
+    layouts for the listing (lines in order, ``...`` skipping any)."""
+    assert LISTINGS / block.listing in programs(), f"{block.listing}: no program"
+    printed = rustc_layout(block.listing)
+    mismatch = excerpt_mismatch(block.text, printed)
+    assert mismatch is None, (
+        f"{block.page}: the `-Zprint-type-sizes on {block.listing}` block is "
+        f"not what rustc ({rustc_version()}) prints: {mismatch}"
+    )
+
+
+def test_an_excerpt_shows_every_error_rustc_gives() -> None:
+    said = (
+        "error: future cannot be sent between threads safely\n  |\n"
+        "note: future is not `Send`\n"
+        "error: unused variable: `x`\n"
+        "error: aborting due to 2 previous errors\n"
+    )
+    both = "error: future cannot be sent between threads safely\n...\n"
+    both += "error: unused variable: `x`\n"
+    assert headline_mismatch(both, said) is None
+    one = "error: future cannot be sent between threads safely\n...\n"
+    assert excerpt_mismatch(one, said) is None  # the lines alone would pass
+    assert headline_mismatch(one, said) is not None
+    warned = said.replace("error: unused", "warning: unused")
+    assert headline_mismatch(both, warned) is not None
 
 
 def test_a_listing_is_shown_either_rejected_or_running() -> None:
@@ -124,11 +166,14 @@ def test_the_quote_scan_finds_quotes_outside_checked_blocks() -> None:
         "Prose with `error[E0277]: made up` in it.\n\n"
         '```text title="rustc on real.rs"\nerror: checked\n```\n\n'
         "    ```text\n    warning: unused variable\n    ```\n\n"
+        "```text\nnote: required by a bound\nhelp: consider\n```\n"
         "```rust\nlet x = 1; // error: not at the start\n```\n"
         "```python\nerror: str = 'a Python annotation'\n```\n"
     )
     assert quoted_rustc_lines(page) == [
         "warning: unused variable",
+        "note: required by a bound",
+        "help: consider",
         "error[E0277]: made up",
     ]
 
@@ -258,12 +303,117 @@ def test_commands_that_need_the_repository_start_from_a_clone(page: Path) -> Non
     "does not start with its clone"
 
 
-def test_the_rust_version_the_pages_ask_for_is_what_the_listings_use() -> None:
-    """Waker::noop is stable since Rust 1.85: a listing uses it, so the page
-    that says which Rust the listings need says 1.85."""
-    uses_noop = [
-        p.name for p in LISTINGS.glob("*.rs") if "Waker::noop" in p.read_text()
-    ]
-    assert uses_noop
+# index.md's promise, e.g. "need Rust 1.85 or later (for `Waker::noop`)".
+VERSION_CLAIM = re.compile(
+    r"need Rust (?P<version>1\.\d+) or later \(for `(?P<item>[^`]+)`\)"
+)
+NEWER_THAN_MSRV = re.compile(
+    r"current MSRV \(Minimum Supported Rust Version\) is `(?P<msrv>[\d.]+)` but "
+    r"this item is stable since `(?P<since>[\d.]+)`\n\s*--> (?P<where>\S+)\n"
+    r"(?:.*\n){1,2}?\d+\s*\|(?P<line>.*)\n"
+)
+
+
+def version_claim() -> tuple[str, str]:
+    """(version, item) that index.md says the listings need."""
     index = " ".join((ROOT / "docs" / "index.md").read_text(encoding="utf-8").split())
-    assert "need Rust 1.85 or later (for `Waker::noop`)" in index
+    claim = VERSION_CLAIM.search(index)
+    assert claim, "index.md no longer says which Rust the listings need"
+    return claim["version"], claim["item"]
+
+
+def newer_items(listing: Path, msrv: str) -> list[tuple[str, str]]:
+    """(since, source line) of each std item ``listing`` uses that is newer
+    than ``msrv``, as Clippy's incompatible_msrv lint reports them."""
+    config = CACHE_DIR / f"msrv-{msrv}"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "clippy.toml").write_text(f'msrv = "{msrv}"\n', encoding="utf-8")
+    linted = compile_cached(
+        f"{listing.stem}-msrv-{msrv.replace('.', '_')}",  # a dot would end the name
+        listing,
+        flags=(
+            "--edition",
+            "2021",
+            "-A",
+            "clippy::all",
+            "-W",
+            "clippy::incompatible_msrv",
+        ),
+        env={"CLIPPY_CONF_DIR": str(config)},
+        driver="clippy-driver",
+    )
+    assert linted.returncode == 0, f"{listing.name}:\n{linted.stderr}"
+    return [
+        (found["since"], found["line"].strip())
+        for found in NEWER_THAN_MSRV.finditer(normalise(linted.stderr))
+    ]
+
+
+@pytest.mark.skipif(
+    shutil.which("clippy-driver") is None, reason="clippy-driver not found on PATH"
+)
+def test_the_rust_version_the_pages_ask_for_is_what_the_listings_use() -> None:
+    """index.md: the listings "need Rust 1.85 or later (for `Waker::noop`)".
+
+    Checked with Clippy's ``incompatible_msrv`` lint, which compares each
+    standard-library item a program uses with the item's own stability
+    attribute (``#[stable(since = "1.85.0")]``): with the page's version as
+    the minimum, no listing rustc accepts uses a newer item; one minor
+    version earlier, the item the page names is flagged. What the lint does
+    not see: language features (syntax, not std items), and listings rustc
+    rejects (Clippy's lints run only after type checking succeeds). For
+    those, the test below builds the listings with that very toolchain,
+    when rustup has it; the tests never install one.
+    """
+    version, item = version_claim()
+    major, minor = version.split(".")
+    earlier = f"{major}.{int(minor) - 1}"
+    newer = {
+        program.name: found
+        for program in programs()
+        if (found := newer_items(program, version))
+    }
+    assert not newer, f"listings use std items newer than Rust {version}: {newer}"
+    flagged = {
+        (since, line)
+        for program in programs()
+        for since, line in newer_items(program, earlier)
+    }
+    assert flagged, f"no listing needs Rust {version}: index.md should say less"
+    assert {since for since, _ in flagged} == {f"{version}.0"}
+    assert all(item in line for _, line in flagged), (
+        f"index.md says `{item}` is why Rust {version} is needed; Clippy "
+        f"flags other items: {flagged}"
+    )
+
+
+def installed_toolchain(version: str) -> str | None:
+    """A rustup toolchain for Rust ``version`` (e.g. 1.85), if installed."""
+    for name in (version, f"{version}.0"):
+        if toolchain_version(name):
+            return name
+    return None
+
+
+def test_the_listings_build_with_the_rust_version_the_pages_ask_for() -> None:
+    """The same promise, kept by that compiler itself: every listing rustc
+    accepts builds without a warning with it, and every listing a page shows
+    rustc rejecting is still rejected with the same errors (headlines).
+    Skipped unless rustup has that toolchain (`rustup toolchain install
+    1.85`); the tests install nothing."""
+    version, _ = version_claim()
+    toolchain = installed_toolchain(version)
+    if toolchain is None:
+        pytest.skip(f"no Rust {version} toolchain installed (rustup)")
+    for program in programs():
+        built = compile_cached(program.stem, program, toolchain=toolchain)
+        assert built.returncode == 0 and not built.stderr.strip(), (
+            f"{program.name} does not build with Rust {version}:\n{built.stderr}"
+        )
+    for listing in rejected_listings():
+        path = LISTINGS / listing
+        refused = compile_cached(path.stem, path, toolchain=toolchain)
+        assert refused.returncode != 0, f"Rust {version} accepts {listing}"
+        assert headlines(normalise(refused.stderr)) == headlines(
+            rustc_rejects(listing)
+        ), f"Rust {version} rejects {listing} for other reasons:\n{refused.stderr}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -17,12 +18,15 @@ from chapter2.errors import (
     MutexGuard,
 )
 from chapter2.layout import (
+    LEAVES,
+    BadBorrow,
     Box,
     FutureType,
     InfiniteSize,
     NotAState,
     NotSend,
     Ref,
+    RustType,
     UnknownType,
     check_send,
     holds,
@@ -36,6 +40,17 @@ from chapter2.layout import (
 @rust_type("Rc<u32>", size=8, align=8, send=False, sync=False)
 class Rc:
     """A thread-bound leaf for these tests, neither Send nor Sync."""
+
+
+@dataclass(frozen=True)
+class Holder:
+    count: int
+    shared: Rc
+
+
+@dataclass(frozen=True)
+class Outer:
+    inner: Box[Holder]
 
 
 def test_a_guard_held_across_the_await_is_named_with_its_state() -> None:
@@ -76,6 +91,27 @@ def test_a_reference_is_send_only_to_a_sync_type() -> None:
     with pytest.raises(NotSend, match="Rc<u32> is not Sync"):
         check_send(Borrowing)
     assert is_send(Ref[MutexGuard])  # MutexGuard is Sync, not Send
+
+
+def test_sync_is_an_auto_trait_too_decided_by_every_part() -> None:
+    """&Holder is not Send when Holder holds something that is not Sync,
+    however deep: a struct, a Box or a future is Sync when all parts are."""
+    assert not is_send(Ref[Holder])
+    assert not is_send(Ref[Outer])
+    assert not is_send(Ref[Box[Rc]])
+    assert not is_send(Ref[FutureType("f", (Holder,))])
+    assert is_send(Ref[COUNT_VISIT_FIXED])
+
+    @dataclass(frozen=True)
+    class Borrowing:
+        outer: Ref[Outer]
+
+    with pytest.raises(NotSend) as raised:
+        check_send(Borrowing)
+    assert str(raised.value).endswith(
+        "a &Outer, and Outer is not Sync, which holds `inner`: Holder is not "
+        "Sync, which holds `shared`: Rc<u32> is not Sync"
+    )
 
 
 def test_the_hand_written_cart_total_enum_is_24_bytes() -> None:
@@ -171,6 +207,61 @@ def test_other_input_is_refused() -> None:
         FutureType("empty", ())
 
 
+def test_states_must_be_a_tuple_of_classes() -> None:
+    @dataclass(frozen=True)
+    class Start:
+        pass
+
+    with pytest.raises(TypeError, match=r"tuple of state classes.*not Start \(type\)"):
+        FutureType("x", Start)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"tuple of state classes.*not 'ab' \(str\)"):
+        FutureType("x", "ab")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="tuple of state classes"):
+        FutureType("x", (Start, "Done"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("size", "align", "words"),
+    [
+        (-5, 8, "size must be a whole number of bytes, 0 or more, not -5"),
+        (8, 0, "align must be a power of two (1, 2, 4, 8, ...), not 0"),
+        (8, 3, "align must be a power of two (1, 2, 4, 8, ...), not 3"),
+        (8.0, 8, "size must be a whole number"),
+    ],
+)
+def test_an_impossible_layout_is_refused_and_nothing_registered(
+    size: int, align: int, words: str
+) -> None:
+    leaves = dict(LEAVES)
+    with pytest.raises(ValueError, match=re.escape(f"Odd: {words}")):
+
+        @rust_type("Odd", size=size, align=align)
+        class Odd:
+            pass
+
+    assert leaves == LEAVES
+    with pytest.raises(ValueError, match="power of two"):
+        RustType("Odd", 8, 6)
+
+
+def test_a_borrow_must_be_a_reference_to_another_field() -> None:
+    @dataclass(frozen=True)
+    class NotARef:
+        prices: int
+        first: int = field(metadata={"borrows": "prices"})
+
+    @dataclass(frozen=True)
+    class Itself:
+        first: Ref[int] = field(metadata={"borrows": "first"})
+
+    not_a_ref = "state NotARef: `first` borrows `prices`, but it is a u32"
+    for check in (self_references, holds, size_of):
+        with pytest.raises(BadBorrow, match=re.escape(not_a_ref)):
+            check(NotARef)
+    with pytest.raises(BadBorrow, match="a field cannot borrow itself"):
+        self_references(Itself)
+
+
 def test_self_references_name_the_field_and_what_it_borrows() -> None:
     assert self_references(FIRST_PRICE) == [("AwaitingYield", "first", "prices")]
     assert self_references(CART_TOTAL) == []
@@ -179,5 +270,5 @@ def test_self_references_name_the_field_and_what_it_borrows() -> None:
     class Wrong:
         first: Ref[int] = field(metadata={"borrows": "nothing"})
 
-    with pytest.raises(UnknownType, match="`nothing`, which is not a field"):
+    with pytest.raises(BadBorrow, match="`nothing`, which is not a field"):
         self_references(Wrong)

@@ -21,11 +21,14 @@ def test_a_panic_leaves_the_future_panicked_and_a_second_poll_raises() -> None:
     del socks, shoes
     assert future.poll(NOOP) == Pending()
     socks_tx.close()
-    with pytest.raises(Canceled):
+    with pytest.raises(Canceled) as raised:
         future.poll(NOOP)
     assert future.state == Panicked()
     assert future.state_label() == "Panicked"
-    # Unwinding dropped what the state held: the shoes receiver is gone.
+    # Unwinding dropped what the state held: the shoes receiver is gone,
+    # even while the exception (the panic) is still held here; its
+    # traceback must not keep the body's frames, and so its state, alive.
+    assert raised.value.__traceback__ is not None
     assert shoes_tx.is_closed()
     with pytest.raises(ResumedAfterPanic, match="resumed after panicking"):
         future.poll(NOOP)
@@ -61,6 +64,10 @@ def test_a_task_that_panics_ends_in_a_join_error_and_others_run_on() -> None:
     assert str(error) == (
         "task cart_total panicked with message "
         '"the socks sender was dropped without sending"'
+    )
+    assert repr(error) == (
+        "JoinError::Panic(cart_total, "
+        '"the socks sender was dropped without sending", ...)'
     )
     assert fine.result() == 3
     # Tokio drops the future that panicked; so does the model.
@@ -99,3 +106,24 @@ def test_a_dropped_coroutine_gets_generator_exit_at_its_await() -> None:
     del future
     assert seen == ["GeneratorExit"]
     assert socks_tx.is_closed() and shoes_tx.is_closed()
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        # What rustc 1.95's {:?} prints for each of these &str.
+        ('he said "no"\n', r'"he said \"no\"\n"'),
+        ("tab\tnul\0bell\x07", r'"tab\tnul\0bell\u{7}"'),
+        (
+            "caf\u00e9 \u00a0nbsp \u200bzw \\ 'q'",
+            "\"caf\u00e9 \\u{a0}nbsp \\u{200b}zw \\\\ 'q'\"",
+        ),
+        ("e\u0301x", r'"e\u{301}x"'),
+    ],
+)
+def test_a_join_error_quotes_the_message_as_tokio_does(
+    message: str, shown: str
+) -> None:
+    """Tokio formats the message with {:?} (tokio/src/runtime/task/error.rs)."""
+    error = JoinError("t", RuntimeError(message))
+    assert str(error) == f"task t panicked with message {shown}"

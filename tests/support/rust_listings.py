@@ -14,7 +14,13 @@ Two kinds of titled ``text`` block tie a page to a listing:
   order and next to each other, except that a line ``...`` alone stands for
   any number of lines (rustc's own ``...`` included). Paths are reduced to
   file names first, so the page shows ``--> NAME.rs:12:5`` wherever the
-  listing and the standard library were compiled.
+  listing and the standard library were compiled. The excerpt shows every
+  error rustc gives (each ``error:`` headline, in order), so an unrelated
+  error, or a warning that ``-D warnings`` made one, cannot hide in an
+  ellipsis;
+* ``-Zprint-type-sizes on NAME.rs``: an excerpt, by the same rules, of the
+  layouts rustc prints for the listing with ``-Zprint-type-sizes`` (stable
+  rustc with ``RUSTC_BOOTSTRAP=1``, as the size section of async-fn.md says).
 """
 
 from __future__ import annotations
@@ -45,8 +51,14 @@ TEXT_BLOCK = re.compile(
 )
 OUTPUT_TITLE = re.compile(r"output of (?P<listing>[\w-]+\.rs)")
 RUSTC_TITLE = re.compile(r"rustc on (?P<listing>[\w-]+\.rs)")
+LAYOUT_TITLE = re.compile(r"-Zprint-type-sizes on (?P<listing>[\w-]+\.rs)")
+LAYOUT_FLAGS = (*FLAGS, "-Zprint-type-sizes")
 # The start of a code line that quotes rustc: only a checked block may have it.
-RUSTC_QUOTE = re.compile(r"^\s*(?:error\[E\d+\]|error:|warning(?:\[\w+\])?:)")
+RUSTC_QUOTE = re.compile(
+    r"^\s*(?:error\[E\d+\]|error:|warning(?:\[\w+\])?:|note:|help:)"
+)
+# A diagnostic's first line; rustc's closing "aborting due to" is not one.
+HEADLINE = re.compile(r"^(?:error|warning)(?:\[\w+\])?: (?!aborting due to)")
 # A path (absolute, relative, or rustc's /rustc/HASH/library/...) to a file.
 PATH_TO_FILE = re.compile(r"(?<![\w/.-])[\w.~-]*(?:/[\w.~-]+)*/(?P<file>[\w.-]+\.rs)\b")
 ELISION = "..."
@@ -298,6 +310,38 @@ def rustc_blocks() -> list[RustcBlock]:
     return blocks
 
 
+def layout_blocks() -> list[RustcBlock]:
+    """Every block on a page that shows rustc's layout of a listing's types."""
+    blocks = []
+    for page in pages():
+        name = str(page.relative_to(ROOT / "docs"))
+        for title, body in text_blocks(page):
+            claim = LAYOUT_TITLE.fullmatch(title)
+            if claim:
+                blocks.append(RustcBlock(name, claim["listing"], body))
+    return blocks
+
+
+@functools.cache
+def rustc_layout(listing: str) -> str:
+    """What ``-Zprint-type-sizes`` prints for a listing rustc accepts.
+
+    Stable rustc takes the unstable flag only with ``RUSTC_BOOTSTRAP=1``;
+    async-fn.md's size section tells readers to use nightly, and says why the
+    tests do this.
+    """
+    path = LISTINGS / listing
+    assert path.is_file(), f"no listing docs/listings/{listing}"
+    compiled = compile_cached(
+        f"{path.stem}-layout",
+        path,
+        flags=LAYOUT_FLAGS,
+        env={"RUSTC_BOOTSTRAP": "1"},
+    )
+    assert compiled.returncode == 0, f"rustc {listing}:\n{compiled.stderr}"
+    return compiled.stdout
+
+
 def rejected_listings() -> dict[str, list[str]]:
     """Each listing a page shows rustc rejecting, and the pages that do."""
     found: dict[str, list[str]] = {}
@@ -376,12 +420,33 @@ def excerpt_mismatch(shown: str, stderr: str) -> str | None:
     return None
 
 
+def headlines(text: str) -> list[str]:
+    """The first line of each error and warning in ``text``, in order."""
+    return [line.rstrip() for line in text.splitlines() if HEADLINE.match(line)]
+
+
+def headline_mismatch(shown: str, stderr: str) -> str | None:
+    """Why ``shown`` does not give every error ``stderr`` has; None if it does.
+
+    An excerpt skips lines, never a whole error: rustc's headlines (``error:``,
+    ``error[E...]:``, ``warning:``) must be the excerpt's, in the same order.
+    """
+    said, quoted = headlines(stderr), headlines(shown)
+    if said == quoted:
+        return None
+    return (
+        f"rustc gives {len(said)} diagnostic(s), the excerpt shows "
+        f"{len(quoted)}: every error must be on the page.\nrustc: {said}\n"
+        f"page: {quoted}"
+    )
+
+
 def quoted_rustc_lines(markdown: str) -> list[str]:
     """Lines of ``markdown`` that quote rustc outside a ``rustc on`` block.
 
     A quote is a code line (in a fence, or an inline code span) that starts
-    like a diagnostic: ``error[E...]``, ``error:`` or ``warning:``. Python
-    fences are left out.
+    like a diagnostic: ``error[E...]``, ``error:``, ``warning:``, ``note:``
+    or ``help:``. Python fences are left out.
     """
     checked = [
         (match.start(), match.end())
