@@ -20,10 +20,15 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.browser.pages import DESKTOP, DOCS, POLLING, reveal
-from tests.browser.test_glossary import shows_definition
-from tests.browser.test_run import FINISHED, RUN_TIMEOUT
-from tests.browser.test_steppers import same, shown, tracks_of
-from tests.browser.test_tabs import TAB_STATE_JS
+from tests.browser.widgets import (
+    FINISHED,
+    RUN_TIMEOUT,
+    TAB_STATE_JS,
+    same,
+    shown,
+    shows_definition,
+    tracks_of,
+)
 from tests.support.browsing import (
     SETTLE_TIMEOUT,
     SiteServer,

@@ -20,7 +20,9 @@ from sitetools import runtime
 from sitetools.codeblocks import console_commands, shown
 from sitetools.snippets import expand, includes_in
 from tests.support.sitebuild import (
+    BROKEN_LINKS,
     ELSEWHERE,
+    MISSING_SNIPPET,
     ROOT,
     BuildResult,
     broken_project,
@@ -158,14 +160,6 @@ def test_readme_quotes_the_published_address() -> None:
 
 # Each broken link, and a word the build's warning about it must contain, so
 # the test cannot pass because the build failed for some other reason.
-BROKEN_LINKS = {
-    "missing page": ("See [the missing page](no-such-page.md).\n", "no-such-page.md"),
-    "missing anchor": ("See [nothing](#no-such-heading).\n", "no-such-heading"),
-    "unrecognised link": ("See [a folder](assets/).\n", "assets/"),
-}
-MISSING_SNIPPET = '```python\n--8<-- "chapter2/no_such_module.py"\n```\n'
-
-
 def test_scratch_project_builds_before_it_is_broken(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", minimal=True)
     result = build(project, tmp_path / "site")

@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.pages.test_site import BROKEN_LINKS, MISSING_SNIPPET
 from tests.support.sitebuild import (
+    BROKEN_LINKS,
     ELSEWHERE,
+    MISSING_SNIPPET,
     ROOT,
     ZENSICAL_CONFIG,
     BuildResult,

@@ -18,21 +18,16 @@ from sitetools.figures import render
 from sitetools.steppers import cart as cart_story
 from sitetools.steppers import clients as clients_story
 from tests.support.pyodide_check import trace_session
-from tests.support.sitebuild import ROOT, BuildResult, html_path, loaded_by
+from tests.support.sitebuild import (
+    ROOT,
+    BuildResult,
+    html_path,
+    loaded_by,
+    pages_with_steppers,
+)
 
 DOCS = ROOT / "docs"
-MARKER = re.compile(r"^<!-- stepper: ([\w-]+) -->$", re.MULTILINE)
 WIDGET = re.compile(r'<div class="chapter-stepper"[^>]*>')
-
-
-def pages_with_steppers() -> dict[str, list[str]]:
-    """Each page that asks for steppers, with their names in page order."""
-    found = {}
-    for page in sorted(DOCS.rglob("*.md")):
-        names = MARKER.findall(page.read_text(encoding="utf-8"))
-        if names:
-            found[str(page.relative_to(DOCS))] = names
-    return found
 
 
 def widgets(page_html: str) -> dict[str, dict[str, str]]:

@@ -308,3 +308,26 @@ def outside_addresses(script: Path) -> list[str]:
     return sorted(
         {a for a in found if not a.startswith(NOT_REQUESTS) and "//${" not in a}
     )
+
+
+# Pages that ask for steppers, by their marker line.
+STEPPER_MARKER = re.compile(r"^<!-- stepper: ([\w-]+) -->$", re.MULTILINE)
+
+
+def pages_with_steppers() -> dict[str, list[str]]:
+    """Each page that asks for steppers, with their names in page order."""
+    found = {}
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        names = STEPPER_MARKER.findall(page.read_text(encoding="utf-8"))
+        if names:
+            found[str(page.relative_to(ROOT / "docs"))] = names
+    return found
+
+
+# Mistakes a page can make that both builders must refuse (tests/pages).
+BROKEN_LINKS = {
+    "missing page": ("See [the missing page](no-such-page.md).\n", "no-such-page.md"),
+    "missing anchor": ("See [nothing](#no-such-heading).\n", "no-such-heading"),
+    "unrecognised link": ("See [a folder](assets/).\n", "assets/"),
+}
+MISSING_SNIPPET = '```python\n--8<-- "chapter2/no_such_module.py"\n```\n'
