@@ -1,4 +1,5 @@
-"""What the pages say about Rust in words, where a phrase can be wrong.
+"""What the pages say in words, where a phrase can be wrong: the checks that
+scan the prose (pages, README, docstrings) for wording all live here.
 
 No compiler needed: these read the pages, the listings and the package's
 docstrings (which reach the site through the API reference and snippets).
@@ -195,3 +196,29 @@ def test_drop_is_not_enough_only_for_send_and_the_size() -> None:
         if (said := drop_said_not_to_release(path.read_text(encoding="utf-8")))
     }
     assert not found, f"drop said not to release what it releases: {found}"
+
+
+PROMISES_A_POLL_PER_WAKE = re.compile(
+    r"once per wake\b|(once|one) after each (wake|time)"
+    r"|(once|again) each time (its|the) waker",
+    re.IGNORECASE,
+)
+
+
+def test_no_page_promises_a_poll_for_every_wake() -> None:
+    """Two wakes before a poll bring one poll (tests/model/test_executor.py,
+    test_double_wake_means_one_poll), so no page or docstring may say a task
+    is polled once per wake."""
+    sources = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
+    sources += [
+        *(ROOT / "docs" / "listings").glob("*.rs"),
+        *(ROOT / "chapter2").rglob("*.py"),
+    ]
+    found = [
+        f"{path.relative_to(ROOT)}: {match[0]!r}"
+        for path in sources
+        for match in PROMISES_A_POLL_PER_WAKE.finditer(
+            " ".join(path.read_text(encoding="utf-8").split())
+        )
+    ]
+    assert not found, found
