@@ -36,7 +36,11 @@ def test_a_plain_name_is_drawn_in_the_code_text_colour() -> None:
 def test_no_stylesheet_styles_the_unwrapped_classes_otherwise() -> None:
     css = theme_css() + CHAPTER_CSS.read_text(encoding="utf-8")
     for name in PLAIN_CLASSES:
-        rules = re.findall(rf"[^{{}}]*\.highlight \.{name}\b[^{{]*\{{[^}}]*\}}", css)
+        # A rule with its whole selector; the look-behind lets a match start
+        # only where a selector can (0.9 CPU-s to 0.01 on the theme's CSS).
+        rules = re.findall(
+            rf"(?:^|(?<=[{{}}]))[^{{}}]*\.highlight \.{name}\b[^{{]*\{{[^}}]*\}}", css
+        )
         allowed = [rule for rule in rules if "--md-code-hl-name-color" in rule]
         assert rules == allowed, f".{name} is styled: {rules}"
 
