@@ -205,13 +205,19 @@ def test_benchmark_10000_async_clients_in_seconds_not_hours(runtime: str) -> Non
     # About 0.3 s on an idle machine, where one blocking thread would take
     # 1,000 s. The bound is generous because make test runs this beside the
     # browser tests, one process per core; and it is the best of three
-    # attempts, as timeit does, so that other work cannot fail it.
+    # attempts, as timeit does, so that other work cannot fail it: on a
+    # loaded machine, starting 10,000 tasks can take longer than the first
+    # ones' 0.1 s wait, and those finish before the last ones start.
     runs: list[Run] = []
-    while len(runs) < 3 and not any(run.elapsed < 5.0 for run in runs):
+
+    def all_at_once(run: Run) -> bool:
+        return run.elapsed < 5.0 and run.peak_waiting == 10_000
+
+    while len(runs) < 3 and not any(map(all_at_once, runs)):
         if runtime == "asyncio":
             runs.append(serve_asyncio(10_000, 0.1))
         else:
             runs.append(serve_async(10_000, 0.1, clock=RealClock()))
-    best = min(runs, key=lambda run: run.elapsed)
+    best = min(runs, key=lambda run: (not all_at_once(run), run.elapsed))
     assert (best.threads, best.peak_waiting) == (1, 10_000)
     assert 0.1 <= best.elapsed < 5.0, runs
