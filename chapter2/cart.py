@@ -1,14 +1,16 @@
-"""``async fn cart_total``, and the state machine rustc turns it into.
+"""``async fn cart_total``, and the states of the future rustc makes of it.
 
 The running example of the chapter adds the prices of two cart items, socks
 and shoes, that arrive later, each through a :mod:`oneshot <chapter2.oneshot>`
 channel. It exists here twice:
 
 * :func:`cart_total` is the plain ``async def``, as a programmer writes it;
-* :class:`CartTotal` is the same function written out by hand as the future
-  rustc generates for it (docs/listings/cart_total_desugared.rs): one frozen
-  dataclass per place the function can stop, each holding exactly what the
-  rest of the function still needs, and a ``poll`` that moves between them.
+* :class:`CartTotal` writes out by hand the states of the future rustc
+  generates for it (docs/listings/cart_total_desugared.rs): one frozen
+  dataclass per place the function can stop, each holding the values live
+  there (for this function, what the rest of it still needs), and a ``poll``
+  that moves between them. It models the states, not rustc's code, which
+  keeps each value in place and stores the arguments a second time.
 
 The legal moves of :class:`CartTotal` live in one table, :data:`CART_TOTAL`,
 which ``poll`` checks every move against and the page's diagram is drawn
@@ -112,7 +114,7 @@ CART_TOTAL = TransitionTable(
 
 # --8<-- [start:poll]
 class CartTotal(FutureBase[int]):
-    """The future rustc generates for ``async fn cart_total``, by hand.
+    """The states of rustc's future for ``async fn cart_total``, by hand.
 
     Constructing it runs nothing, as calling an ``async fn`` runs nothing:
     the receivers are stored in :class:`Start` until the first ``poll``.

@@ -1,6 +1,6 @@
-// A `MutexGuard` used, then given to `drop()` before the `.await`: rustc
-// still counts it as held across the `.await`, so the future is not `Send`.
-// rustc rejects this listing; send_guard_block.rs is the fix.
+// A `MutexGuard` borrowed, then dropped before the `.await`: the lock is
+// free there (send_guard_released.rs), but the guard's slot stays in the
+// state, so the future is not `Send`. The fix: send_guard_block.rs.
 use std::future::Future;
 use std::sync::Mutex;
 

@@ -25,8 +25,8 @@ import re
 from playwright.sync_api import Browser, Locator, Page, Route
 
 from tests.browser.pages import DESKTOP, NAV_PAGES, PHONE, POLLING, Opened, on_pages
-from tests.browsing import SiteServer, page_url, site_prefix, visit
-from tests.sitebuild import BuildResult, config
+from tests.support.browsing import SiteServer, page_url, site_prefix, visit
+from tests.support.sitebuild import BuildResult, config
 
 PAGE = "async-fn.md"
 QUESTION = "async-fn-poll-two"

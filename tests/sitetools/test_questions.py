@@ -1,0 +1,605 @@
+"""The questions and exercises: keys from the model, wrong options shown
+wrong, every question placed after its section, exercises tested both ways.
+
+Each question's key is recomputed here through the model's public API, by a
+route of its own, and compared with the option the page marks right; a
+change to the model that moves an answer moves the key with it (the price
+test), and one that makes a "wrong" option right fails the build (the
+executor test).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import markdown
+import pytest
+
+import chapter2.cart
+from chapter2.atm import (
+    ATM,
+    Account,
+    Authenticated,
+    Bank,
+    Card,
+    CardInserted,
+    Digit,
+    Dispensing,
+    Enter,
+    WithdrawalSelected,
+    keys,
+)
+from chapter2.cart import CART_TOTAL, CartTotal, cart_total, run_cart
+from chapter2.errors import COUNT_DOWN
+from chapter2.executor import Executor, Stalled
+from chapter2.layout import InfiniteSize, size_of
+from chapter2.machine import InvalidTransition
+from chapter2.oneshot import (
+    ForgetfulReceiver,
+    Receiver,
+    channel,
+    forgetful_channel,
+)
+from chapter2.recap import brew, drive
+from chapter2.task import Context, Waker
+from chapter2.unwind import ResumedAfterPanic
+from chapter2.waiting import serve_async
+from sitetools import questions
+from sitetools.questions import (
+    async_fn,
+    async_fn_rustc,
+    errors_page,
+    exercises,
+    helpers,
+    python_async,
+    using_the_model,
+    waiting,
+)
+from sitetools.questions.core import Answer, Question, QuestionError, Wrong
+from tests.support.rust_listings import (
+    LISTINGS,
+    output_blocks,
+    rejected_listings,
+    rustc,
+    rustc_rejects,
+)
+from tests.support.rust_listings import run as run_listing
+from tests.support.sitebuild import BuildResult, html_path
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+BUILT = questions.build_all()
+EXERCISES = questions.build_exercises()
+MARKER = re.compile(r"^<!-- (question|exercise): ([\w-]+) -->$", re.MULTILINE)
+
+
+def placed() -> dict[str, list[tuple[str, str]]]:
+    """Every marker on every page: page -> [(kind, name)]."""
+    return {
+        page: [(kind, name) for kind, name in MARKER.findall(page_text(page))]
+        for page in questions.pages()
+    }
+
+
+def page_text(page: str) -> str:
+    return (DOCS / page).read_text(encoding="utf-8")
+
+
+# --- where they are ------------------------------------------------------------
+
+
+def test_every_question_and_exercise_is_on_its_page_once() -> None:
+    markers = placed()
+    seen = [(page, name) for page, found in markers.items() for _, name in found]
+    for question in BUILT.values():
+        assert seen.count((question.page, question.id)) == 1, question.id
+    for exercise in EXERCISES.values():
+        assert seen.count((exercise.page, exercise.id)) == 1, exercise.id
+    names = {*BUILT, *EXERCISES}
+    assert {name for _, name in seen} == names
+
+
+def test_enough_questions_on_every_chapter_page() -> None:
+    for page, found in placed().items():
+        asked = [name for kind, name in found if kind == "question"]
+        assert len(asked) >= 3, f"{page} has {len(asked)} questions"
+    assert len(BUILT) >= 20
+    assert len(EXERCISES) >= 3
+
+
+def test_each_question_follows_the_section_it_asks_about() -> None:
+    """A marker sits at the end of a section: the next non-blank line that
+    is not another marker is a heading."""
+    for page in questions.pages():
+        lines = page_text(page).splitlines()
+        for number, line in enumerate(lines):
+            if not MARKER.match(line):
+                continue
+            rest = [x for x in lines[number + 1 :] if x.strip()]
+            after = next((x for x in rest if not MARKER.match(x)), "")
+            assert after.startswith("#"), f"{page}: {line} is followed by {after!r}"
+
+
+# --- the keys are the model's --------------------------------------------------
+
+
+def trace(scenario: str, **options: Any) -> list[Any]:
+    return run_cart(scenario, "state-machine", **options).trace
+
+
+def stalled_state() -> tuple[str, str]:
+    with pytest.raises(Stalled) as stalled:
+        run_cart("one-by-one", "async-fn", make_channel=forgetful_channel)
+    return stalled.value.stuck[0]
+
+
+def frame_after_socks() -> tuple[str, ...]:
+    """The frame's names at `await shoes`, reached through the executor."""
+    socks_tx, socks = channel("socks")
+    shoes_tx, shoes = channel("shoes")
+    coroutine = cart_total(socks, shoes)
+    executor = Executor(drivers=[chapter2.cart.PriceArrivals([(socks_tx, 12)])])
+    executor.spawn(coroutine, name="cart")
+    with pytest.raises(Stalled):
+        executor.run()
+    frame = coroutine.cr_frame
+    assert frame is not None
+    names = tuple(sorted(frame.f_locals))
+    coroutine.close()
+    del shoes_tx
+    return names
+
+
+def suspended_state() -> str:
+    socks_tx, socks = channel("socks")
+    shoes_tx, shoes = channel("shoes")
+    coroutine = cart_total(socks, shoes)
+    executor = Executor()
+    executor.spawn(coroutine, name="cart")
+    with pytest.raises(Stalled):
+        executor.run()
+    state = inspect.getcoroutinestate(coroutine)
+    coroutine.close()
+    del socks_tx, shoes_tx
+    return state
+
+
+def amount_after_digit() -> tuple[str, int]:
+    machine = atm(WithdrawalSelected(Card("alice"), 4))
+    machine.handle(Digit(5))
+    assert isinstance(machine.state, WithdrawalSelected)
+    return (type(machine.state).__name__, machine.state.amount)
+
+
+def held_after_poll_two() -> tuple[str, ...]:
+    target = trace("one-by-one")[1].moves[-1].target
+    return tuple(sorted(f.name for f in fields(getattr(chapter2.cart, target))))
+
+
+def atm(state: Any) -> ATM:
+    return ATM(Bank({"alice": Account(pin="1234", balance=300)}), cash=200, state=state)
+
+
+def refused(state: Any, event: Any) -> bool:
+    machine = atm(state)
+    try:
+        machine.handle(event)
+    except InvalidTransition:
+        return machine.state == state
+    return False
+
+
+def last_pin() -> tuple[Any, ...]:
+    machine = atm(CardInserted(Card("alice"), tries_left=1))
+    for event in (*keys("0000"), Enter()):
+        machine.handle(event)
+    return (
+        type(machine.state).__name__,
+        tuple(c.account for c in machine.retained),
+        tuple(c.account for c in machine.returned),
+    )
+
+
+def clients() -> Executor:
+    return waiting.clients_run()[0]
+
+
+def reuse_output() -> str:
+    coroutine = brew([])
+    lines = []
+    with pytest.raises(StopIteration) as finished:
+        coroutine.send(None)
+    lines.append(f"1 StopIteration: {finished.value.value}")
+    with pytest.raises(RuntimeError) as again:
+        coroutine.send(None)
+    lines.append(f"2 RuntimeError: {again.value}")
+    return "\n".join(lines) + "\n"
+
+
+def crunch_order() -> tuple[str, ...]:
+    from chapter2.clock import VirtualClock
+    from chapter2.waiting import crunch
+
+    clock = VirtualClock()
+    executor = Executor(drivers=[clock])
+    for name in ("a", "b"):
+        executor.spawn(crunch(clock, work=0.1, slices=2), name=name)
+    executor.run()
+    return tuple(row.task for row in executor.trace)
+
+
+def log_order() -> str:
+    log: list[str] = []
+    coroutine = brew(log)
+    log.append("created")
+    drive(coroutine)
+    return f"{log}\n"
+
+
+def closed_state() -> str:
+    coroutine = brew([])
+    drive(coroutine)
+    return inspect.getcoroutinestate(coroutine)
+
+
+def two_carts() -> tuple[str, ...]:
+    order = [r.task for r in questions_trace_two_carts()]
+    return tuple(order)
+
+
+def questions_trace_two_carts() -> list[Any]:
+    # The page's example (async-fn.md#order), run here by itself.
+    a_socks_tx, a_socks = channel("socks")
+    a_shoes_tx, a_shoes = channel("shoes")
+    b_socks_tx, b_socks = channel("socks")
+    b_shoes_tx, b_shoes = channel("shoes")
+    replies = chapter2.cart.PriceArrivals(
+        [(b_socks_tx, 5), (b_shoes_tx, 30), (a_socks_tx, 12), (a_shoes_tx, 58)]
+    )
+    executor = Executor(drivers=[replies])
+    executor.spawn(CartTotal(a_socks, a_shoes), name="alice")
+    executor.spawn(cart_total(b_socks, b_shoes), name="bob")
+    executor.run()
+    return executor.trace
+
+
+def after_ready() -> tuple[str, str]:
+    socks_tx, socks = channel("socks")
+    shoes_tx, shoes = channel("shoes")
+    socks_tx.send(1)
+    shoes_tx.send(2)
+    cart = CartTotal(socks, shoes)
+    cart.poll(Context(Waker.noop()))
+    with pytest.raises(Exception) as error:
+        cart.poll(Context(Waker.noop()))
+    return (type(error.value).__name__, str(error.value))
+
+
+def who_wakes_shoes() -> str:
+    return next(r.woken_by for r in trace("one-by-one") if r.after == "Done")
+
+
+def pending_states() -> int:
+    from chapter2.task import Pending
+
+    return sum(1 for row in CART_TOTAL.transitions if row.event is Pending)
+
+
+def one_more_poll() -> int:
+    executor = Executor()
+    executor.spawn(using_the_model.WokenTwice(), name="t")
+    executor.run()
+    return len(executor.trace) - 1
+
+
+def recap_first_line() -> str:
+    return helpers.listing_output("index.md", "recap.rs").splitlines()[0]
+
+
+def rustc_verdict(listing: str) -> tuple[bool, str]:
+    """(compiles, the value blamed) from the page's rustc block."""
+    said = helpers.find_block(f"rustc on {listing}")
+    assert said is not None
+    return (False, async_fn_rustc.blamed(said)[0])
+
+
+def unpin_verdict() -> tuple[bool, str]:
+    said = helpers.checked_block("async-fn.md", "rustc on not_unpin.rs")
+    code = re.match(r"error\[(E\d+)\]", said)
+    assert code is not None
+    return (False, code[1])
+
+
+def rejected_fix() -> str:
+    fixes = set(errors_page.FIXES)
+    (rejected,) = fixes & set(rejected_listings())
+    return rejected
+
+
+def infinite_state() -> tuple[str, str]:
+    with pytest.raises(InfiniteSize) as infinite:
+        size_of(COUNT_DOWN)
+    found = re.search(r"Its state (\w+) holds", str(infinite.value))
+    assert found is not None
+    return ("infinite", found[1])
+
+
+def shown_output(listing: str) -> list[str]:
+    (block,) = [b for b in output_blocks() if b.listing == listing]
+    return block.text.strip().splitlines()
+
+
+def dropped_by_cancel() -> tuple[str, ...]:
+    lines = shown_output("cancel.rs")
+    at = next(i for i, x in enumerate(lines) if x.startswith("drop the future"))
+    return tuple(x.strip() for x in lines[at + 1 :] if x.startswith("  "))
+
+
+def panicked_again() -> str:
+    said = shown_output("panic_resume.rs")[-1].split(": ", 1)[1]
+    # The model's message is rustc's too.
+    assert said == str(ResumedAfterPanic("`async fn` resumed after panicking"))
+    return said
+
+
+# Each question's key, computed here by a route of its own.
+KEYS: dict[str, Callable[[], object]] = {
+    "index-log-order": log_order,
+    "index-state-after-drive": closed_state,
+    "index-rust-first-line": recap_first_line,
+    "waiting-poll-after-sleep": lambda: (
+        (row := next(r for r in clients().trace if r.woken_by == "timer")).poll,
+        row.task,
+        row.woken_by,
+    ),
+    "waiting-clock-after": lambda: waiting.clients_run()[1].now(),
+    "waiting-blocking-inside": lambda: (
+        (run := serve_async(10, 0.1, handler=waiting.handle_blocking)).elapsed,
+        run.threads,
+    ),
+    "waiting-crunch-order": crunch_order,
+    "atm-last-wrong-pin": last_pin,
+    "atm-amount-digit": amount_after_digit,
+    "atm-authenticated-holds": lambda: tuple(f.name for f in fields(Authenticated)),
+    "atm-digit-refused": lambda: (
+        "refused",
+        refused(Authenticated(Card("alice")), Digit(5)),
+    ),
+    "atm-cancel-too-late": lambda: (
+        "refused" if refused(Dispensing(60), chapter2.atm.Cancel()) else "accepted"
+    ),
+    "errors-which-fix": rejected_fix,
+    "errors-recursion": infinite_state,
+    "errors-cancel": dropped_by_cancel,
+    "errors-panic-again": panicked_again,
+    "async-fn-drop-guard": lambda: rustc_verdict("send_guard_drop.rs"),
+    "errors-temporary": lambda: rustc_verdict("send_temporary.rs"),
+    "async-fn-not-unpin": unpin_verdict,
+    "async-fn-poll-two": lambda: (trace("one-by-one")[1].result, "awaiting shoes"),
+    "async-fn-already-there": lambda: len(trace("already-there")),
+    "async-fn-other-order": lambda: (
+        "no one",
+        len(trace("other-order")),
+        trace("other-order")[-1].result,
+    ),
+    "async-fn-state-after-socks": held_after_poll_two,
+    "async-fn-forgetful": lambda: ("Stalled", *stalled_state()),
+    "async-fn-after-ready": after_ready,
+    "async-fn-two-carts": two_carts,
+    "python-async-waiting-state": suspended_state,
+    "python-async-frame-locals": frame_after_socks,
+    "python-async-reuse": reuse_output,
+    "using-where-it-stops": pending_states,
+    "using-who-wakes": who_wakes_shoes,
+    "using-two-wakes": one_more_poll,
+}
+
+
+def test_every_question_has_its_key_checked() -> None:
+    assert sorted(KEYS) == sorted(BUILT)
+
+
+@pytest.mark.parametrize("name", sorted(BUILT))
+def test_the_key_is_what_the_model_gives(name: str) -> None:
+    question = BUILT[name]
+    assert question.answer.value == KEYS[name](), name
+    marked = question.choices[question.key]
+    assert marked.right and marked.text == question.answer.text
+
+
+@pytest.mark.parametrize("name", sorted(BUILT))
+def test_every_wrong_option_is_wrong_by_the_model(name: str) -> None:
+    """Each wrong option's value, computed as its misconception has it,
+    differs from the model's, and the option says which idea it is."""
+    question = BUILT[name]
+    truth = KEYS[name]()
+    for wrong in question.wrong:
+        assert wrong.value != truth, (name, wrong.name)
+        assert wrong.name and wrong.why
+    assert sum(choice.right for choice in question.choices) == 1
+
+
+@pytest.mark.rust
+@pytest.mark.skipif(rustc() is None, reason="rustc not found on PATH")
+def test_recap_output_is_what_rustc_gives() -> None:
+    printed = run_listing(LISTINGS / "recap.rs")
+    assert BUILT["index-rust-first-line"].answer.value == printed.splitlines()[0]
+
+
+@pytest.mark.rust
+@pytest.mark.skipif(rustc() is None, reason="rustc not found on PATH")
+@pytest.mark.parametrize(
+    ("name", "listing"),
+    [
+        ("async-fn-drop-guard", "send_guard_drop.rs"),
+        ("errors-temporary", "send_temporary.rs"),
+    ],
+)
+def test_the_value_to_blame_is_the_one_rustc_names(name: str, listing: str) -> None:
+    said = rustc_rejects(listing)
+    value, _ = async_fn_rustc.blamed(said)
+    assert BUILT[name].answer.value == (False, value)
+
+
+@pytest.mark.rust
+@pytest.mark.skipif(rustc() is None, reason="rustc not found on PATH")
+def test_not_unpin_is_the_error_rustc_gives() -> None:
+    code = BUILT["async-fn-not-unpin"].answer.value[1]  # type: ignore[index]
+    assert f"error[{code}]" in rustc_rejects("not_unpin.rs")
+
+
+def test_a_price_in_the_model_changes_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The socks price moves the total in the keys that show it: the
+    question is rebuilt from the model, not from a copy of the page."""
+    before = async_fn.other_order()
+    assert "Ready(70)" in before.answer.text
+    monkeypatch.setitem(chapter2.cart.PRICES, "socks", 20)
+    after = async_fn.other_order()
+    assert "Ready(78)" in after.answer.text and "Ready(70)" not in after.answer.text
+    assert after.digest() != before.digest()  # progress on it starts fresh
+    assert any("Ready(78)" in c.text for c in async_fn.poll_two().choices)
+
+
+def test_a_model_that_makes_a_wrong_option_right_fails_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Give the forgetful receiver the real receiver's poll: the run now
+    finishes with the total, which the option "sending a value reaches the
+    task by itself" predicts. Building the question says so instead of
+    teaching that option as wrong."""
+    monkeypatch.setattr(ForgetfulReceiver, "poll", Receiver.poll)
+    with pytest.raises(QuestionError, match="reaches the task by itself"):
+        async_fn.forgetful()
+
+
+def test_a_question_refuses_a_wrong_option_equal_to_the_answer() -> None:
+    answer = Answer(1, "one", "because")
+    with pytest.raises(QuestionError, match="predicts 1"):
+        Question(
+            "q",
+            "index.md",
+            "t",
+            "p",
+            answer,
+            (Wrong("idea", 1, "uno", "no"), Wrong("other", 2, "two", "no")),
+        )
+
+
+def test_an_edited_question_has_a_new_hash() -> None:
+    question = python_async.reuse()
+    edited = Question(
+        question.id,
+        question.page,
+        question.title,
+        question.prompt + " (edited)",
+        question.answer,
+        question.wrong,
+        question.show,
+    )
+    assert edited.digest() != question.digest()
+    assert python_async.reuse().digest() == question.digest()
+
+
+def test_show_me_lands_on_a_step_that_the_stepper_has() -> None:
+    for question in BUILT.values():
+        show = question.show
+        if show is None or not show.stepper:
+            continue
+        tracks = helpers.stepper_tracks(show.stepper)
+        assert tracks[show.track]["steps"][show.step]["narration"] == show.say, (
+            question.id
+        )
+
+
+# --- exercises: solutions pass, starting code fails ---------------------------
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_the_solution_passes_every_check(name: str) -> None:
+    exercise = EXERCISES[name]
+    verdict = exercises.judge(exercise, exercise.solution)
+    assert verdict["ok"], verdict
+    assert len(verdict["checks"]) >= 3
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_the_starting_code_fails_the_visible_check(name: str) -> None:
+    exercise = EXERCISES[name]
+    verdict = exercises.judge(exercise, exercise.start)
+    assert not verdict["ok"]
+    first = verdict["checks"][0]
+    assert not first["ok"] and first["message"], first
+    assert first["name"] in exercise.visible
+
+
+def test_code_that_raises_is_reported_not_crashed() -> None:
+    exercise = EXERCISES["fix-the-receiver"]
+    verdict = exercises.judge(exercise, "1/0")
+    assert not verdict["ok"] and "ZeroDivisionError" in verdict["error"]
+
+
+def test_the_hints_come_before_the_solution() -> None:
+    for exercise in EXERCISES.values():
+        assert len(exercise.hints) >= 2, exercise.id
+        assert exercise.start != exercise.solution
+
+
+# --- the HTML --------------------------------------------------------------------
+
+
+def render(text: str) -> str:
+    return markdown.markdown(
+        text,
+        extensions=["pymdownx.superfences", questions.QuestionsExtension()],
+    )
+
+
+def test_a_question_is_native_radios_a_status_and_a_details() -> None:
+    question = BUILT["async-fn-poll-two"]
+    out = render(f"Text.\n\n<!-- question: {question.id} -->\n\nMore.\n")
+    assert f'data-question="{question.id}"' in out
+    assert f'data-key="{question.digest()}"' in out
+    assert f'data-answer="{question.key}"' in out
+    assert out.count('type="radio"') == len(question.choices)
+    assert out.count('role="status"') == 1
+    assert '<details class="chapter-quiz__answer">' in out
+    assert 'data-show="cart-total 0 2"' in out
+    assert "data-quiz-chapter=" in out  # the first question on the page
+
+
+def test_an_exercise_carries_its_checks_and_hides_nothing_in_html() -> None:
+    out = render("<!-- exercise: timer-leaf -->\n")
+    assert 'data-exercise="timer-leaf"' in out and "data-checks='" in out
+    assert out.count("data-hint=") == len(EXERCISES["timer-leaf"].hints)
+    assert 'class="chapter-exercise__solution"' in out
+
+
+def test_a_bad_marker_fails_the_build() -> None:
+    with pytest.raises(QuestionError, match="unknown question 'nope'"):
+        render("<!-- question: nope -->\n")
+    with pytest.raises(QuestionError, match="indented"):
+        render("- item\n\n    <!-- question: async-fn-poll-two -->\n")
+
+
+def test_a_marker_quoted_in_code_stays_as_written() -> None:
+    out = render("```text\n<!-- question: async-fn-poll-two -->\n```\n")
+    assert "data-question" not in out and "&lt;!-- question" in out
+
+
+def test_every_show_me_target_is_on_the_built_page(built_site: BuildResult) -> None:
+    """A show-me link is raw HTML, which the strict build does not check:
+    its anchor must be an id on the page the question is on, and its
+    stepper one of that page's."""
+    for question in BUILT.values():
+        if question.show is None:
+            continue
+        page = html_path(built_site.site, question.page).read_text(encoding="utf-8")
+        assert f'id="{question.show.anchor}"' in page, (question.id, question.show)
+        if question.show.stepper:
+            assert f'data-stepper="{question.show.stepper}"' in page, question.id
