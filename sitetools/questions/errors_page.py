@@ -9,15 +9,16 @@ listings print; the model's come from :mod:`chapter2.layout`,
 from __future__ import annotations
 
 import contextlib
+import re
 
 from chapter2.cart import CartTotal
 from chapter2.errors import COUNT_DOWN, COUNT_DOWN_BOXED
 from chapter2.layout import InfiniteSize, size_of
 from chapter2.task import Context, Waker
 from chapter2.unwind import AsyncFn
-from sitetools.questions.async_fn_rustc import temporary
+from sitetools.questions.async_fn_rustc import section, temporary
 from sitetools.questions.core import Answer, Question, QuestionError, Show, Wrong
-from sitetools.questions.helpers import find_block, price_channel
+from sitetools.questions.helpers import fence, find_block, price_channel
 
 PAGE = "errors.md"
 
@@ -32,75 +33,76 @@ def code(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
-def compiles(listing: str) -> bool:
-    """rustc's verdict on ``listing``, as the pages show it."""
-    if block(f"rustc on {listing}") is not None:
-        return False
-    if block(f"output of {listing}") is not None:
-        return True
-    raise QuestionError(f"no page shows what rustc does with {listing}")
-
-
 def printed(listing: str) -> str:
     said = block(f"output of {listing}")
     return " / ".join(said.splitlines()) if said else "nothing"
 
 
-# The ways one might try to make count_visit acceptable to spawn, each
-# with its listing and the idea that makes it look wrong (or right).
-FIXES = {
-    "send_guard_drop.rs": (
-        "call `drop(guard)` before the `.await`",
-        "dropping a value takes it out of the state",
-    ),
-    "send_guard_block.rs": (
-        "take the lock in a block that ends before the `.await`",
-        "a block is only layout: the guard lives to the end of the function",
-    ),
-    "send_helper.rs": (
-        "take the lock in a plain function that returns the count",
-        "the caller's future holds whatever its callee held",
-    ),
-    "send_local.rs": (
-        "keep the `drop()` version, but spawn it with `spawn_local`",
-        "every spawned future must be Send",
-    ),
-}
+def indented_run(lines: list[str]) -> tuple[str, ...]:
+    """The indented lines at the start of ``lines``, up to the first line
+    that is not indented: what one step of a listing's output printed (the
+    block may show more runs after it)."""
+    run = []
+    for line in lines:
+        if not line.startswith("  "):
+            break
+        run.append(line.strip())
+    return tuple(run)
 
 
-def which_fix() -> Question:
-    verdicts = {listing: compiles(listing) for listing in FIXES}
-    rejected = [listing for listing, ok in verdicts.items() if not ok]
-    if len(rejected) != 1:
-        raise QuestionError(f"expected rustc to reject one fix, not {rejected}")
-    (bad,) = rejected
-    text, idea = FIXES[bad]
-    wrong = tuple(
-        Wrong(
-            FIXES[listing][1],
-            listing,
-            FIXES[listing][0].capitalize(),
-            f"rustc accepts it: `{listing}` compiles and prints `{printed(listing)}`.",
-        )
-        for listing in FIXES
-        if listing != bad
-    )
+BORROWED = re.compile(
+    r"error\[(?P<code>E\d+)\]: `(?P<value>\w+)` does not live long enough"
+)
+
+
+def borrow_static() -> Question:
+    """On the errors page, after "A borrow that lives too long"."""
+    listing = "borrow_static.rs"
+    said = block(f"rustc on {listing}") or ""
+    error = BORROWED.match(said)
+    if error is None:
+        raise QuestionError(f"rustc on {listing} no longer says what dies too soon")
+    code_, value = error["code"], error["value"]
+    if "'static" not in said:
+        raise QuestionError(f"rustc on {listing} no longer names the 'static bound")
+    moved = printed("borrow_moved.rs")
+    source = section(listing, "total")
     return Question(
-        "errors-which-fix",
+        "errors-borrow-static",
         PAGE,
-        "the fix that is not one",
-        "`count_visit` holds a `MutexGuard` across an `.await`, and a spawn "
-        "with `tokio::spawn`'s bound rejects it. Which of these does **not** "
-        "make the program compile?",
+        "spawning a future that borrows",
+        "`spawn` has `tokio::spawn`'s bound (`F: Future + Send + 'static`), "
+        "and `main` waits for the thread with `join` before `prices` goes "
+        "away. Does this compile? If not, why?\n\n" + fence(source, "rust"),
         Answer(
-            bad,
-            text.capitalize(),
-            f"rustc still rejects `{bad}`: the guard's slot lasts to the end "
-            "of its scope, and its type decides `Send`, so the future is not "
-            f"`Send`. It comes from the idea that {idea}.",
+            (False, code_, value),
+            f"No: {code_}, `{value}` does not live long enough",
+            f"The future holds `&{value}` from its first state on, and "
+            "`'static` says the future may borrow nothing from its caller: "
+            f"rustc requires `{value}` to be borrowed for `'static`. The "
+            "`join` does not count, since the bound is checked on the type, "
+            f"not on what `main` does next. `async move` gives the future "
+            f"the vector instead, and borrow_moved.rs prints `{moved}`.",
         ),
-        wrong,
-        Show("Read the fixes", "send-fixes"),
+        (
+            Wrong(
+                "a borrow is fine as long as the caller waits for the task",
+                (True, "", ""),
+                "Yes: `main` joins the thread before `prices` is dropped",
+                f"rustc rejects it with {code_}: the `'static` bound is on "
+                "the future's type, which holds a reference to a local of "
+                f"`main`, whatever `main` does after the spawn.",
+            ),
+            Wrong(
+                "a reference in a state is what makes a future not Send",
+                (False, "E0277", value),
+                f"No: a future holding `&{value}` is not `Send`",
+                f"A shared reference to a `Vec<u32>` is `Send`: "
+                f"borrow_moved.rs spawns a future that holds one. rustc's "
+                f"error is {code_}, about how long `{value}` lives.",
+            ),
+        ),
+        Show("Read the section on borrows", "borrow"),
     )
 
 
@@ -152,7 +154,9 @@ def recursion() -> Question:
 def cancel() -> Question:
     output = (block("output of cancel.rs") or "").splitlines()
     at = next(i for i, line in enumerate(output) if line.startswith("drop the future"))
-    dropped = tuple(line.strip() for line in output[at + 1 :] if line.startswith("  "))
+    dropped = indented_run(output[at + 1 :])
+    if not dropped:
+        raise QuestionError("output of cancel.rs: no drop after 'drop the future:'")
     during_poll = tuple(
         line.strip() for line in output[:at] if line.strip().startswith("drop ")
     )
@@ -250,4 +254,4 @@ def panic_again() -> Question:
     )
 
 
-QUESTIONS = (temporary, which_fix, recursion, cancel, panic_again)
+QUESTIONS = (temporary, borrow_static, recursion, cancel, panic_again)
