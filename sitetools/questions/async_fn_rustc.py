@@ -48,6 +48,20 @@ def verdict(listing: str) -> tuple[bool, str, str]:
 def drop_guard() -> Question:
     listing = "send_guard_drop.rs"
     compiles, value, kind = verdict(listing)
+    name = value.removeprefix("mut ")
+    source = section(listing, "count")
+    borrows = [
+        line.strip().rstrip(";") for line in source.splitlines() if f"*{name}" in line
+    ]
+    if f"drop({name})" not in source or not borrows:
+        raise QuestionError(
+            f"{listing} no longer borrows `{name}` and then drops it; "
+            "the question's explanation is about that borrow"
+        )
+    released = (find_block("output of send_guard_released.rs") or "").splitlines()
+    free = next((line for line in released if line.startswith("lock free")), "")
+    if not free.endswith("true"):
+        raise QuestionError("send_guard_released.rs no longer shows the lock free")
     fixed = (find_block("output of send_guard_block.rs") or "").strip()
     return Question(
         "async-fn-drop-guard",
@@ -55,25 +69,27 @@ def drop_guard() -> Question:
         "drop() before the .await",
         "This future is handed to a `spawn` with `tokio::spawn`'s bound "
         "(`F: Future + Send + 'static`). Does it compile? If not, which value "
-        "is to blame?\n\n" + fence(section(listing, "count"), "rust"),
+        "is to blame?\n\n" + fence(source, "rust"),
         Answer(
             (compiles, value),
-            f"No: `{value.removeprefix('mut ')}`, a `{kind}`, counts as held "
-            "across `log(visits).await`",
+            f"No: `{name}`, a `{kind}`, counts as held across the `.await`",
             f'rustc: "await occurs here, with `{value}` maybe used later", and '
-            f"the guard's type is not `Send`. `drop` does not end the guard's "
-            "scope, so rustc keeps it in the state; a block that ends before "
-            f"the `.await` does, and that version compiles and prints "
+            f"the guard's type is not `Send`. `{borrows[0]}` borrowed "
+            f"`{name}`, and once a local has been borrowed rustc keeps its "
+            "slot in the state until its scope ends, even after "
+            f"`drop({name})` has emptied it. A block that ends before the "
+            f"`.await` ends the scope, and that version compiles and prints "
             f"`{fixed}`.",
         ),
         (
             Wrong(
-                "drop() takes a value out of the state",
+                "drop() takes a value out of the state even after it was borrowed",
                 (True, ""),
-                "Yes: `drop(guard)` ends the guard before the `.await`",
-                f"rustc rejects it: the state is judged by scopes, and the "
-                f"guard's scope runs to the end of the function (\"with "
-                f'`{value}` maybe used later").',
+                f"Yes: `drop({name})` ends the guard before the `.await`",
+                f"At run time it does: send_guard_released.rs prints "
+                f"`{free}`. But `{borrows[0]}` borrowed `{name}`, so rustc "
+                "keeps its slot, of a type that is not `Send`, in the state "
+                f'at the `.await` ("with `{value}` maybe used later").',
             ),
             Wrong(
                 "the value computed before the .await is what is held",

@@ -453,6 +453,33 @@ def test_the_value_to_blame_is_the_one_rustc_names(name: str, listing: str) -> N
     assert BUILT[name].answer.value == (False, value)
 
 
+def test_drop_guard_is_explained_by_the_borrow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """rustc keeps the guard because `*guard += 1` borrowed it (the page
+    and rustc 1.95 say so), not because drop() leaves a scope open."""
+    question = BUILT["async-fn-drop-guard"]
+    texts = [question.answer.why, *(wrong.why for wrong in question.wrong)]
+    assert "`*guard += 1` borrowed `guard`" in question.answer.why
+    assert not any("scope runs" in text or "judged by scopes" in text for text in texts)
+    assert any("borrowed" in wrong.name for wrong in question.wrong)
+    # A listing without the borrow would need another explanation.
+    plain = async_fn_rustc.section("send_guard_drop.rs", "count")
+    unborrowed = plain.replace("*guard += 1;", "").replace("*guard", "1")
+    monkeypatch.setattr(async_fn_rustc, "section", lambda *_: unborrowed)
+    with pytest.raises(QuestionError, match="no longer borrows"):
+        async_fn_rustc.drop_guard()
+
+
+@pytest.mark.rust
+@pytest.mark.skipif(rustc() is None, reason="rustc not found on PATH")
+def test_borrow_static_is_the_error_rustc_gives() -> None:
+    _, code, value = BUILT["errors-borrow-static"].answer.value  # type: ignore[misc]
+    assert f"error[{code}]: `{value}` does not live long enough" in rustc_rejects(
+        "borrow_static.rs"
+    )
+
+
 @pytest.mark.rust
 @pytest.mark.skipif(rustc() is None, reason="rustc not found on PATH")
 def test_not_unpin_is_the_error_rustc_gives() -> None:
