@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import time
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -577,6 +578,33 @@ def test_code_that_raises_is_reported_not_crashed() -> None:
     exercise = EXERCISES["fix-the-receiver"]
     verdict = exercises.judge(exercise, "1/0")
     assert not verdict["ok"] and "ZeroDivisionError" in verdict["error"]
+
+
+SELF_WAKING = """
+from chapter2.oneshot import Receiver
+from chapter2.task import Context, Pending, Poll
+
+
+class FixedReceiver(Receiver[int]):
+    def poll(self, cx: Context) -> Poll[int]:
+        ready = self._take()
+        if ready is not None:
+            return ready
+        cx.waker().wake()
+        return Pending()
+"""
+
+
+def test_a_self_waking_receiver_fails_quickly_and_says_where() -> None:
+    """Waking its own task on every poll never stalls; the checks' poll
+    budget stops it in a few polls, with the state it is stuck in."""
+    exercise = EXERCISES["fix-the-receiver"]
+    started = time.perf_counter()
+    verdict = exercises.judge(exercise, SELF_WAKING)
+    assert time.perf_counter() - started < 2
+    assert not verdict["ok"]
+    first = verdict["checks"][0]
+    assert not first["ok"] and "stuck in" in first["message"], first
 
 
 def test_the_hints_come_before_the_solution() -> None:

@@ -49,8 +49,8 @@ PLANS = (
         "`FixedReceiver` below has the `ForgetfulReceiver`'s bug: it returns "
         "`Pending` without storing the waker, so `cart_total` stalls. Change "
         "`poll` so that the sender can wake the task and every run of "
-        "`cart_total` finishes. The channel's shared slot is `self._slot`; "
-        "the sender wakes whatever waker it finds in `self._slot.waker`.",
+        "`cart_total` finishes. The receiver shares `self._slot` with its "
+        "sender.",
         (
             "Of the three steps that bring a task back (store the waker, call "
             "it, poll again), which one does `poll` skip?",
