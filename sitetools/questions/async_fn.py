@@ -20,7 +20,7 @@ from chapter2.cart import (
 from chapter2.executor import Executor, Stalled
 from chapter2.oneshot import forgetful_channel
 from chapter2.task import Context, Pending, Waker
-from sitetools.questions.core import Answer, Question, Show, Wrong
+from sitetools.questions.core import UNCHECKED, Answer, Question, Show, Wrong
 from sitetools.questions.helpers import plural, price_channel, stepper_show
 
 PAGE = "async-fn.md"
@@ -238,15 +238,16 @@ def forgetful() -> Question:
         run = run_cart("one-by-one", "state-machine", make_channel=forgetful_channel)
     except Stalled as stalled:
         ((task, state),) = stalled.stuck
-        outcome: tuple[object, ...] = ("Stalled", task, state)
+        outcome = ("Stalled", task, state)
         text = f"It raises `Stalled`: `{task}` is stuck in state {state}"
         said = str(stalled).splitlines()[-1].strip()
     else:  # the model changed: say what it does now
         last = run.trace[-1]
-        outcome = (last.result, len(run.trace))
+        outcome = (last.result, last.task, last.after)
         text = f"It finishes with `{last.result}`"
         said = f"the run finished with {last.result}"
-    polls_ok = len(run_cart("one-by-one", "state-machine").trace)
+    good = run_cart("one-by-one", "state-machine").trace
+    polls_ok, finished = len(good), good[-1]
     question = Question(
         "async-fn-forgetful",
         PAGE,
@@ -265,8 +266,8 @@ def forgetful() -> Question:
         (
             Wrong(
                 "sending a value reaches the task by itself",
-                (f"Ready({_total()})", polls_ok),
-                f"It finishes with `Ready({_total()})` after "
+                (finished.result, finished.task, finished.after),
+                f"It finishes with `{finished.result}` after "
                 f"{plural(polls_ok, 'poll')}",
                 "A value sent into a channel only sits in its slot; the task "
                 "is polled again only if someone calls its waker, and no one "
@@ -274,7 +275,7 @@ def forgetful() -> Question:
             ),
             Wrong(
                 "the executor keeps polling waiting tasks",
-                ("polls until ready",),
+                UNCHECKED,  # an executor that does so is not in the model
                 "It polls `cart_total` again and again until the price is there",
                 "The executor polls a task only after a wake: its run queue "
                 "holds woken tasks, and this one is never woken. The model's "
@@ -297,8 +298,10 @@ def after_ready() -> Question:
     cart = CartTotal(socks, shoes)
     cx = Context(Waker.noop())
     first = cart.poll(cx)
+    # (what happened, what it said): a raise, or the Poll it returned, so
+    # the wrong options below compare with it in the same terms.
     try:
-        again: object = cart.poll(cx)
+        again = ("returns", repr(cart.poll(cx)))
     except Exception as error:  # the answer is whatever the model raises
         again = (type(error).__name__, str(error))
     return Question(
@@ -310,8 +313,8 @@ def after_ready() -> Question:
         Answer(
             again,
             f"It raises `{again[0]}`: {again[1]}"
-            if isinstance(again, tuple)
-            else f"It returns `{again!r}`",
+            if again[0] != "returns"
+            else f"It returns `{again[1]}`",
             "The future is in Done, which holds nothing: its output was "
             "given away. rustc's futures panic with the same words; the "
             "model raises.",
@@ -319,18 +322,18 @@ def after_ready() -> Question:
         (
             Wrong(
                 "a finished future keeps its result",
-                repr(first),
+                ("returns", repr(first)),
                 f"It returns `{first!r}` again",
                 f"Done holds no total to return: `{cart.state!r}`. The model "
-                f"raises `{again[0] if isinstance(again, tuple) else again}`.",
+                f"raises `{again[0]}`.",
             ),
             Wrong(
                 "a finished future waits for new input",
-                repr(Pending()),
+                ("returns", repr(Pending())),
                 "It returns `Pending`",
                 "Returning `Pending` promises a wake that no one would ever "
                 "give. The model refuses instead: "
-                f"`{again[0] if isinstance(again, tuple) else again}`.",
+                f"`{again[0]}`.",
             ),
         ),
         Show("Read the section on polling after Ready", "after-ready"),

@@ -7,7 +7,9 @@ options each carry the value a named misconception predicts, with an
 explanation built from what the model did. Building the question compares
 them: a wrong option that the model's run agrees with is an error, so a
 change to the model that makes a "wrong" answer right fails the build instead
-of teaching the opposite of the truth.
+of teaching the opposite of the truth. The values compared must be of the
+same kind (:func:`comparable`); an option the model cannot evaluate says so
+with :data:`UNCHECKED` instead of a placeholder that could never match.
 
 The options are shown in an order fixed by a hash of their text, so where the
 right one sits is not chosen by its author either.
@@ -32,6 +34,18 @@ class Answer:
     value: object
     text: str
     why: str
+
+
+class Unchecked:
+    """The value of a wrong option the model cannot run (a misconception
+    about what happens at compile time, say): it is not compared, and its
+    ``why`` must say from the model's run why the option is wrong."""
+
+    def __repr__(self) -> str:
+        return "UNCHECKED"
+
+
+UNCHECKED = Unchecked()
 
 
 @dataclass(frozen=True)
@@ -103,10 +117,21 @@ class Question:
     def __post_init__(self) -> None:
         if len(self.wrong) < 2:
             raise QuestionError(f"question {self.id}: give at least two wrong options")
+        if all(wrong.value is UNCHECKED for wrong in self.wrong):
+            raise QuestionError(f"question {self.id}: no wrong option is checked")
         texts = [self.answer.text, *(wrong.text for wrong in self.wrong)]
         if len(set(texts)) != len(texts):
             raise QuestionError(f"question {self.id}: two options read the same")
         for wrong in self.wrong:
+            if wrong.value is UNCHECKED:
+                continue
+            if not comparable(wrong.value, self.answer.value):
+                raise QuestionError(
+                    f"question {self.id}: the misconception {wrong.name!r} "
+                    f"predicts {wrong.value!r}, which cannot be compared with "
+                    f"the model's {self.answer.value!r}: compute what it "
+                    "predicts in the same terms as the answer"
+                )
             if wrong.value == self.answer.value:
                 raise QuestionError(
                     f"question {self.id}: the misconception {wrong.name!r} "
@@ -155,6 +180,18 @@ class Exercise:
     def digest(self) -> str:
         shown = [self.task, self.start, self.checks, list(self.hints)]
         return _digest(self.id, json.dumps(shown))[:16]
+
+
+def comparable(predicted: object, model: object) -> bool:
+    """Whether a wrong option's value can equal the model's at all: the same
+    type, item by item in tuples (``None`` stands for "no value"). A string
+    never equals a number or a ``Ready``, so comparing them would prove
+    nothing."""
+    if predicted is None or model is None:
+        return True
+    if isinstance(predicted, tuple) and isinstance(model, tuple):
+        return all(map(comparable, predicted, model))
+    return type(predicted) is type(model)
 
 
 def _digest(*parts: str) -> str:

@@ -17,7 +17,14 @@ from chapter2.layout import InfiniteSize, size_of
 from chapter2.task import Context, Waker
 from chapter2.unwind import AsyncFn
 from sitetools.questions.async_fn_rustc import section, temporary
-from sitetools.questions.core import Answer, Question, QuestionError, Show, Wrong
+from sitetools.questions.core import (
+    UNCHECKED,
+    Answer,
+    Question,
+    QuestionError,
+    Show,
+    Wrong,
+)
 from sitetools.questions.helpers import fence, find_block, price_channel
 
 PAGE = "errors.md"
@@ -108,12 +115,16 @@ def borrow_static() -> Question:
 
 def recursion() -> Question:
     try:
-        size: object = size_of(COUNT_DOWN)
-        found = f"a size of {size} bytes"
+        bytes_ = size_of(COUNT_DOWN)
     except InfiniteSize as infinite:
         state = infinite.steps[0].split(" holds ")[0].removeprefix("state ")
         size = ("infinite", state)
         found = f"a cycle: its {infinite.steps[0].removesuffix(', a')}"
+    else:
+        raise QuestionError(
+            f"the model gives count_down a size ({bytes_} bytes); the "
+            "question says it has none"
+        )
     boxed = size_of(COUNT_DOWN_BOXED)
     said = block("rustc on recursive.rs") or ""
     error = said.split("]")[0].removeprefix("error[") if said else "?"
@@ -133,7 +144,7 @@ def recursion() -> Question:
         (
             Wrong(
                 "each call gets its own frame, as in plain recursion",
-                boxed,
+                ("size", f"{boxed} bytes"),
                 f"{boxed} bytes, like any small future",
                 f"{boxed} bytes is the boxed version: `Box::pin` leaves a "
                 "pointer in the state. Unboxed, the state holds the inner "
@@ -141,7 +152,7 @@ def recursion() -> Question:
             ),
             Wrong(
                 "a future's size is decided at run time",
-                "depends on n",
+                UNCHECKED,  # the model sizes types; it has no run to ask
                 "It depends on `n`: deeper recursion, bigger future",
                 "A type has one size, fixed at compile time; `n` is only "
                 f"known when it runs. The model finds {found}.",
@@ -221,6 +232,24 @@ def panic_again() -> Question:
         again = (type(error).__name__, str(error))
     state = repr(cart.state)
     raised = again[0] if isinstance(again, tuple) else repr(again)
+    # What each misconception predicts, run on the body without the
+    # Panicked state: polled again where it stopped, or from the start.
+    body_tx, body_socks = price_channel("socks")
+    body_shoes_tx, body_shoes = price_channel("shoes")
+    body = CartTotal(body_socks, body_shoes)
+    del body_socks, body_shoes
+    body.poll(cx)
+    body_tx.close()
+    with contextlib.suppress(Exception):  # the same panic
+        body.poll(cx)
+    try:
+        resumed = f"{body.poll(cx)!r}"
+    except Exception as error:
+        resumed = f"panic: {error}"
+    fresh_tx, fresh_socks = price_channel("socks")
+    fresh_shoes_tx, fresh_shoes = price_channel("shoes")
+    started = f"{CartTotal(fresh_socks, fresh_shoes).poll(cx)!r}"
+    del fresh_socks, fresh_shoes, fresh_tx, fresh_shoes_tx, body_shoes_tx
     del shoes_tx
     return Question(
         "errors-panic-again",
@@ -229,7 +258,7 @@ def panic_again() -> Question:
         "A poll of an `async fn`'s future panicked, and something catches the "
         "panic and polls the future again. What happens?",
         Answer(
-            second,
+            f"panic: {second}",
             f"It panics again: {code(second)}",
             "The panic left the future in Panicked, which holds nothing; the "
             f"model's `AsyncFn` raises `{raised}` from `{state}`.",
@@ -237,17 +266,20 @@ def panic_again() -> Question:
         (
             Wrong(
                 "a future resumes where the panic stopped it",
-                "resumes",
+                resumed,
                 "It goes on from where the panic happened",
                 "The panic unwound out of the body and dropped its values; "
-                f"there is nothing to go on from. rustc's future: {code(second)}.",
+                "there is nothing to go on from. (Polled there again, the "
+                f"model's body would give {code(resumed)}.) rustc's future: "
+                f"{code(second)}.",
             ),
             Wrong(
                 "a failed future starts over",
-                "starts over",
+                started,
                 "It starts the body again from the beginning",
-                "The arguments were dropped with the state; the future is "
-                f"{state} and says {code(second)}.",
+                "The arguments were dropped with the state, so there is "
+                f"nothing to start with (a new future's first poll gives "
+                f"`{started}`); the future is {state} and says {code(second)}.",
             ),
         ),
         Show("Read the section on panics", "panic"),

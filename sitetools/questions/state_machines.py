@@ -27,7 +27,7 @@ from chapter2.atm import (
     keys,
 )
 from chapter2.machine import InvalidTransition
-from sitetools.questions.core import Answer, Question, Wrong
+from sitetools.questions.core import Answer, Question, QuestionError, Wrong
 from sitetools.questions.helpers import stepper_show
 
 PAGE = "state-machines.md"
@@ -132,6 +132,11 @@ def digit_when_authenticated() -> Question:
     with contextlib.suppress(InvalidTransition):
         refused.handle(Digit(5))
     unchanged = refused.state == start
+    if kind != "refused" or not unchanged:
+        raise QuestionError(
+            f"the model no longer refuses Digit in {start!r} and stays put: "
+            f"{kind}, state {refused.state!r}"
+        )
     return Question(
         "atm-digit-refused",
         PAGE,
@@ -166,10 +171,26 @@ def digit_when_authenticated() -> Question:
     )
 
 
+def returned_by(state: State, event: Event) -> tuple[str, int]:
+    """The state ``event`` leads to from ``state`` ("refused" if none), and
+    how many cards it gives back."""
+    atm = machine(state)
+    try:
+        atm.handle(event)
+    except InvalidTransition:
+        return ("refused", len(atm.returned))
+    return (type(atm.state).__name__, len(atm.returned))
+
+
 def cancel_too_late() -> Question:
     start = Dispensing(amount=60)
     kind, said = outcome(start, Cancel())
-    cancel_row = outcome(WithdrawalSelected(CARD, amount=60), Cancel())[0]
+    result = returned_by(start, Cancel())
+    # Cancel in the last state that holds a card: what Cancel does where it
+    # has a row, which each misconception carries over to Dispensing.
+    cancel_row, cards = returned_by(WithdrawalSelected(CARD, amount=60), Cancel())
+    if result[0] != "refused":
+        raise QuestionError(f"the model accepts Cancel in {start!r}: {kind}")
     return Question(
         "atm-cancel-too-late",
         PAGE,
@@ -178,21 +199,21 @@ def cancel_too_late() -> Question:
         "and the notes wait in the tray. The customer presses Cancel. What "
         "does the machine do?",
         Answer(
-            kind,
+            result,
             "It refuses the key: there is nothing left to cancel",
             f'Dispensing accepts only TakeCash. The model says: "{said}".',
         ),
         (
             Wrong(
                 "Cancel always ends the session",
-                cancel_row,
+                (cancel_row, 0),
                 f"It goes back to {cancel_row} and keeps the notes",
                 f"Cancel has a row in the states that hold a card; Dispensing "
                 f'holds none. The model: "{said}".',
             ),
             Wrong(
                 "Cancel returns the card in any state",
-                "card returned twice",
+                (cancel_row, cards),
                 "It returns the card again",
                 f"The card went back when the amount was accepted; Dispensing "
                 f'holds only the amount (`{start!r}`). The model: "{said}".',

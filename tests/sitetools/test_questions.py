@@ -53,7 +53,7 @@ from chapter2.oneshot import (
     forgetful_channel,
 )
 from chapter2.recap import brew, drive
-from chapter2.task import Context, Waker
+from chapter2.task import Context, Pending, Waker
 from chapter2.unwind import ResumedAfterPanic
 from chapter2.waiting import serve_async
 from sitetools import questions
@@ -66,7 +66,14 @@ from sitetools.questions import (
     using_the_model,
     waiting,
 )
-from sitetools.questions.core import Answer, Question, QuestionError, Wrong
+from sitetools.questions.core import (
+    UNCHECKED,
+    Answer,
+    Question,
+    QuestionError,
+    Wrong,
+    comparable,
+)
 from tests.support.rust_listings import (
     LISTINGS,
     output_blocks,
@@ -352,7 +359,7 @@ def panicked_again() -> str:
     said = shown_output("panic_resume.rs")[-1].split(": ", 1)[1]
     # The model's message is rustc's too.
     assert said == str(ResumedAfterPanic("`async fn` resumed after panicking"))
-    return said
+    return f"panic: {said}"
 
 
 # Each question's key, computed here by a route of its own.
@@ -379,7 +386,8 @@ KEYS: dict[str, Callable[[], object]] = {
         refused(Authenticated(Card("alice")), Digit(5)),
     ),
     "atm-cancel-too-late": lambda: (
-        "refused" if refused(Dispensing(60), chapter2.atm.Cancel()) else "accepted"
+        "refused" if refused(Dispensing(60), chapter2.atm.Cancel()) else "accepted",
+        0,  # Dispensing holds no card to give back
     ),
     "errors-borrow-static": borrow_error,
     "errors-recursion": infinite_state,
@@ -427,8 +435,12 @@ def test_every_wrong_option_is_wrong_by_the_model(name: str) -> None:
     question = BUILT[name]
     truth = KEYS[name]()
     for wrong in question.wrong:
-        assert wrong.value != truth, (name, wrong.name)
         assert wrong.name and wrong.why
+        if wrong.value is UNCHECKED:  # said so, not compared
+            continue
+        assert comparable(wrong.value, truth), (name, wrong.name, wrong.value)
+        assert wrong.value != truth, (name, wrong.name)
+    assert any(wrong.value is not UNCHECKED for wrong in question.wrong), name
     assert sum(choice.right for choice in question.choices) == 1
 
 
@@ -512,6 +524,40 @@ def test_a_model_that_makes_a_wrong_option_right_fails_the_build(
     monkeypatch.setattr(ForgetfulReceiver, "poll", Receiver.poll)
     with pytest.raises(QuestionError, match="reaches the task by itself"):
         async_fn.forgetful()
+
+
+def test_a_future_that_keeps_its_result_fails_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A CartTotal that returns its total again after Ready makes "a
+    finished future keeps its result" right: the build must say so."""
+    poll = CartTotal.poll
+    given: dict[int, object] = {}
+
+    def again(self: CartTotal, cx: Context) -> object:
+        if id(self) in given:
+            return given[id(self)]
+        result = poll(self, cx)
+        if not isinstance(result, Pending):
+            given[id(self)] = result
+        return result
+
+    monkeypatch.setattr(CartTotal, "poll", again)
+    with pytest.raises(QuestionError, match="keeps its result"):
+        async_fn.after_ready()
+
+
+def test_a_wrong_value_of_another_kind_is_refused() -> None:
+    """A placeholder string can never equal a number: refused, not built."""
+    with pytest.raises(QuestionError, match="cannot be compared"):
+        Question(
+            "q",
+            "p.md",
+            "t",
+            "p",
+            Answer(3, "3", "why"),
+            (Wrong("a", "three", "x", "why"), Wrong("b", 4, "4", "why")),
+        )
 
 
 def test_a_question_refuses_a_wrong_option_equal_to_the_answer() -> None:
