@@ -7,6 +7,7 @@ or a poll after ``Ready`` raises.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import fields, replace
 
 from chapter2.cart import (
@@ -20,7 +21,14 @@ from chapter2.cart import (
 from chapter2.executor import Executor, Stalled
 from chapter2.oneshot import forgetful_channel
 from chapter2.task import Context, Pending, Waker
-from sitetools.questions.core import UNCHECKED, Answer, Question, Show, Wrong
+from sitetools.questions.core import (
+    UNCHECKED,
+    Answer,
+    Question,
+    QuestionError,
+    Show,
+    Wrong,
+)
 from sitetools.questions.helpers import plural, price_channel, stepper_show
 
 PAGE = "async-fn.md"
@@ -146,7 +154,8 @@ def already_there() -> Question:
     """How many polls when both prices are there before the first poll."""
     trace = run_cart("already-there", "state-machine").trace
     polls = len(trace)
-    awaits = 2  # socks.await and shoes.await, read from the table below
+    # The .await expressions in cart_total's body: socks, then shoes.
+    awaits = inspect.getsource(cart_total).count("await ")
     return Question(
         "async-fn-already-there",
         PAGE,
@@ -187,9 +196,12 @@ def other_order() -> Question:
     """Who wakes the task when the shoes price comes first."""
     executor = run_cart("other-order", "state-machine")
     trace, turns = executor.trace, executor.turns
-    first_wake = turns[0].woke
+    first_wake, second_wake = turns[0].woke, turns[1].woke
     last = trace[-1]
     woke = "no one" if not first_wake else ", ".join(by for _, by in first_wake)
+    if len(second_wake) != 1:
+        raise QuestionError(f"other-order: the socks price woke {second_wake}")
+    ((_, socks_by),) = second_wake
     return Question(
         "async-fn-other-order",
         PAGE,
@@ -199,12 +211,12 @@ def other_order() -> Question:
         "price's arrival do, and what happens next?",
         Answer(
             (woke, len(trace), last.result),
-            f"It wakes {woke}; the socks price wakes the task, and poll "
+            f"It wakes {woke}; the {socks_by} wakes the task, and poll "
             f"{last.poll} returns `{last.result}`",
             "The task never polled the shoes receiver, so no waker was stored "
-            "in that channel: the price just waits there. The socks sender "
-            f"wakes the task, and poll {last.poll} takes both prices "
-            f"(`{last.before}` to `{last.after}`).",
+            f"in that channel: the price just waits there. The {socks_by} "
+            f"wakes the task, and poll {last.poll} takes both prices, from "
+            f"{last.before} to {last.after}.",
         ),
         (
             Wrong(
@@ -223,9 +235,9 @@ def other_order() -> Question:
                 "The shoes sender wakes the task, and the next poll takes the "
                 "shoes price first",
                 "The body awaits socks, then shoes, whatever order the values "
-                f"arrive in: poll {last.poll} goes from `{last.before}` to "
-                f"`{last.after}` through WaitingForShoes, and the shoes price "
-                f"woke {woke}.",
+                f"arrive in: poll {last.poll} goes from {last.before}, past "
+                f"awaiting shoes (the price is there), to {last.after}; the "
+                f"shoes price woke {woke}.",
             ),
         ),
         stepper_show(STEPPER, 2, f"Poll {last.poll} of", "Step to the last poll"),

@@ -11,6 +11,7 @@ from dataclasses import fields
 
 from chapter2.atm import (
     ATM,
+    ATM_TABLE,
     PIN_TRIES,
     Account,
     Authenticated,
@@ -27,7 +28,7 @@ from chapter2.atm import (
     keys,
 )
 from chapter2.machine import InvalidTransition
-from sitetools.questions.core import Answer, Question, QuestionError, Wrong
+from sitetools.questions.core import Answer, Question, QuestionError, Show, Wrong
 from sitetools.questions.helpers import stepper_show
 
 PAGE = "state-machines.md"
@@ -86,6 +87,9 @@ def amount_digit() -> Question:
                 f"model's amount is {amount}.",
             ),
         ),
+        stepper_show(
+            STEPPER, 0, "Event", "Step to a second digit", contains="Amount: 70"
+        ),
     )
 
 
@@ -121,6 +125,9 @@ def authenticated_holds() -> Question:
                 f"Nothing after this state checks the PIN: {kind} has "
                 f"no field for it (`{after!r}`), so the digits are dropped.",
             ),
+        ),
+        stepper_show(
+            STEPPER, 0, "Event", "Step to the right PIN", contains="Authenticated"
         ),
     )
 
@@ -235,6 +242,24 @@ def last_wrong_pin() -> Question:
     kind = type(atm.state).__name__
     retained = tuple(card.account for card in atm.retained)
     returned = tuple(card.account for card in atm.returned)
+    if retained == (CARD.account,) and not returned:
+        done = "keeps the card"
+    elif returned == (CARD.account,) and not retained:
+        done = "gives the card back"
+    else:
+        raise QuestionError(f"last wrong PIN: kept {retained}, returned {returned}")
+    # What "the tries count down" predicts: the row for a wrong PIN with
+    # tries left, applied once more.
+    counted = machine(CardInserted(CARD, pin="", tries_left=2))
+    for event in events:
+        counted.handle(event)
+    still = type(counted.state).__name__
+    enter = next(
+        row
+        for row in ATM_TABLE.transitions
+        if row.source is CardInserted and row.event is Enter
+    )
+    targets = " or ".join(target.__name__ for target in enter.targets)
     return Question(
         "atm-last-wrong-pin",
         PAGE,
@@ -243,27 +268,29 @@ def last_wrong_pin() -> Question:
         "`9999`, a wrong PIN, and presses Enter. What happens?",
         Answer(
             (kind, retained, returned),
-            f"It goes to {kind} and keeps the card",
+            f"It goes to {kind} and {done}",
             f'The screen says "{screen}". After {PIN_TRIES} wrong PINs in '
-            "a row the machine keeps the card; the state it moves to holds "
-            "nothing.",
+            f"a row the machine {done}; the state it moves to holds nothing.",
         ),
         (
             Wrong(
                 "the tries count down but never run out",
-                ("CardInserted", (), ()),
-                "It stays in CardInserted with no tries left",
-                f"The row for Enter lists a third target for this case. The "
-                f'model moves to {kind}: "{screen}".',
+                (still, (), ()),
+                f"It stays in {still} with no tries left",
+                f"A wrong PIN leads back to {still} only while a try is "
+                f"left. Enter in CardInserted can lead to {targets}, and the "
+                f'last wrong try is the case for {kind}: "{screen}".',
             ),
             Wrong(
                 "a failed session gives the card back",
-                (kind, (), ("alice",)),
-                f"It goes to {kind} and returns the card",
-                f"Returned cards: {list(returned) or 'none'}; kept: "
-                f'{list(retained)}. The model: "{screen}".',
+                (kind, (), (CARD.account,)),
+                f"It goes to {kind} and gives the card back",
+                f"{PIN_TRIES} wrong PINs suggest that whoever holds the card may not "
+                "be its owner, so the machine does not hand it back: the "
+                f'model keeps it and says "{screen}".',
             ),
         ),
+        Show("Read the rows for Enter", "the-machine-at-a-glance"),
     )
 
 

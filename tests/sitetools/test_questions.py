@@ -60,9 +60,11 @@ from sitetools import questions
 from sitetools.questions import (
     async_fn,
     async_fn_rustc,
+    errors_page,
     exercises,
     helpers,
     python_async,
+    state_machines,
     using_the_model,
     waiting,
 )
@@ -558,6 +560,34 @@ def test_a_wrong_value_of_another_kind_is_refused() -> None:
             Answer(3, "3", "why"),
             (Wrong("a", "three", "x", "why"), Wrong("b", 4, "4", "why")),
         )
+
+
+def test_an_answer_text_the_model_no_longer_supports_fails_the_build(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Texts that describe a shape ("It has no size", "It is refused, and
+    the machine stays as it was") are refused when the value is another."""
+    monkeypatch.setattr(
+        errors_page, "size_of", lambda kind: 64 if kind is COUNT_DOWN else 16
+    )
+    with pytest.raises(QuestionError, match="says it has none"):
+        errors_page.recursion()
+    monkeypatch.setattr(
+        state_machines, "outcome", lambda *_: ("WithdrawalSelected", None)
+    )
+    with pytest.raises(QuestionError, match="no longer refuses"):
+        state_machines.digit_when_authenticated()
+
+
+def test_the_atm_questions_show_their_step() -> None:
+    """Each ATM question has a "show me"; those on the session land on the
+    step whose narration shows the answer."""
+    shown = {name: BUILT[name].show for name in BUILT if name.startswith("atm-")}
+    assert all(shown.values()), [name for name, show in shown.items() if not show]
+    digit = shown["atm-amount-digit"]
+    holds = shown["atm-authenticated-holds"]
+    assert digit is not None and "WithdrawalSelected (Digit)" in digit.say
+    assert holds is not None and "moves to Authenticated" in holds.say
 
 
 def test_a_question_refuses_a_wrong_option_equal_to_the_answer() -> None:
