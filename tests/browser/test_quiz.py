@@ -36,9 +36,11 @@ FINISHED = "(root) => root.dataset.state === 'done'"
 
 @on_pages(NAV_PAGES)
 def test_nothing_of_the_quiz_loads_before_a_question_is_near(opened: Opened) -> None:
-    """The first screen of every page: no quiz.js (the questions are further
-    down), and no Python."""
-    loaded = [r.url for r in opened.load_requests if r.url.endswith("/quiz.js")]
+    """The first screen of every page: no quiz.js or quiz.css (the
+    questions are further down, and most pages have none), and no Python."""
+    loaded = [
+        r.url for r in opened.load_requests if r.url.endswith(("/quiz.js", "/quiz.css"))
+    ]
     assert not loaded, f"{opened.name} loaded {loaded} on its first screen"
     python = [r.url for r in opened.load_requests if "/assets/run/python" in r.url]
     assert not python, f"{opened.name} loaded Python before any Check: {python}"
@@ -80,6 +82,13 @@ def test_wrong_then_right_with_explanations_and_show_me(quiet: Opened) -> None:
     page = quiet.page
     root = question(page)
     reach(page, root)
+    # Styled once near (quiz.css came before quiz.js), and the empty status
+    # is displayed, so screen readers track it as a live region.
+    styled = "!!document.querySelector('link[href$=\"quiz/quiz.css\"]')"
+    assert page.evaluate(styled)
+    status = root.locator("[role=status]")
+    shown = "(status) => getComputedStyle(status).display"
+    assert status.evaluate(shown) != "none"
     right = int(str(root.get_attribute("data-answer")))
     count = root.locator("input[type=radio]").count()
     wrong = (right + 1) % count

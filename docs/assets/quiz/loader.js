@@ -1,7 +1,8 @@
-// Loads quiz.js when a question or an exercise comes near the screen, on
-// the pages that have one, and on no other: a page's first load carries
-// none of it, and a reader who never scrolls that far never fetches it (the
-// questions read fine without it: each has its answer in a <details>).
+// Loads quiz.css, then quiz.js, when a question or an exercise comes near
+// the screen, on the pages that have one, and on no other: a page's first
+// load carries none of it, and a reader who never scrolls that far never
+// fetches it (the questions read fine without it: each has its answer in a
+// <details>, which chapter.css opens in print).
 // Listed in extra_javascript, so both builders address this file right on
 // every page, wherever the site is deployed; quiz.js is found beside it from
 // this script's own address. It looks once the page is read, and again on
@@ -9,7 +10,9 @@
 // as quiz.js is: a page opened from a file runs no module.
 (() => {
   "use strict";
-  const src = new URL("quiz.js", document.currentScript.src).href;
+  const here = document.currentScript.src;
+  const make = (tag, props) =>
+    document.head.append(Object.assign(document.createElement(tag), props));
   const ROOTS = "[data-question], [data-exercise]";
   let asked = false;
   let watching = null;
@@ -17,9 +20,14 @@
     watching?.disconnect();
     if (asked) return;
     asked = true;
-    document.head.append(
-      Object.assign(document.createElement("script"), { src }),
-    );
+    const script = () => make("script", { src: new URL("quiz.js", here).href });
+    // The script after the styles: what it shows is drawn styled.
+    make("link", {
+      rel: "stylesheet",
+      href: new URL("quiz.css", here).href,
+      onload: script,
+      onerror: script,
+    });
   };
   const look = () => {
     const roots = document.querySelectorAll(ROOTS);
