@@ -13,7 +13,7 @@ from dataclasses import fields
 from chapter2.cart import PRICES, CartTotal, cart_total
 from chapter2.future import CoroutineFuture
 from chapter2.task import Context, Waker
-from sitetools.questions.core import Answer, Question, Show, Wrong
+from sitetools.questions.core import Answer, Question, QuestionError, Show, Wrong
 from sitetools.questions.helpers import fence, price_channel, printed
 
 PAGE = "python-async.md"
@@ -28,7 +28,8 @@ def waiting_state() -> Question:
     future = CoroutineFuture(coroutine)
     future.poll(Context(Waker.noop()))
     state = inspect.getcoroutinestate(coroutine)
-    label = future.state_label()
+    if future.state_label() != "awaiting socks":
+        raise QuestionError(f"the first poll stopped {future.state_label()}")
     coroutine.close()
     del socks_tx, shoes_tx
     return Question(
@@ -36,7 +37,7 @@ def waiting_state() -> Question:
         PAGE,
         "a coroutine that waits",
         "A `cart_total` coroutine was polled once (one `send(None)`) and "
-        f"stopped at `await socks`, {label}. What does "
+        "stopped at `await socks`. What does "
         "`inspect.getcoroutinestate` report?",
         Answer(
             state,

@@ -91,7 +91,7 @@ class Renderer:
         others = "\n".join(
             f"<li><strong>{self.inline(choice.text)}</strong>: "
             f'<span data-why="{number}"><span class="chapter-quiz__misconception">'
-            f"That comes from the idea that {html.escape(choice.misconception)}."
+            f"The idea behind it: {html.escape(choice.misconception)}."
             f"</span> {self.inline(choice.why)}</span></li>"
             for number, choice in enumerate(question.choices)
             if not choice.right

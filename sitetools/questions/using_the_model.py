@@ -12,6 +12,7 @@ from chapter2.executor import Executor
 from chapter2.future import FutureBase
 from chapter2.task import Context, Pending, Poll, Ready
 from sitetools.questions.core import Answer, Question, Show, Wrong
+from sitetools.questions.helpers import plural
 
 PAGE = "using-the-model.md"
 
@@ -122,8 +123,8 @@ def two_wakes() -> Question:
         "using-two-wakes",
         PAGE,
         "two wakes, how many polls",
-        "A task's poll returns `Pending`, and its waker is called twice before "
-        "the executor gets back to it. How many polls follow?",
+        "During one poll, a leaf calls its task's waker twice, then the poll "
+        "returns `Pending`. How many more times is the task polled?",
         Answer(
             after,
             f"{after}",
@@ -137,7 +138,7 @@ def two_wakes() -> Question:
                 2,
                 "2, one per wake",
                 "A woken task is queued once, however many wakes come before "
-                f"its poll: the model polls it {after} more time.",
+                f"its poll: the model polls it {plural(after, 'more time')}.",
             ),
             Wrong(
                 "a wake while the task is queued cancels the first",

@@ -158,7 +158,9 @@ def crunch_order() -> Question:
     order = tuple(r.task.removeprefix("job ") for r in executor.trace)
     each = order.count("a")
     one_then_other = ("a",) * each + ("b",) * each
-    last_first = tuple("b" if t == "a" else "a" for t in order)
+    # Last in, first out: the job that yields is put back on top and taken
+    # again at once, so the job spawned last runs all its polls first.
+    last_first = ("b",) * order.count("b") + ("a",) * order.count("a")
     return Question(
         "waiting-crunch-order",
         PAGE,
@@ -183,8 +185,10 @@ def crunch_order() -> Question:
                 "the task spawned last runs first",
                 last_first,
                 " ".join(last_first),
-                "The model's run queue is first in, first out: spawning queues "
-                f"`a` first, and the order is {' '.join(order)}.",
+                "A stack would take `b` and, each time it yields, take it "
+                "again at once. The model's run queue is first in, first out: "
+                f"a job that yields goes behind the other, and the order is "
+                f"{' '.join(order)}.",
             ),
         ),
         Show("Read the trace of the two jobs", "cpu-bound-work-gets-no-faster"),

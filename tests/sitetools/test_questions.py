@@ -590,6 +590,29 @@ def test_the_atm_questions_show_their_step() -> None:
     assert holds is not None and "moves to Authenticated" in holds.say
 
 
+def test_the_last_spawned_first_option_is_what_a_stack_gives() -> None:
+    """Run the two jobs with a last-in-first-out run queue: the order is
+    what the option "the task spawned last runs first" shows."""
+    from collections import deque
+
+    from chapter2.clock import VirtualClock
+    from chapter2.waiting import crunch
+
+    class Stack(deque[Any]):
+        def popleft(self) -> Any:
+            return self.pop()
+
+    clock = VirtualClock()
+    executor = Executor(drivers=[clock])
+    executor._run_queue = Stack()
+    for name in ("a", "b"):
+        executor.spawn(crunch(clock, work=0.1, slices=2), name=name)
+    executor.run()
+    stacked = tuple(row.task for row in executor.trace)
+    (lifo,) = [w for w in BUILT["waiting-crunch-order"].wrong if "last" in w.name]
+    assert lifo.value == stacked
+
+
 def test_a_question_refuses_a_wrong_option_equal_to_the_answer() -> None:
     answer = Answer(1, "one", "because")
     with pytest.raises(QuestionError, match="predicts 1"):
@@ -681,6 +704,31 @@ def test_a_self_waking_receiver_fails_quickly_and_says_where() -> None:
     assert not verdict["ok"]
     first = verdict["checks"][0]
     assert not first["ok"] and "stuck in" in first["message"], first
+
+
+def test_a_balance_shown_with_a_card_in_fails_the_checks() -> None:
+    """ShowBalance accepted in CardInserted (before the PIN) breaks "refused
+    in any other state": the checks try every state, not only Idle."""
+    exercise = EXERCISES["atm-balance"]
+    leaky = exercise.solution.replace(
+        "from chapter2.atm import ATM, ATM_TABLE, Authenticated, Idle, Outcome",
+        "from chapter2.atm import ATM, ATM_TABLE, Authenticated, CardInserted, "
+        "Idle, Outcome",
+    ).replace(
+        '"ShowBalance",\n        ),',
+        '"ShowBalance",\n        ),\n'
+        '        Transition(CardInserted, ShowBalance, (CardInserted,), "early"),',
+    )
+    leaky = leaky.replace(
+        "        return super().decide(event)",
+        "            case CardInserted(), ShowBalance():\n"
+        "                return Outcome(self.state, 'Balance: 300')\n"
+        "        return super().decide(event)",
+    )
+    assert leaky.count("CardInserted") == 4, leaky
+    verdict = exercises.judge(exercise, leaky)
+    failed = [check["name"] for check in verdict["checks"] if not check["ok"]]
+    assert failed and all("every other state" in name for name in failed), verdict
 
 
 def test_the_hints_come_before_the_solution() -> None:

@@ -2,6 +2,7 @@ from typing import Any
 
 from chapter2.atm import (
     ATM,
+    ATM_TABLE,
     DEMO_EVENTS,
     Account,
     Bank,
@@ -40,16 +41,33 @@ def check_shows_balance(ns: Namespace) -> None:
     assert atm.state == before, f"the state became {atm.state!r}"
 
 
-def check_refused_when_idle(ns: Namespace) -> None:
-    """with no card in, ShowBalance is refused and changes nothing"""
-    atm = machine(ns)
-    try:
-        atm.handle(ns["ShowBalance"]())
-    except InvalidTransition:
-        pass
-    else:
-        raise AssertionError(f"Idle accepted it: now {atm.state!r}")
-    assert type(atm.state).__name__ == "Idle", f"the state is {atm.state!r}"
+# A way into every state but Authenticated, from a fresh machine.
+ELSEWHERE: list[list[Event]] = [
+    [],
+    [InsertCard(Card("alice"))],
+    [*SIGN_IN, Withdraw()],
+    [*SIGN_IN, Withdraw(), *keys("60"), Enter()],
+]
+
+
+def check_refused_elsewhere(ns: Namespace) -> None:
+    """in every other state ShowBalance is refused and changes nothing"""
+    reached = set()
+    for events in ELSEWHERE:
+        atm = machine(ns)
+        for event in events:
+            atm.handle(event)
+        before = atm.state
+        reached.add(type(before).__name__)
+        try:
+            atm.handle(ns["ShowBalance"]())
+        except InvalidTransition:
+            pass
+        else:
+            raise AssertionError(f"{before!r} accepted it: now {atm.state!r}")
+        assert atm.state == before, f"refused, but {before!r} became {atm.state!r}"
+    others = {state.__name__ for state in ATM_TABLE.states()} - {"Authenticated"}
+    assert reached == others, f"the check reached {sorted(reached)}"
 
 
 def check_session_unchanged(ns: Namespace) -> None:
@@ -76,7 +94,7 @@ def check_after_withdrawal(ns: Namespace) -> None:
 
 CHECKS = [
     check_shows_balance,
-    check_refused_when_idle,
+    check_refused_elsewhere,
     check_session_unchanged,
     check_after_withdrawal,
 ]
