@@ -28,20 +28,23 @@ console block is wrapped in a ``<div class="chapter-code">`` carrying:
     for a console block, the commands without ``$``; for any block, its
     hidden lines too;
 ``data-run`` and ``data-run-hidden``
-    when the in-page Python runtime is installed (:mod:`sitetools.runtime`):
+    when the site serves the in-page Python runtime (:mod:`sitetools.runtime`;
+    this only checks, it never writes it):
     ``data-run="session"`` on a ``>>>`` block, ``"listing"`` on a block
     that shows sections of a package module, ``"script"`` on any other;
     ``data-run-hidden``, the hidden lines, as a JSON list of
     ``[line number, code]``, which ``assets/run/run.js`` puts back into the
     code the page shows to get what it runs (the whole text is not
     repeated: pages stay light);
-``data-listing`` and ``data-sections``
+``data-listing``, ``data-sections`` and ``data-reaches``
     on a listing: the module (``chapter2/oneshot.py``) and the sections it
-    shows (``receiver``), found by their text
-    (:func:`sitetools.snippets.find_listing`), since ``pymdownx.snippets``
-    has put the text in place of the include line by now. Run on a listing
-    puts the block's code, edited or not, in place of those sections in the
-    page's copy of the package, for the page's examples to use;
+    shows (``receiver``), as its include lines name them (this module's
+    Markdown extension copies them into the fence's ``listing`` option
+    before ``pymdownx.snippets`` replaces them by code:
+    :func:`sitetools.snippets.mark_listings`), and what an edit of it
+    reaches (:func:`reaches`). Run on a listing puts the block's code,
+    edited or not, in place of those sections in the page's copy of the
+    package, for the page's examples to use;
 ``data-norun``
     instead, on a block marked ``norun="why"``: it cannot run in a browser
     (a listing: its examples cannot).
@@ -57,8 +60,12 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
 from sitetools import runtime
-from sitetools.snippets import find_listing
+from sitetools.snippets import LISTING_OPTION, SECTION_MARKER, mark_listings
 
 HIDDEN = re.compile(r"^(?P<indent>[ \t]*)#~(?: (?P<code>.*)|$)")
 PROMPT = re.compile(r"^\$ ")
@@ -227,6 +234,7 @@ def _format_block(
 ) -> str:
     options = dict(options)
     norun = options.pop(NORUN, None)
+    listing = options.pop(LISTING_OPTION, None)
     fences = md.preprocessors["fenced_code_block"]
     highlighted = fences.highlight(
         src=shown(src), language=language, options=options, md=md, **kwargs
@@ -236,27 +244,117 @@ def _format_block(
     if copied.rstrip("\n") != shown(src).rstrip("\n"):  # else Material copies the code
         attributes.append(("data-copy", copied))
     if language != "console":
-        attributes += _run_attributes(src, norun)
+        attributes += _run_attributes(src, norun, listing)
     return f'<div class="chapter-code"{_attributes(attributes)}>{highlighted}</div>'
 
 
-def _run_attributes(src: str, norun: str | None) -> list[tuple[str, str]]:
+def _run_attributes(
+    src: str, norun: str | None, listing: str | None
+) -> list[tuple[str, str]]:
     """What run.js needs to run a Python block (see the module docstring)."""
     if norun is not None:
         return [("data-norun", norun)]
-    if not runtime.installed():
+    if not _runtime_served():
         return []
     code = runnable(src)
-    if not is_session(code) and (listing := find_listing(code)) is not None:
+    if listing is not None:
+        file, *sections = listing.split()
         return [
             ("data-run", "listing"),
-            ("data-listing", listing.file),
-            ("data-sections", " ".join(listing.sections)),
+            ("data-listing", file),
+            ("data-sections", " ".join(sections)),
+            ("data-reaches", " ".join(reaches(file, sections))),
         ]
     attributes = [("data-run", "session" if is_session(code) else "script")]
     if hidden := hidden_lines(src):
         attributes.append(("data-run-hidden", json.dumps(hidden)))
     return attributes
+
+
+_said: set[str] = set()
+
+
+def _runtime_served() -> bool:
+    """Whether the site serves the runtime; if not, say why, once a build.
+
+    Information, not a warning: a strict build without npm still passes.
+    """
+    reason = runtime.absent()
+    if reason is not None and reason not in _said:
+        _said.add(reason)
+        runtime.log.info("%s", reason)
+    return reason is None
+
+
+def _package_imports(source: str) -> set[str]:
+    """The package modules a module imports (``from chapter2 import x`` too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            if node.module == "chapter2":
+                found.update(f"chapter2.{alias.name}" for alias in node.names)
+    return found
+
+
+def _section_lines(source: str, sections: Iterable[str]) -> set[int]:
+    """The line numbers (from 1) inside these sections of a module."""
+    inside: set[int] = set()
+    start = None
+    wanted = set(sections)
+    for number, line in enumerate(source.splitlines(), 1):
+        marker = SECTION_MARKER.search(line)
+        if marker and marker["name"] in wanted:
+            if marker["kind"] == "start":
+                start = number
+            elif start is not None:
+                inside |= set(range(start, number))
+                start = None
+    return inside
+
+
+def _names_reached(source: str, sections: Iterable[str]) -> set[str]:
+    """The module's top-level names that run the listing's code: those it
+    defines (or sits in), and those that use them, directly or not."""
+    lines = _section_lines(source, sections)
+    body = [
+        node
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    ]
+    found = {
+        node.name
+        for node in body
+        if lines & set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    }
+    used = {
+        node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+        for node in body
+    }
+    while grown := {name for name, names in used.items() if names & found} - found:
+        found |= grown
+    return found
+
+
+def reaches(file: str, sections: Iterable[str] = ()) -> list[str]:
+    """What an edit of a listing reaches: ``module.name`` for each name of
+    its own module that runs its code (:func:`_names_reached`), and each
+    other package module that imports that module, directly or not. An
+    example that uses one of them runs with the edit (run.js)."""
+    graph = {
+        f"chapter2.{path.stem}": _package_imports(path.read_text(encoding="utf-8"))
+        for path in sorted(runtime.PACKAGE.glob("*.py"))
+        if path.stem not in ("__init__", "__main__")
+    }
+    module = file.removesuffix(".py").replace("/", ".")
+    found = {module}
+    while grown := {name for name, uses in graph.items() if uses & found} - found:
+        found |= grown
+    source = (runtime.ROOT / file).read_text(encoding="utf-8")
+    names = {f"{module}.{name}" for name in _names_reached(source, sections)}
+    return sorted((found - {module}) | names)
 
 
 def validate(
@@ -278,7 +376,26 @@ def validate(
     from pymdownx.superfences import highlight_validator
 
     inputs = dict(inputs)
-    norun = inputs.pop(NORUN, None)
-    if norun is not None:
-        options[NORUN] = norun
+    for option in (NORUN, LISTING_OPTION):
+        value = inputs.pop(option, None)
+        if value is not None:
+            options[option] = value
     return bool(highlight_validator(language, inputs, options, attrs, md))
+
+
+class ListingMarks(Preprocessor):
+    """Gives each listing's fence its identity before its includes expand."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return mark_listings(lines)
+
+
+class CodeBlocksExtension(Extension):
+    """Registers :class:`ListingMarks` ahead of ``pymdownx.snippets`` (32)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+        md.preprocessors.register(ListingMarks(md), "chapter2_listing_marks", 33)
+
+
+def makeExtension(**kwargs: Any) -> CodeBlocksExtension:  # noqa: N802
+    return CodeBlocksExtension(**kwargs)
