@@ -286,19 +286,6 @@ def _runtime_served() -> bool:
     return reason is None
 
 
-def _package_imports(source: str) -> set[str]:
-    """The package modules a module imports (``from chapter2 import x`` too)."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-            if node.module == "chapter2":
-                found.update(f"chapter2.{alias.name}" for alias in node.names)
-    return found
-
-
 def _section_lines(source: str, sections: Iterable[str]) -> set[int]:
     """The line numbers (from 1) inside these sections of a module."""
     inside: set[int] = set()
@@ -315,46 +302,106 @@ def _section_lines(source: str, sections: Iterable[str]) -> set[int]:
     return inside
 
 
-def _names_reached(source: str, sections: Iterable[str]) -> set[str]:
-    """The module's top-level names that run the listing's code: those it
-    defines (or sits in), and those that use them, directly or not."""
-    lines = _section_lines(source, sections)
-    body = [
-        node
-        for node in ast.parse(source).body
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    ]
-    found = {
-        node.name
-        for node in body
-        if lines & set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
-    }
-    used = {
-        node.name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        for node in body
-    }
-    while grown := {name for name, names in used.items() if names & found} - found:
-        found |= grown
+PACKAGE_NAME = "chapter2"
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+class _Module:
+    """A package module as far as :func:`reaches` needs it: its top-level
+    functions and classes, the names each of them uses (``alias.attr`` too),
+    and what its imports from the package bind."""
+
+    def __init__(self, source: str) -> None:
+        tree = ast.parse(source)
+        self.defs: dict[str, Definition] = {
+            node.name: node for node in tree.body if isinstance(node, Definition)
+        }
+        self.uses = {name: _used(node) for name, node in self.defs.items()}
+        # Module-level names bound to values that use others: a table of
+        # versions (cart.VERSIONS) passes a change on in its own module. In
+        # another, an example reading the table (measure.STRATEGIES, whose
+        # names and descriptions waiting.md prints) would not show the edit.
+        self.tables: dict[str, set[str]] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value:
+                if isinstance(node, ast.Assign):
+                    targets = node.targets
+                else:
+                    targets = [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.tables[target.id] = _used(node.value)
+        # local name -> (module, name), or (module, "") for a module alias
+        self.bound: dict[str, tuple[str, str]] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if node.module == PACKAGE_NAME:
+                        self.bound[local] = (f"{PACKAGE_NAME}.{alias.name}", "")
+                    elif node.module.startswith(PACKAGE_NAME + "."):
+                        self.bound[local] = (node.module, alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith(PACKAGE_NAME + ".") and alias.asname:
+                        self.bound[alias.asname] = (alias.name, "")
+
+
+def _used(node: ast.AST) -> set[str]:
+    """The names a definition uses: ``name`` and ``alias.attr``."""
+    found: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            found.add(child.id)
+        elif isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name):
+            found.add(f"{child.value.id}.{child.attr}")
     return found
 
 
+def _section_defs(source: str, module: _Module, sections: Iterable[str]) -> set[str]:
+    """The top-level definitions a listing's sections hold or sit in."""
+    lines = _section_lines(source, sections)
+    return {
+        name
+        for name, node in module.defs.items()
+        if lines & set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    }
+
+
 def reaches(file: str, sections: Iterable[str] = ()) -> list[str]:
-    """What an edit of a listing reaches: ``module.name`` for each name of
-    its own module that runs its code (:func:`_names_reached`), and each
-    other package module that imports that module, directly or not. An
-    example that uses one of them runs with the edit (run.js)."""
-    graph = {
-        f"chapter2.{path.stem}": _package_imports(path.read_text(encoding="utf-8"))
+    """What an edit of a listing reaches, as ``module.name``: the top-level
+    definitions it holds or sits in, and every definition of the package
+    that uses one of those, directly or through others, in its own module
+    or through an import. An example that imports one of them (or reaches
+    it as an attribute of its module) runs with the edit (run.js)."""
+    modules = {
+        f"{PACKAGE_NAME}.{path.stem}": _Module(path.read_text(encoding="utf-8"))
         for path in sorted(runtime.PACKAGE.glob("*.py"))
         if path.stem not in ("__init__", "__main__")
     }
-    module = file.removesuffix(".py").replace("/", ".")
-    found = {module}
-    while grown := {name for name, uses in graph.items() if uses & found} - found:
-        found |= grown
+    own = file.removesuffix(".py").replace("/", ".")
     source = (runtime.ROOT / file).read_text(encoding="utf-8")
-    names = {f"{module}.{name}" for name in _names_reached(source, sections)}
-    return sorted((found - {module}) | names)
+    found = {(own, name) for name in _section_defs(source, modules[own], sections)}
+    grown = True
+    while grown:
+        grown = False
+        for name, module in modules.items():
+            tables = module.tables if name == own else {}
+            for definition, names in {**module.uses, **tables}.items():
+                if (name, definition) in found:
+                    continue
+                for used in names:
+                    local, _, attr = used.partition(".")
+                    target = module.bound.get(local)
+                    if (
+                        (name, used) in found
+                        or (target and target[1] and target in found)
+                        or (target and not target[1] and (target[0], attr) in found)
+                    ):
+                        found.add((name, definition))
+                        grown = True
+                        break
+    return sorted(f"{module}.{name}" for module, name in found)
 
 
 def validate(

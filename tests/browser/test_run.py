@@ -69,6 +69,26 @@ def test_no_byte_of_python_before_the_first_run(opened: Opened) -> None:
     assert not fetched, f"{opened.name} loaded {fetched} before any Run"
 
 
+@on_pages(["waiting.md"])
+def test_a_listing_that_no_runnable_example_uses_has_no_run(quiet: Opened) -> None:
+    """Every example that calls serve_blocking is marked as not runnable in
+    the page: its listing says so instead of offering Edit and Run (it
+    offered them, tried); the crunch listing, which runnable examples use,
+    keeps them."""
+    page = quiet.page
+    blocking = page.locator('[data-listing="chapter2/waiting.py"]').filter(
+        has_text="def serve_blocking("
+    )
+    # Both listings sit in a tab that may be hidden: count hidden buttons too.
+    for name in ("Run", "Edit"):
+        button = blocking.get_by_role("button", name=name, include_hidden=True)
+        assert button.count() == 0, name
+    note = blocking.locator(".chapter-run__note").inner_text()
+    assert "No example on this page that runs in the browser uses" in note, note
+    crunch = page.locator('[data-run="listing"][data-sections="yield_now crunch"]')
+    assert crunch.get_by_role("button", name="Run", include_hidden=True).count() == 1
+
+
 class Reader:
     """One reader's browser, and every request it made (workers' included)."""
 

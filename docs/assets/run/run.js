@@ -136,15 +136,20 @@ function showEdits() {
 }
 
 // Whether a block's code uses one of these: a module ("chapter2.cart"),
-// which it imports, or a name in one ("chapter2.oneshot.Receiver"), whose
-// module it imports and whose name it says.
+// which it imports, or a name in one ("chapter2.oneshot.Receiver"), which
+// it imports from there or reaches as an attribute of the module (a name
+// the block defines for itself does not count).
 function uses(code, reaches) {
-  const word = (text) => new RegExp(`\\b${text.replaceAll(".", "\\.")}\\b`).test(code);
+  const found = (pattern) => new RegExp(pattern).test(code);
   return reaches.some((entry) => {
     const [, module, name] = entry.split(".");
-    const imported = word(`chapter2.${module}`) ||
-      new RegExp(`from\\s+chapter2\\s+import\\s[^\\n]*\\b${module}\\b`).test(code);
-    return imported && (name === undefined || word(name));
+    const path = `chapter2\\.${module}`;
+    if (name === undefined) {
+      return found(`\\b${path}\\b`) ||
+        found(`from\\s+chapter2\\s+import\\s+\\(?[\\w\\s,]*\\b${module}\\b`);
+    }
+    return found(`from\\s+${path}\\s+import\\s+\\(?[\\w\\s,]*\\b${name}\\b`) ||
+      found(`\\b${module}\\.${name}\\b`);
   });
 }
 
