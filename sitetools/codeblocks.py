@@ -54,10 +54,12 @@ from __future__ import annotations
 
 import ast
 import doctest
+import functools
 import html
 import json
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from markdown import Markdown
@@ -368,17 +370,32 @@ def _section_defs(source: str, module: _Module, sections: Iterable[str]) -> set[
     }
 
 
+def _package_stamp() -> tuple[tuple[Path, int], ...]:
+    """The package's modules, each with its mtime: a key that changes when
+    one does (make serve rebuilds in one process)."""
+    return tuple(
+        (path, path.stat().st_mtime_ns)
+        for path in sorted(runtime.PACKAGE.glob("*.py"))
+        if path.stem not in ("__init__", "__main__")
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _package_modules(stamp: tuple[tuple[Path, int], ...]) -> dict[str, _Module]:
+    """Each package module parsed once per build, not once per listing."""
+    return {
+        f"{PACKAGE_NAME}.{path.stem}": _Module(path.read_text(encoding="utf-8"))
+        for path, _ in stamp
+    }
+
+
 def reaches(file: str, sections: Iterable[str] = ()) -> list[str]:
     """What an edit of a listing reaches, as ``module.name``: the top-level
     definitions it holds or sits in, and every definition of the package
     that uses one of those, directly or through others, in its own module
     or through an import. An example that imports one of them (or reaches
     it as an attribute of its module) runs with the edit (run.js)."""
-    modules = {
-        f"{PACKAGE_NAME}.{path.stem}": _Module(path.read_text(encoding="utf-8"))
-        for path in sorted(runtime.PACKAGE.glob("*.py"))
-        if path.stem not in ("__init__", "__main__")
-    }
+    modules = _package_modules(_package_stamp())
     own = file.removesuffix(".py").replace("/", ".")
     source = (runtime.ROOT / file).read_text(encoding="utf-8")
     found = {(own, name) for name in _section_defs(source, modules[own], sections)}
