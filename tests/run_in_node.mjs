@@ -15,9 +15,13 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [runDir, blocksFile] = process.argv.slice(2).map((arg) => resolve(arg));
-const runtime = join(runDir, "python") + "/";
-const { startInterpreter } = await import(pathToFileURL(join(runDir, "run-core.mjs")).href);
-const { loadPyodide } = await import(pathToFileURL(join(runtime, "pyodide.mjs")).href);
+const runtime = `${join(runDir, "python")}/`;
+const { startInterpreter } = await import(
+  pathToFileURL(join(runDir, "run-core.mjs")).href
+);
+const { loadPyodide } = await import(
+  pathToFileURL(join(runtime, "pyodide.mjs")).href
+);
 
 const started = performance.now();
 const python = await startInterpreter(loadPyodide, {
@@ -27,7 +31,9 @@ const python = await startInterpreter(loadPyodide, {
 });
 const loaded = performance.now();
 const results = [];
-for (const { kind, source, edits = [], file } of JSON.parse(await readFile(blocksFile, "utf8"))) {
+for (const { kind, source, edits = [], file } of JSON.parse(
+  await readFile(blocksFile, "utf8"),
+)) {
   try {
     results.push(await python.run({ kind, source, edits, file }));
   } catch (error) {
@@ -38,4 +44,6 @@ const seconds = {
   start: (loaded - started) / 1000,
   blocks: (performance.now() - loaded) / 1000,
 };
-process.stdout.write(JSON.stringify({ version: python.version, seconds, results }) + "\n");
+process.stdout.write(
+  `${JSON.stringify({ version: python.version, seconds, results })}\n`,
+);

@@ -41,14 +41,22 @@ const differs = [{ ok: false, got: "x" }];
 
 function track(ticket) {
   const seen = { states: [], value: undefined, error: undefined };
-  ticket.done.then((value) => (seen.value = value), (error) => (seen.error = error));
+  ticket.done.then(
+    (value) => (seen.value = value),
+    (error) => (seen.error = error),
+  );
   return seen;
 }
 
 // 1. The first run starts a worker from a blob: URL, says it is loading, and
 // gets Python's start time apart from the run's.
 const states = [];
-const first = track(client.run({ kind: "session", source: "a" }, { own: true, onState: (s) => states.push(s) }));
+const first = track(
+  client.run(
+    { kind: "session", source: "a" },
+    { own: true, onState: (s) => states.push(s) },
+  ),
+);
 await settle();
 const [one] = workers;
 assert.ok(one.url.startsWith("blob:"), `the worker starts from ${one.url}`);
@@ -63,25 +71,42 @@ assert.equal(typeof first.value.startSeconds, "number");
 console.log("a first run starts Python from a blob: URL");
 
 // 2. A run queued behind another waits; Stop on it cancels it alone.
-const busy = track(client.run({ kind: "session", source: "loop" }, { own: false }));
+const busy = track(
+  client.run({ kind: "session", source: "loop" }, { own: false }),
+);
 const waitingStates = [];
-const queued = client.run({ kind: "session", source: "b" }, { own: true, onState: (s) => waitingStates.push(s) });
+const queued = client.run(
+  { kind: "session", source: "b" },
+  { own: true, onState: (s) => waitingStates.push(s) },
+);
 const waiting = track(queued);
 await settle();
 assert.deepEqual(waitingStates, ["waiting"]);
 queued.stop();
 await settle();
-assert.ok(waiting.error instanceof client.Stopped && waiting.error.when === "waiting");
+assert.ok(
+  waiting.error instanceof client.Stopped && waiting.error.when === "waiting",
+);
 assert.equal(one.terminated, false, "Stop on a queued run ended the worker");
-assert.equal(one.sent.filter((m) => m.type === "run").length, 2, "the cancelled run was sent");
+assert.equal(
+  one.sent.filter((m) => m.type === "run").length,
+  2,
+  "the cancelled run was sent",
+);
 one.reply({ type: "result", id: one.lastRun().id, records: ok });
 await settle();
-assert.equal(busy.value.startSeconds, null, "a run on a started Python counted a start");
+assert.equal(
+  busy.value.startSeconds,
+  null,
+  "a run on a started Python counted a start",
+);
 console.log("a queued run waits, and Stop cancels it alone");
 
 // 3. The reader's code ran on this worker (busy was not the page's own): an
 // unchanged example that differs runs again in a new worker.
-const retried = track(client.run({ kind: "session", source: "c" }, { own: true }));
+const retried = track(
+  client.run({ kind: "session", source: "c" }, { own: true }),
+);
 await settle();
 one.reply({ type: "result", id: one.lastRun().id, records: differs });
 await settle();
@@ -94,7 +119,9 @@ assert.equal(two.lastRun().source, "c");
 two.reply({ type: "result", id: two.lastRun().id, records: ok });
 await settle();
 assert.deepEqual(retried.value.records, ok);
-console.log("an own example that differs after the reader's code runs again afresh");
+console.log(
+  "an own example that differs after the reader's code runs again afresh",
+);
 
 // 4. A fresh worker that only ran the page's own code keeps its answer.
 const kept = track(client.run({ kind: "session", source: "d" }, { own: true }));
@@ -107,13 +134,21 @@ console.log("a clean worker's answer stands");
 
 // 5. Code that ends Python: that run fails with PythonEnded, the next run
 // gets a new worker.
-const ended = track(client.run({ kind: "script", source: "os._exit(0)" }, { own: false }));
+const ended = track(
+  client.run({ kind: "script", source: "os._exit(0)" }, { own: false }),
+);
 await settle();
-two.reply({ type: "ended", id: two.lastRun().id, message: "Program terminated with exit(0)" });
+two.reply({
+  type: "ended",
+  id: two.lastRun().id,
+  message: "Program terminated with exit(0)",
+});
 await settle();
 assert.ok(ended.error instanceof client.PythonEnded, String(ended.error));
 assert.ok(two.terminated);
-const after = track(client.run({ kind: "session", source: "e" }, { own: true }));
+const after = track(
+  client.run({ kind: "session", source: "e" }, { own: true }),
+);
 await settle();
 const three = workers[2];
 assert.ok(three, "no new worker after Python ended");
@@ -133,7 +168,10 @@ const stoppedLoading = track(loading);
 await settle();
 running.stop();
 await settle();
-assert.ok(stoppedRunning.error instanceof client.Stopped, String(stoppedRunning.error));
+assert.ok(
+  stoppedRunning.error instanceof client.Stopped,
+  String(stoppedRunning.error),
+);
 assert.equal(stoppedRunning.error.when, "running");
 assert.ok(three.terminated);
 const four = workers[3];
@@ -142,5 +180,7 @@ loading.stop();
 await settle();
 assert.equal(stoppedLoading.error.when, "loading");
 assert.ok(four.terminated);
-console.log("Stop on a run in progress or on Python starting ends its worker only");
+console.log(
+  "Stop on a run in progress or on Python starting ends its worker only",
+);
 console.log("ok");

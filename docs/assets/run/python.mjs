@@ -40,11 +40,15 @@ let active = null;
 
 function startWorker() {
   const script = `import ${JSON.stringify(WORKER.href)};`;
-  const url = URL.createObjectURL(new Blob([script], { type: "text/javascript" }));
+  const url = URL.createObjectURL(
+    new Blob([script], { type: "text/javascript" }),
+  );
   const thread = new Worker(url, { type: "module" });
   const pending = new Map();
   let settle;
-  const ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  const ready = new Promise(
+    (resolve, reject) => (settle = { resolve, reject }),
+  );
   ready.catch(() => {}); // each run handles it; none is left unhandled
   const timer = setTimeout(
     () => end(new Error(`Python did not start within ${LOAD_TIMEOUT} s`)),
@@ -98,7 +102,7 @@ function send(python, ticket, onExample) {
 
 // Starts Python for a ticket if need be; the seconds it took, or null.
 async function started(ticket) {
-  worker ??= startWorker();
+  if (worker === null) worker = startWorker();
   ticket.python = worker;
   if (worker.started) return null;
   ticket.setState("loading");
@@ -124,12 +128,17 @@ async function runOne(ticket) {
     python = ticket.python;
     records = await send(python, ticket, ticket.onExample);
   }
-  return { records, startSeconds, runSeconds: (performance.now() - began) / 1000 };
+  return {
+    records,
+    startSeconds,
+    runSeconds: (performance.now() - began) / 1000,
+  };
 }
 
 function pump() {
   if (active !== null || queue.length === 0) return;
-  const ticket = (active = queue.shift());
+  const ticket = queue.shift();
+  active = ticket;
   runOne(ticket)
     .then(ticket.resolve, ticket.reject)
     .finally(() => {
@@ -144,7 +153,10 @@ function pump() {
 // as the run waits ("waiting"), starts Python ("loading", or "restarting"
 // for a fresh one), and runs ("running"). Returns a Ticket: { done, stop },
 // done resolving to { records, startSeconds, runSeconds }.
-export function run(block, { own = false, onExample, onState = () => {} } = {}) {
+export function run(
+  block,
+  { own = false, onExample, onState = () => {} } = {},
+) {
   let state = "waiting";
   const ticket = { block, own, onExample, python: null };
   ticket.setState = (next) => {

@@ -21,7 +21,7 @@ export async function startInterpreter(loadPyodide, files) {
   const { indexURL } = files;
   const python = await loadPyodide({
     indexURL,
-    lockFileURL: indexURL + "pyodide-lock.json",
+    lockFileURL: `${indexURL}pyodide-lock.json`,
     packageBaseUrl: indexURL,
     // Output outside a run (there should be none) must not reach a console.
     stdout: () => {},
@@ -47,11 +47,15 @@ export async function startInterpreter(loadPyodide, files) {
   const use = (edits) => listings.use_edits(JSON.stringify(edits));
   const kinds = {
     // A >>> block: one record per example, onExample(record) as each ends.
-    session: ({ source, edits }, onExample) => (use(edits), session(runner, source, onExample)),
+    session: ({ source, edits }, onExample) => {
+      use(edits);
+      return session(runner, source, onExample);
+    },
     // Any other code, as a file runs: one record.
-    script: async ({ source, edits }) => (
-      use(edits), plain(await runner.run_script.callPromising(source))
-    ),
+    script: async ({ source, edits }) => {
+      use(edits);
+      return plain(await runner.run_script.callPromising(source));
+    },
     // A listing: its edit (in edits) put in place; one record, { ok,
     // modules, got }, the modules imported again with it, or the error.
     listing: async ({ edits, file }) => [

@@ -31,7 +31,9 @@ async function checkWasm() {
   const wasm = new URL("pyodide.asm.wasm", runtime);
   const head = await fetch(wasm, { method: "HEAD" });
   if (!head.ok) {
-    throw new Error(`${wasm.pathname} is not on this site (HTTP ${head.status})`);
+    throw new Error(
+      `${wasm.pathname} is not on this site (HTTP ${head.status})`,
+    );
   }
   const type = head.headers.get("content-type") || "no type";
   if (!type.startsWith("application/wasm")) {
@@ -44,7 +46,8 @@ async function checkWasm() {
 
 async function source(name) {
   const response = await fetch(new URL(name, here));
-  if (!response.ok) throw new Error(`${name} is not on this site (HTTP ${response.status})`);
+  if (!response.ok)
+    throw new Error(`${name} is not on this site (HTTP ${response.status})`);
   return response.text();
 }
 
@@ -56,7 +59,11 @@ async function load() {
     checkWasm(),
   ]);
   const [runner, listings] = await files;
-  const python = await startInterpreter(loadPyodide, { indexURL: runtime.href, runner, listings });
+  const python = await startInterpreter(loadPyodide, {
+    indexURL: runtime.href,
+    runner,
+    listings,
+  });
   return { python, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -79,7 +86,8 @@ self.onmessage = ({ data }) => {
   if (data.type === "load" && ready === null) {
     ready = load();
     ready.then(
-      ({ python, seconds }) => postMessage({ type: "ready", version: python.version, seconds }),
+      ({ python, seconds }) =>
+        postMessage({ type: "ready", version: python.version, seconds }),
       (error) => postMessage({ type: "fatal", message: message(error) }),
     );
   } else if (data.type === "run") {
