@@ -29,6 +29,7 @@ const python = await startInterpreter(loadPyodide, {
   runner: await readFile(join(runDir, "runner.py"), "utf8"),
   listings: await readFile(join(runDir, "listings.py"), "utf8"),
 });
+python.compile(); // as the worker does after its first run
 const loaded = performance.now();
 const results = [];
 for (const { kind, source, edits = [], file } of JSON.parse(

@@ -67,6 +67,8 @@ export async function startInterpreter(loadPyodide, files) {
     version,
     // block: { kind, source, edits, file }, as run-worker.mjs describes it.
     run: (block, onExample) => kinds[block.kind](block, onExample),
+    // Compiles the package to bytecode: once, after the first run.
+    compile: () => runner.compile_package(),
     // Whether Python still answers: code can end it (os._exit, a stack
     // overflow), after which every call fails.
     alive() {

@@ -69,6 +69,7 @@ async function load() {
 
 const message = (error) => String(error?.message || error);
 let ready = null;
+let compiled = false;
 
 async function runOne({ id, kind, source, edits, file }) {
   const { python } = await ready;
@@ -76,6 +77,11 @@ async function runOne({ id, kind, source, edits, file }) {
     const report = (record) => postMessage({ type: "example", id, record });
     const records = await python.run({ kind, source, edits, file }, report);
     postMessage({ type: "result", id, records });
+    if (!compiled) {
+      // After the answer: the reader waits for none of it (runner.py).
+      compiled = true;
+      python.compile();
+    }
   } catch (error) {
     const type = python.alive() ? "error" : "ended";
     postMessage({ type, id, message: message(error) });

@@ -27,13 +27,13 @@ import gc
 import importlib
 import io
 import os
-import pkgutil
+import re
 import sys
 import traceback
 import types
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -172,21 +172,41 @@ def format_traceback(error: BaseException) -> str:
     return "".join(lines)
 
 
-def prepare() -> None:
-    """Compile the package once, when Python starts, and note the baseline.
+IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
-    pyodide does not write bytecode as it imports, and every run imports
-    ``chapter2`` afresh: from compiled files that takes half the time. Its
-    modules are imported once, so that what they import from the standard
-    library is part of the :class:`Baseline` every run starts from.
+
+def prepare() -> None:
+    """Note the baseline every run starts from, when Python starts.
+
+    It holds what the package imports from the standard library (read from
+    its import lines; a module this Python lacks is left out), so that a
+    run does not import those again each time; the package's own modules
+    stay out of it, imported afresh by every run. The package is compiled
+    later, by :func:`compile_package`, once the first run has shown its
+    output.
     """
-    package = __import__(PACKAGE)
-    compileall.compile_dir(package.__path__[0], quiet=1)
-    for module in pkgutil.iter_modules(package.__path__, PACKAGE + "."):
-        if module.name != f"{PACKAGE}.__main__":
-            importlib.import_module(module.name)
+    folder = Path(__import__(PACKAGE).__path__[0])
+    names = {
+        name
+        for path in folder.glob("*.py")
+        for name in IMPORT_LINE.findall(path.read_text(encoding="utf-8"))
+    }
+    for name in sorted(names - {PACKAGE, "__future__"}):
+        with suppress(ImportError):  # resource, say: not in the browser's Python
+            importlib.import_module(name)
     forget_package()
     _baseline.append(Baseline())
+
+
+def compile_package() -> None:
+    """Compile the package's modules to bytecode, once.
+
+    pyodide does not write bytecode as it imports, and every run imports
+    ``chapter2`` afresh: from compiled files that takes half the time. Done
+    after the first run (run-worker.mjs), so the reader waits for none of it.
+    """
+    compileall.compile_dir(__import__(PACKAGE).__path__[0], quiet=1)
+    forget_package()
 
 
 MISSING = object()
