@@ -74,7 +74,7 @@ lint: $(SETUP)
 	$(BIN)/mypy
 ifneq ($(NPM),)
 	node_modules/.bin/biome check --error-on-warnings
-	node tests/script_dialect.mjs
+	node tests/support/script_dialect.mjs
 endif
 
 # One test process per core (at most 4), with pytest-xdist; tests that share a

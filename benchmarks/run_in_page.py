@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import Browser, Locator, Page, Request, sync_playwright
 
 from sitetools import runtime
-from tests.browsing import (
+from tests.support.browsing import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     SiteServer,
@@ -51,7 +51,7 @@ from tests.browsing import (
     site_prefix,
     visit,
 )
-from tests.sitebuild import ROOT, build
+from tests.support.sitebuild import ROOT, build
 
 FIRST_PAGE = "async-fn.md"
 OTHER_PAGE = "state-machines.md"

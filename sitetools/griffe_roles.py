@@ -11,7 +11,7 @@ loaded:
   API reference (an autorefs ``<autoref ... optional>`` element, so an object
   that no page documents shows as plain code instead of failing the build);
 * a role whose target does not exist is a docstring mistake: it is left as
-  code here, and ``tests/test_griffe_roles.py`` names it.
+  code here, and ``tests/sitetools/test_griffe_roles.py`` names it.
 """
 
 from __future__ import annotations

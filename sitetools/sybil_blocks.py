@@ -13,7 +13,8 @@ the include line itself. This parser closes both gaps:
   run like any other; in a ``>>>`` block they are left out: run in page
   order, a block has what earlier blocks did, and its hidden set-up would
   do it twice (a coroutine made again leaves the first one never awaited).
-  ``tests/test_run_blocks.py`` runs every block alone, hidden lines and all;
+  ``tests/pages/test_run_blocks.py`` runs every block alone, hidden lines
+  and all;
 * a block that starts with ``>>>`` is a doctest and its output is compared,
   anything else is executed as a script;
 * a page with a code fence left open is an error (as in the build, see

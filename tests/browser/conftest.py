@@ -1,6 +1,6 @@
 """The site as readers see it, in a real browser with no network.
 
-The built site is served on 127.0.0.1 (:mod:`tests.browsing`) and driven by
+The built site is served on 127.0.0.1 (:mod:`tests.support.browsing`) and driven by
 Playwright in Debian's Chromium. Each page is opened once, as on a first visit
 (nothing cached, nothing stored), by the package fixture ``opened``; the tests
 of every module in this package take turns on it, because pytest runs every
@@ -27,7 +27,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.pages import DESKTOP, Opened
-from tests.browsing import (
+from tests.support.browsing import (
     CHROMIUM,
     CHROMIUM_FLAGS,
     CHROMIUM_MISSING,
@@ -39,8 +39,8 @@ from tests.browsing import (
     site_prefix,
     visit,
 )
-from tests.report import note
-from tests.sitebuild import BuildResult
+from tests.support.report import note
+from tests.support.sitebuild import BuildResult
 
 HERE = Path(__file__).parent
 # The test that runs axe on each page, after the others on that page.

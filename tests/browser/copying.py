@@ -1,10 +1,11 @@
 """Copy buttons on ``>>>`` and console blocks: pressing them, and what they give.
 
 A block the site's fences built carries what Copy should give in its
-wrapper's ``data-copy`` (:mod:`sitetools.codeblocks`; ``tests/test_codeblocks.py``
-pastes each into Python's prompt). A docstring's example on an API reference
-page gets it from ``assets/doctest-copy.js``; its copy is checked against the
-same rule and run alone, in a fresh namespace.
+wrapper's ``data-copy`` (:mod:`sitetools.codeblocks`;
+``tests/sitetools/test_codeblocks.py`` pastes each into Python's prompt). A
+docstring's example on an API reference page gets it from
+``assets/doctest-copy.js``; its copy is checked against the same rule and
+run alone, in a fresh namespace.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def copy_each_block(page: Page) -> tuple[list[Copied], int]:
     Every docstring example is copied: assets/doctest-copy.js computes each
     one. Of the blocks the site's fences built, which all carry the build's
     data-copy, the first of each kind (>>>, console) is: the button's part
-    is the same for all, and tests/test_codeblocks.py checks every data-copy.
+    is the same for all, and tests/sitetools/test_codeblocks.py checks every data-copy.
     Returns the copies and how many >>> blocks the fences built on the page.
     """
     results = []

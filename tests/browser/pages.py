@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Locator, Page
 
-from tests.browsing import Visit, page_url
-from tests.sitebuild import ROOT, config, html_path, nav_pages
+from tests.support.browsing import Visit, page_url
+from tests.support.sitebuild import ROOT, config, html_path, nav_pages
 
 DOCS = ROOT / "docs"
 NAV_PAGES = nav_pages(config()["nav"])

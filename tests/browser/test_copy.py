@@ -8,7 +8,7 @@ import re
 from sitetools.codeblocks import session_copy
 from tests.browser.copying import copy_each_block, run_docstring_copy
 from tests.browser.pages import NAV_PAGES, Opened, on_pages
-from tests.sessions import sessions
+from tests.support.sessions import sessions
 
 
 def test_some_page_has_doctest_blocks() -> None:
@@ -21,7 +21,7 @@ def test_copy_buttons_copy_what_pastes_into_python(quiet: Opened) -> None:
     """Copy gives code without prompts or output that Python's prompt accepts.
 
     On a block the site's fences built, the button must copy the build's
-    ``data-copy`` (Material trims its end), which ``tests/test_codeblocks.py``
+    ``data-copy`` (Material trims its end), which ``tests/sitetools/test_codeblocks.py``
     pastes into Python's prompt (one block of each kind per page is pressed:
     the button does the same on all). A docstring's example must copy what the
     same rule makes of the text it shows, and that code runs alone in a fresh

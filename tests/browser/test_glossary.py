@@ -1,14 +1,15 @@
 """Glossary terms show their definition on keyboard focus and on hover.
 
 Which terms are marked, and with which words, is checked on the built HTML
-(``tests/test_glossary.py``); here, that a reader sees the definition.
+(``tests/sitetools/test_glossary.py``); here, that a reader sees the definition.
 """
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.pages import Opened, on_pages
+from tests.browser.widgets import shows_definition
 
 # The focusable element just before the first glossary term, in tab order
 # (document order: the terms and everything before them have tabindex 0).
@@ -23,17 +24,6 @@ FOCUS_THE_ONE_BEFORE_JS = """
   return document.activeElement === focusable[at - 1] ? '' : 'no focus before it';
 }
 """
-
-
-def shows_definition(page: Page, term: Locator, title: str) -> None:
-    """The theme's tooltip is on screen, says ``title``, and describes ``term``."""
-    tooltip = page.locator(".md-tooltip2--active")
-    expect(tooltip).to_have_count(1)
-    expect(tooltip).to_have_text(title)
-    expect(tooltip).to_be_visible()
-    described_by = term.get_attribute("aria-describedby")
-    assert described_by, "the term is not described by its tooltip"
-    assert tooltip.get_attribute("id") == described_by
 
 
 @on_pages(["waiting.md"])

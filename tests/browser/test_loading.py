@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.browser.pages import ALL_PAGES, NAV_PAGES, Opened, on_pages
-from tests.browsing import SEARCH_INDEX, SiteServer, page_url
-from tests.report import note
+from tests.support.browsing import SEARCH_INDEX, SiteServer, page_url
+from tests.support.report import note
 
 # What a first visit may download, search index excluded, compressed as GitHub
 # Pages serves it (gzip). About 110 KB today: Material's script and styles are

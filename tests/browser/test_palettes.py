@@ -24,7 +24,7 @@ from tests.browser.palettes import (
     serious_violations,
     stepper_buttons_low,
 )
-from tests.browsing import SiteServer, visit
+from tests.support.browsing import SiteServer, visit
 
 
 @on_pages(ALL_PAGES)

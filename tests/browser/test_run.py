@@ -43,10 +43,11 @@ from tests.browser.pages import (
     reveal,
 )
 from tests.browser.palettes import COLOUR_RULES, serious_violations
-from tests.browsing import SiteServer, Visit, page_url, visit
-from tests.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
-from tests.sessions import CHAPTER_PAGES, sessions
-from tests.sitebuild import BuildResult
+from tests.browser.widgets import FINISHED, RUN_TIMEOUT
+from tests.support.browsing import SiteServer, Visit, page_url, visit
+from tests.support.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
+from tests.support.sessions import CHAPTER_PAGES, sessions
+from tests.support.sitebuild import BuildResult
 
 # Without npm there is no pyodide, so no Run button: skipped, saying why.
 pytestmark = pytest.mark.skipif(
@@ -56,8 +57,6 @@ RUNTIME = re.compile(
     r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings)"
 )
 WASM = "/assets/run/python/pyodide.asm.wasm"
-RUN_TIMEOUT = 120_000  # ms; Python's first start on a busy machine, with margin
-FINISHED = "(root) => ['done', 'error'].includes(root.dataset.state)"
 IN_STATE = "([root, state]) => root.dataset.state === state"
 RUNNABLE = [page for page in CHAPTER_PAGES if any(not s.norun for s in sessions(page))]
 

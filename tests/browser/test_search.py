@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browsing import SEARCH_INDEX, SiteServer, Visit, visit
-from tests.sitebuild import BuildResult
+from tests.support.browsing import SEARCH_INDEX, SiteServer, Visit, visit
+from tests.support.sitebuild import BuildResult
 
 
 def expected_pages(site: Path, term: str) -> set[str]:

@@ -2,7 +2,7 @@
 marks on the diagram, and the same after Material's instant navigation.
 
 Each stepper's expected steps are read from the built page, whose data
-tests/test_steppers.py ties to the model; here the question is whether the
+tests/sitetools/test_steppers.py ties to the model; here the question is whether the
 widget shows them.
 """
 
@@ -17,61 +17,11 @@ from playwright.sync_api import Browser, Locator, Page, Route
 
 from sitetools.steppers import cart as cart_story
 from tests.browser.pages import DESKTOP, Opened, at_width, on_pages
-from tests.browsing import SiteServer, site_prefix, visit
-from tests.sitebuild import config
-from tests.test_steppers import pages_with_steppers
+from tests.browser.widgets import SHOWN_JS, same, shown, tracks_of
+from tests.support.browsing import SiteServer, site_prefix, visit
+from tests.support.sitebuild import config, pages_with_steppers
 
 STEPPER_PAGES = sorted(pages_with_steppers())
-
-# What the widget and its figure show now, in one round trip.
-SHOWN_JS = """
-(root) => {
-  const svg = document.getElementById(root.dataset.figure).querySelector('svg');
-  const marked = (state) => [...svg.querySelectorAll(`[data-state="${state}"]`)];
-  const buttons = Object.fromEntries([...root.querySelectorAll('button[data-go]')]
-    .map((b) => [b.dataset.go, b.disabled]));
-  return {
-    narration: root.querySelector('[role=status]').textContent,
-    current: [...svg.querySelectorAll('[aria-current="step"]')]
-      .map((e) => e.dataset.node),
-    taken: marked('taken').map((e) => e.dataset.edge),
-    others: marked('others').map((e) => e.dataset.node).sort(),
-    refused: marked('refused').map((e) => e.dataset.node),
-    values: [...root.querySelectorAll('.chapter-stepper__fields dd > :first-child')]
-      .map((e) => e.textContent),
-    disabled: buttons,
-    focused: document.activeElement.dataset.go || document.activeElement.tagName,
-  };
-}
-"""
-
-
-def shown(root: Locator) -> dict[str, Any]:
-    result: dict[str, Any] = root.evaluate(SHOWN_JS)
-    return result
-
-
-def expected(step: dict[str, Any]) -> dict[str, Any]:
-    """What the widget should show at ``step`` (as the build wrote it)."""
-    return {
-        "narration": step["narration"],
-        "current": [step["node"]],
-        "taken": [f"{a}->{b}" for a, b in step["edges"]],
-        "others": sorted(step["others"]),
-        "refused": [step["node"]] if "refused" in step else [],
-        "values": step["values"],
-    }
-
-
-def same(now: dict[str, Any], step: dict[str, Any]) -> bool:
-    wanted = expected(step)
-    return {key: now[key] for key in wanted} == wanted
-
-
-def tracks_of(root: Locator) -> list[dict[str, Any]]:
-    tracks: list[dict[str, Any]] = json.loads(root.get_attribute("data-tracks") or "")
-    return tracks
-
 
 # Presses Next, as a click, until it is disabled; what was shown after each.
 PRESS_NEXT_JS = (

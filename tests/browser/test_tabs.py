@@ -5,21 +5,9 @@ from __future__ import annotations
 import re
 
 from tests.browser.pages import NAV_PAGES, Opened, built_html, on_pages
-from tests.sitebuild import BuildResult
+from tests.browser.widgets import TAB_STATE_JS
+from tests.support.sitebuild import BuildResult
 
-# For every tab set that offers both Rust and Python: which label is selected,
-# and whether the selected block is the one on screen.
-TAB_STATE_JS = """
-() => [...document.querySelectorAll('.tabbed-set')].map((set) => {
-  const labels = [...set.querySelectorAll(':scope > .tabbed-labels > label')];
-  const inputs = [...set.querySelectorAll(':scope > input')];
-  const blocks = [...set.querySelectorAll(':scope > .tabbed-content > .tabbed-block')];
-  const names = labels.map((l) => l.textContent.trim());
-  const chosen = inputs.findIndex((i) => i.checked);
-  const shown = blocks.findIndex((b) => b.offsetParent !== null);
-  return {names, chosen: names[chosen], shown: names[shown]};
-}).filter((set) => set.names.includes('Rust') && set.names.includes('Python'))
-"""
 # The same in the built HTML, before any script runs: one set's labels.
 RUST_AND_PYTHON_TABS = re.compile(
     r'<div class="tabbed-labels">(?=(?:(?!</div>).)*>Rust</label>)'

@@ -1,6 +1,6 @@
 """One page of the Zensical build, in the browser: it behaves as Material's does.
 
-tests/test_zensical.py compares the two builds' HTML; this opens the chapter
+tests/pages/test_zensical.py compares the two builds' HTML; this opens the chapter
 page that holds the most of what the site generates, as Zensical's theme and
 scripts present it, the way a first-time reader would: nothing may leave the
 site or fail, every figure is drawn, its stepper steps, Run runs an example
@@ -21,11 +21,16 @@ from playwright.sync_api import Browser
 
 from sitetools import runtime
 from tests.browser.pages import DESKTOP, DOCS, POLLING, reveal
-from tests.browser.test_glossary import shows_definition
-from tests.browser.test_run import FINISHED, RUN_TIMEOUT
-from tests.browser.test_steppers import same, shown, tracks_of
-from tests.browser.test_tabs import TAB_STATE_JS
-from tests.browsing import (
+from tests.browser.widgets import (
+    FINISHED,
+    RUN_TIMEOUT,
+    TAB_STATE_JS,
+    same,
+    shown,
+    shows_definition,
+    tracks_of,
+)
+from tests.support.browsing import (
     SETTLE_TIMEOUT,
     SiteServer,
     Visit,
@@ -33,7 +38,7 @@ from tests.browsing import (
     site_prefix,
     visit,
 )
-from tests.sitebuild import BuildResult
+from tests.support.sitebuild import BuildResult
 
 PAGE = "state-machines.md"
 

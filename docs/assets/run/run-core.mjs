@@ -1,7 +1,7 @@
 // Start an interpreter (pyodide) with the chapter2 wheel, and run blocks in it.
 //
 // Shared by the page's Web Worker (run-worker.mjs) and by the Node check in
-// make test (tests/run_in_node.mjs), so the tests run the very code the Run
+// make test (tests/support/run_in_node.mjs), so the tests run the very code the Run
 // button runs. Everything comes from the site's own files in python/ (see
 // sitetools/runtime.py): the loader, the WebAssembly module, the standard
 // library, a lock file that names only chapter2, and its wheel. packageBaseUrl points

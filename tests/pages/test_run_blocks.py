@@ -1,0 +1,183 @@
+"""Every ``>>>`` block runs on its own in the browser's Python.
+
+Sybil runs each page's blocks in order, in one namespace, as a reader reads
+them. Each block also runs alone, in fresh globals: on this CPython (3.11 in
+CI) as a reader who copies it runs it, pasted into Python's prompt
+(``tests/sitetools/test_codeblocks.py``), and here in pyodide (CPython 3.14 compiled to
+WebAssembly) under Node, with the Run button's own code. A block that needs
+a name it does not define or import fails here, even when the page order
+hides that. A block marked ``norun="why"`` must run on CPython and must fail
+in pyodide: if it runs there after all, the mark is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from sitetools import runtime
+from tests.support.pyodide_check import ISOLATION_PROBES, PyodideCheck
+from tests.support.report import note
+from tests.support.sessions import (
+    CHAPTER_PAGES,
+    DOCS,
+    Session,
+    all_sessions,
+    blocks,
+    built_blocks,
+    load_runner,
+    sessions,
+)
+from tests.support.sitebuild import BuildResult, html_path
+
+SESSIONS = all_sessions()
+RUNNER = load_runner()
+
+
+def ids(session: Session) -> str:
+    return f"{session.page}:{session.line}"
+
+
+def failures(records: list[dict[str, Any]]) -> list[str]:
+    return [
+        f">>> {r['source'].rstrip()}\n--- the page shows:\n{r['want']}"
+        f"--- it printed:\n{r['got']}"
+        for r in records
+        if not r["ok"]
+    ]
+
+
+def test_the_chapter_has_blocks_to_run() -> None:
+    assert len(SESSIONS) >= 40, [s.where for s in SESSIONS]
+    assert len([s for s in SESSIONS if s.norun is None]) >= 40
+
+
+def test_the_home_page_names_the_pages_with_blocks_that_cannot_run() -> None:
+    """index.md promises a Run button on the Python examples, save the few it
+    points to: exactly the pages with a norun block."""
+    text = (DOCS / "index.md").read_text(encoding="utf-8")
+    promise = next(part for part in text.split("\n\n") if "**Run** button" in part)
+    pointed_to = set(re.findall(r"\]\(([\w-]+\.md)\)", promise))
+    with_norun = {
+        block.page
+        for page in CHAPTER_PAGES
+        for block in blocks(page)
+        if block.norun is not None
+    }
+    assert with_norun
+    assert pointed_to == with_norun
+
+
+@pytest.mark.parametrize("session", SESSIONS, ids=ids)
+def test_block_runs_alone_in_pyodide(
+    session: Session, pyodide_check: PyodideCheck
+) -> None:
+    result = pyodide_check.answer().results[session]
+    assert isinstance(result, list), f"{session.where}: {result}"
+    problems = failures(result)
+    if session.norun is None:
+        assert not problems, (
+            f"{session.where}, in pyodide: if this is a difference between"
+            " Python versions, the page should say so; if the block cannot"
+            ' run in a browser, mark it norun="why":\n' + "\n".join(problems)
+        )
+    else:
+        assert problems, (
+            f'{session.where} runs in pyodide: remove its norun="{session.norun}" mark'
+        )
+
+
+def test_pyodide_check_runs_python_314(
+    pyodide_check: PyodideCheck, request: pytest.FixtureRequest
+) -> None:
+    answer = pyodide_check.answer()
+    assert answer.version.startswith("3.14."), answer.version
+    note(
+        request.config,
+        "pyodide under Node",
+        f"Python {answer.version}: start {answer.seconds['start']:.1f} s,"
+        f" {len(SESSIONS)} blocks {answer.seconds['blocks']:.1f} s"
+        + (
+            " (stored by an earlier run: nothing it runs has changed since)"
+            if answer.stored
+            else " (made in this run)"
+        ),
+    )
+
+
+@pytest.mark.parametrize("number", range(len(ISOLATION_PROBES)))
+def test_what_a_run_changes_never_reaches_the_pages_own_examples(
+    number: int, pyodide_check: PyodideCheck
+) -> None:
+    """A reader's run replaces a function of the standard library, a builtin,
+    a class's method, sys settings, sys.modules, the working directory or
+    the environment; the next run of the page's own example still gives the
+    page's output (runner.py's Baseline puts the interpreter back; without
+    it the first probe already broke every later run, tried)."""
+    jobs = pyodide_check.answer().jobs
+    probed = jobs[f"probe {number}"]
+    assert isinstance(probed, list), probed
+    after = jobs[f"after probe {number}"]
+    assert isinstance(after, list), f"{ISOLATION_PROBES[number]}\n{after}"
+    assert all(record["ok"] for record in after), (ISOLATION_PROBES[number], after)
+
+
+def test_input_and_interrupts_read_as_python_does(pyodide_check: PyodideCheck) -> None:
+    """input() says why there is no input (it gave ``OSError: [Errno 29]``);
+    an example that raises KeyboardInterrupt shows its traceback (it ended
+    the run with the runner's own); plain Python runs as a file runs."""
+    jobs = pyodide_check.answer().jobs
+    [asked] = jobs["input"]
+    assert asked["got"].endswith(
+        "EOFError: input() is not available in the page: Python here has no"
+        " keyboard. Put the value in the code instead\n"
+    ), asked
+    [interrupted] = jobs["interrupt"]
+    assert interrupted["got"] == (
+        "Traceback (most recent call last):\n"
+        '  File "<stdin>", line 1, in <module>\nKeyboardInterrupt\n'
+    ), interrupted
+    [plain] = jobs["plain"]
+    assert plain["ok"] and plain["got"] == "hello\n", plain
+
+
+def test_runner_marks_output_that_differs() -> None:
+    """The check can fail: a wrong number in the output is not accepted."""
+    [record] = RUNNER.run_session(">>> 6 * 7\n41\n")
+    assert not record["ok"] and record["got"] == "42\n"
+    [record] = RUNNER.run_session(
+        ">>> 1 / 0\nTraceback (most recent call last):\n  ...\n"
+        "ZeroDivisionError: division by zero\n"
+    )
+    assert record["ok"], record
+    [record] = RUNNER.run_session(">>> {}['x']\n")
+    assert not record["ok"] and record["got"].endswith("KeyError: 'x'\n"), record
+
+
+def test_runner_starts_each_run_afresh() -> None:
+    RUNNER.run_session(
+        ">>> seen = 1\n>>> import chapter2.cart\n"
+        ">>> chapter2.cart.PRICES['socks'] = 99\n"
+    )
+    [record] = RUNNER.run_session(">>> 'seen' in globals()\nFalse\n")
+    assert record["ok"], record
+    [record] = RUNNER.run_session(
+        ">>> from chapter2.cart import PRICES\n>>> PRICES['socks']\n12\n"
+    )[1:]
+    assert record["ok"], record
+
+
+@pytest.mark.skipif(
+    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
+)
+@pytest.mark.parametrize("page", CHAPTER_PAGES)
+def test_run_buttons_run_what_these_tests_run(
+    built_site: BuildResult, page: str
+) -> None:
+    """The built page's blocks carry exactly the sessions checked above."""
+    built = html_path(built_site.site, page).read_text(encoding="utf-8")
+    on_page = [b.session for b in built_blocks(built) if b.session is not None]
+    checked = [s.source for s in sessions(page) if s.norun is None]
+    assert on_page == checked

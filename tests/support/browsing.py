@@ -1,0 +1,293 @@
+"""Serve the built site on 127.0.0.1 and open its pages in Debian's Chromium.
+
+The site is served under the path of ``site_url`` (``/chapter2/``), as GitHub
+Pages serves it, by a thread-based ``http.server`` on a free port. Pages open
+in browser contexts whose requests pass through :class:`Visit`: a request for
+anything other than this server is aborted and recorded, so a test can fail
+on it and name it. Console errors and uncaught exceptions are recorded the
+same way.
+"""
+
+from __future__ import annotations
+
+import http.server
+import io
+import os
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.support.sitebuild import ROOT, config
+
+# Debian's Chromium by default; CHROMIUM names another build (e.g. on GitHub).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_MISSING = (
+    f"Debian's chromium is not installed ({CHROMIUM} is missing): "
+    "`apt-get install -y chromium` (.ci/run does this)"
+)
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # Belt and braces under the request routing below: no host name other
+    # than the local server's address resolves at all.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+SCREENSHOTS = ROOT / ".cache" / "screenshots"
+SEARCH_INDEX = "search/search_index.json"
+SETTLE_TIMEOUT = 10  # seconds
+ICON_LINK = re.compile(r'<link\b(?=[^>]*\brel="icon")[^>]*\bhref="([^"]+)"')
+
+
+def site_prefix() -> str:
+    """The path the site lives under, from ``site_url`` (``/chapter2/``)."""
+    path = urlsplit(str(config()["site_url"])).path
+    return path if path.endswith("/") else path + "/"
+
+
+def page_url(page: str) -> str:
+    """A nav page's address relative to the site root (directory URLs)."""
+    if page.endswith(".html"):
+        return page
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves ``directory`` under ``prefix`` and nothing else.
+
+    ``sitemap.xml`` is sent with this server's address in place of
+    ``site_url``'s, as the published site's sitemap names the published
+    address: Material's instant navigation follows only links whose address,
+    port included, is in the sitemap.
+    """
+
+    prefix = "/"
+    site_url = ""
+
+    def send_head(self) -> Any:
+        if not urlsplit(self.path).path.endswith("/sitemap.xml"):
+            return super().send_head()
+        path = Path(self.translate_path(self.path))
+        if not path.is_file():
+            return super().send_head()
+        host, port = self.server.server_address[:2]  # type: ignore[index,str-unpack]
+        here = f"http://{host}:{port}{self.prefix}"
+        data = path.read_bytes().replace(self.site_url.encode(), here.encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+    def translate_path(self, path: str) -> str:
+        path = urlsplit(path).path
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no-such-file")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output clean; failures show up in the browser."""
+
+
+class SiteServer:
+    """The built site on ``http://127.0.0.1:<free port>/chapter2/``."""
+
+    def __init__(self, site: Path, prefix: str) -> None:
+        site_url = str(config()["site_url"])
+        handler = type(
+            "Handler", (_QuietHandler,), {"prefix": prefix, "site_url": site_url}
+        )
+        self.site = site
+        self.httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), partial(handler, directory=str(site))
+        )
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.root = self.origin + prefix
+        self.prefix = prefix
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> SiteServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+    def is_local(self, url: str) -> bool:
+        return url == self.origin or url.startswith(self.origin + "/")
+
+    def file_for(self, url: str) -> Path:
+        """The file this server sends for ``url``."""
+        path = unquote(urlsplit(url).path).removeprefix(self.prefix)
+        target = self.site / path
+        return target / "index.html" if target.is_dir() else target
+
+
+@dataclass
+class Visit:
+    """A browser context with one page, and everything that page asked for."""
+
+    page: Page
+    server: SiteServer
+    finished: list[Request] = field(default_factory=list)
+    # Requests the page has started that have neither finished nor failed.
+    in_flight: set[Request] = field(default_factory=set)
+    blocked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def goto(self, url: str) -> None:
+        """Opens ``url`` (relative to the site root) up to its ``load`` event."""
+        response = self.page.goto(self.server.root + url)
+        status = response.status if response else "no response"
+        assert response is not None and response.ok, f"{url}: {status}"
+
+    def goto_everything(self, url: str, *, icon: bool) -> None:
+        """Opens a page and waits until everything it asks for has arrived.
+
+        That is what the HTML links to (up to the ``load`` event), then what
+        is asked for after it: the search index, which Material's script
+        fetches, and, if ``icon`` says this browser fetches icons, the page's
+        icon; then whatever is still in flight. For this site that is every
+        request Playwright's ``networkidle`` (500 ms of network silence) saw,
+        to the byte, without the wait; a request started later than that
+        would not be counted.
+        """
+        # The icon's address is relative to the page's; a redirect (a missing
+        # trailing slash) would change what it is relative to.
+        assert url == "" or url.endswith(("/", ".html")), f"not a page address: {url}"
+        after_load = {"the search index": self.server.root + SEARCH_INDEX}
+        if icon:
+            after_load["the icon"] = self.icon_address(url)
+        with ExitStack() as waits:
+            for what, wanted in after_load.items():
+                waits.enter_context(self._arrival(what, wanted))
+            self.goto(url)
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while self.in_flight:
+            assert time.monotonic() < deadline, (
+                f"{url}: still loading after {SETTLE_TIMEOUT} s:"
+                f" {sorted(r.url for r in self.in_flight)}"
+            )
+            self.page.wait_for_timeout(10)
+
+    def forget_the_site(self) -> None:
+        """Clears everything the site stored in this context, as if it were new.
+
+        Storage, cookies, caches: a later page opens as on a first visit. The
+        HTTP cache is off anyway, since :func:`visit` routes every request.
+        Cheaper than a new context, which starts a new renderer process.
+        """
+        session = self.page.context.new_cdp_session(self.page)
+        try:
+            session.send(
+                "Storage.clearDataForOrigin",
+                {"origin": self.server.origin, "storageTypes": "all"},
+            )
+        finally:
+            session.detach()
+
+    def icon_address(self, url: str) -> str:
+        """The address of the icon the built page at ``url`` names."""
+        address = self.server.root + url
+        html = self.server.file_for(address).read_text(encoding="utf-8")
+        icon = ICON_LINK.search(html)
+        assert icon, f"{url}: no <link rel=icon href=...> in the built page"
+        href: str = icon.group(1)
+        return urljoin(address, href)
+
+    @contextmanager
+    def _arrival(self, what: str, url: str) -> Iterator[None]:
+        try:
+            with self.page.expect_request_finished(lambda r: r.url == url):
+                yield
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"{what} ({url}) never arrived") from None
+
+    def checkpoint(self) -> tuple[int, int]:
+        return len(self.blocked), len(self.errors)
+
+    def trouble_since(self, checkpoint: tuple[int, int] = (0, 0)) -> list[str]:
+        """Requests that tried to leave the site, and errors, since then."""
+        blocked, errors = checkpoint
+        return [
+            *(
+                f"tried to load from outside the site: {u}"
+                for u in self.blocked[blocked:]
+            ),
+            *self.errors[errors:],
+        ]
+
+
+def fetches_icons(browser: Browser, server: SiteServer) -> bool:
+    """Whether this browser fetches a page's icon (a headless shell may not)."""
+    with visit(browser, server) as v:
+        icon = v.icon_address("404.html")
+        try:
+            with v.page.expect_request_finished(lambda r: r.url == icon, timeout=5000):
+                v.goto("404.html")
+        except PlaywrightTimeoutError:
+            return False
+    return True
+
+
+@contextmanager
+def visit(
+    browser: Browser, server: SiteServer, **context_options: Any
+) -> Iterator[Visit]:
+    """A fresh context and page; requests that leave the server are aborted.
+
+    A context starts as a first visit does (no cache, nothing stored); one
+    that is kept for several pages then behaves as a returning reader's.
+    """
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    record = Visit(page, server)
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        if server.is_local(url):
+            route.continue_()
+        else:
+            record.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            record.errors.append(f"console: {message.text} ({message.location})")
+
+    # On the context, so a worker's requests would pass through it too.
+    context.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda error: record.errors.append(f"uncaught: {error}"))
+    page.on("request", lambda request: record.in_flight.add(request))
+    page.on("requestfailed", lambda request: record.in_flight.discard(request))
+
+    def finished(request: Request) -> None:
+        record.in_flight.discard(request)
+        record.finished.append(request)
+
+    page.on("requestfinished", finished)
+    try:
+        yield record
+    finally:
+        context.close()
