@@ -19,6 +19,7 @@ import gc
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -239,10 +240,34 @@ def peak_memory() -> int | None:
 
 CHILD = "import sys; from chapter2.measure import child_main; child_main(sys.argv[1:])"
 
+# The signals that stop a measurement (Ctrl-C, kill, a closed terminal).
+# They are held back while the child process starts: one that arrived inside
+# Popen would leave a started child that no one ends.
+HELD_SIGNALS = frozenset(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP")
+    if hasattr(signal, name)
+)
+_sigmask = getattr(signal, "pthread_sigmask", None)  # not on Windows
+
+
+def _hold_signals() -> set[signal.Signals] | None:
+    """Hold back :data:`HELD_SIGNALS`; return the mask to put back."""
+    return (
+        None if _sigmask is None else _sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    )
+
+
+def _release_signals(mask: set[signal.Signals] | None) -> None:
+    if _sigmask is not None and mask is not None:
+        _sigmask(signal.SIG_SETMASK, mask)
+
 
 def child_main(argv: Sequence[str]) -> None:
     """Run one strategy in this (fresh) process; print the result as JSON."""
     name, clients, latency = argv
+    if _sigmask is not None:  # the parent held them back while starting us
+        _sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
     gc.collect()
     before = peak_memory()
     result: dict[str, object]
@@ -311,14 +336,21 @@ def measure(
         repr(latency),
     ]
     started = time.monotonic()
-    with subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as child:
+    held = _hold_signals()
+    try:
+        child = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+    except BaseException:
+        _release_signals(held)
+        raise
+    with child:
         try:
+            _release_signals(held)  # a signal held back is raised here
             while True:
                 try:
                     out, err = child.communicate(timeout=0.2)

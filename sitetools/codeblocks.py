@@ -28,20 +28,23 @@ console block is wrapped in a ``<div class="chapter-code">`` carrying:
     for a console block, the commands without ``$``; for any block, its
     hidden lines too;
 ``data-run`` and ``data-run-hidden``
-    when the in-page Python runtime is installed (:mod:`sitetools.runtime`):
+    when the site serves the in-page Python runtime (:mod:`sitetools.runtime`;
+    this only checks, it never writes it):
     ``data-run="session"`` on a ``>>>`` block, ``"listing"`` on a block
     that shows sections of a package module, ``"script"`` on any other;
     ``data-run-hidden``, the hidden lines, as a JSON list of
     ``[line number, code]``, which ``assets/run/run.js`` puts back into the
     code the page shows to get what it runs (the whole text is not
     repeated: pages stay light);
-``data-listing`` and ``data-sections``
+``data-listing``, ``data-sections`` and ``data-reaches``
     on a listing: the module (``chapter2/oneshot.py``) and the sections it
-    shows (``receiver``), found by their text
-    (:func:`sitetools.snippets.find_listing`), since ``pymdownx.snippets``
-    has put the text in place of the include line by now. Run on a listing
-    puts the block's code, edited or not, in place of those sections in the
-    page's copy of the package, for the page's examples to use;
+    shows (``receiver``), as its include lines name them (this module's
+    Markdown extension copies them into the fence's ``listing`` option
+    before ``pymdownx.snippets`` replaces them by code:
+    :func:`sitetools.snippets.mark_listings`), and what an edit of it
+    reaches (:func:`reaches`). Run on a listing puts the block's code,
+    edited or not, in place of those sections in the page's copy of the
+    package, for the page's examples to use;
 ``data-norun``
     instead, on a block marked ``norun="why"``: it cannot run in a browser
     (a listing: its examples cannot).
@@ -51,14 +54,20 @@ from __future__ import annotations
 
 import ast
 import doctest
+import functools
 import html
 import json
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+
 from sitetools import runtime
-from sitetools.snippets import find_listing
+from sitetools.snippets import LISTING_OPTION, SECTION_MARKER, mark_listings
 
 HIDDEN = re.compile(r"^(?P<indent>[ \t]*)#~(?: (?P<code>.*)|$)")
 PROMPT = re.compile(r"^\$ ")
@@ -227,6 +236,7 @@ def _format_block(
 ) -> str:
     options = dict(options)
     norun = options.pop(NORUN, None)
+    listing = options.pop(LISTING_OPTION, None)
     fences = md.preprocessors["fenced_code_block"]
     highlighted = fences.highlight(
         src=shown(src), language=language, options=options, md=md, **kwargs
@@ -236,27 +246,179 @@ def _format_block(
     if copied.rstrip("\n") != shown(src).rstrip("\n"):  # else Material copies the code
         attributes.append(("data-copy", copied))
     if language != "console":
-        attributes += _run_attributes(src, norun)
+        attributes += _run_attributes(src, norun, listing)
     return f'<div class="chapter-code"{_attributes(attributes)}>{highlighted}</div>'
 
 
-def _run_attributes(src: str, norun: str | None) -> list[tuple[str, str]]:
+def _run_attributes(
+    src: str, norun: str | None, listing: str | None
+) -> list[tuple[str, str]]:
     """What run.js needs to run a Python block (see the module docstring)."""
     if norun is not None:
         return [("data-norun", norun)]
-    if not runtime.installed():
+    if not _runtime_served():
         return []
     code = runnable(src)
-    if not is_session(code) and (listing := find_listing(code)) is not None:
+    if listing is not None:
+        file, *sections = listing.split()
         return [
             ("data-run", "listing"),
-            ("data-listing", listing.file),
-            ("data-sections", " ".join(listing.sections)),
+            ("data-listing", file),
+            ("data-sections", " ".join(sections)),
+            ("data-reaches", " ".join(reaches(file, sections))),
         ]
     attributes = [("data-run", "session" if is_session(code) else "script")]
     if hidden := hidden_lines(src):
         attributes.append(("data-run-hidden", json.dumps(hidden)))
     return attributes
+
+
+_said: set[str] = set()
+
+
+def _runtime_served() -> bool:
+    """Whether the site serves the runtime; if not, say why, once a build.
+
+    Information, not a warning: a strict build without npm still passes.
+    """
+    reason = runtime.absent()
+    if reason is not None and reason not in _said:
+        _said.add(reason)
+        runtime.log.info("%s", reason)
+    return reason is None
+
+
+def _section_lines(source: str, sections: Iterable[str]) -> set[int]:
+    """The line numbers (from 1) inside these sections of a module."""
+    inside: set[int] = set()
+    start = None
+    wanted = set(sections)
+    for number, line in enumerate(source.splitlines(), 1):
+        marker = SECTION_MARKER.search(line)
+        if marker and marker["name"] in wanted:
+            if marker["kind"] == "start":
+                start = number
+            elif start is not None:
+                inside |= set(range(start, number))
+                start = None
+    return inside
+
+
+PACKAGE_NAME = "chapter2"
+Definition = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+
+
+class _Module:
+    """A package module as far as :func:`reaches` needs it: its top-level
+    functions and classes, the names each of them uses (``alias.attr`` too),
+    and what its imports from the package bind."""
+
+    def __init__(self, source: str) -> None:
+        tree = ast.parse(source)
+        self.defs: dict[str, Definition] = {
+            node.name: node for node in tree.body if isinstance(node, Definition)
+        }
+        self.uses = {name: _used(node) for name, node in self.defs.items()}
+        # Module-level names bound to values that use others: a table of
+        # versions (cart.VERSIONS) passes a change on in its own module. In
+        # another, an example reading the table (measure.STRATEGIES, whose
+        # names and descriptions waiting.md prints) would not show the edit.
+        self.tables: dict[str, set[str]] = {}
+        for node in tree.body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value:
+                if isinstance(node, ast.Assign):
+                    targets = node.targets
+                else:
+                    targets = [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.tables[target.id] = _used(node.value)
+        # local name -> (module, name), or (module, "") for a module alias
+        self.bound: dict[str, tuple[str, str]] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    local = alias.asname or alias.name
+                    if node.module == PACKAGE_NAME:
+                        self.bound[local] = (f"{PACKAGE_NAME}.{alias.name}", "")
+                    elif node.module.startswith(PACKAGE_NAME + "."):
+                        self.bound[local] = (node.module, alias.name)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith(PACKAGE_NAME + ".") and alias.asname:
+                        self.bound[alias.asname] = (alias.name, "")
+
+
+def _used(node: ast.AST) -> set[str]:
+    """The names a definition uses: ``name`` and ``alias.attr``."""
+    found: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            found.add(child.id)
+        elif isinstance(child, ast.Attribute) and isinstance(child.value, ast.Name):
+            found.add(f"{child.value.id}.{child.attr}")
+    return found
+
+
+def _section_defs(source: str, module: _Module, sections: Iterable[str]) -> set[str]:
+    """The top-level definitions a listing's sections hold or sit in."""
+    lines = _section_lines(source, sections)
+    return {
+        name
+        for name, node in module.defs.items()
+        if lines & set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    }
+
+
+def _package_stamp() -> tuple[tuple[Path, int], ...]:
+    """The package's modules, each with its mtime: a key that changes when
+    one does (make serve rebuilds in one process)."""
+    return tuple(
+        (path, path.stat().st_mtime_ns)
+        for path in sorted(runtime.PACKAGE.glob("*.py"))
+        if path.stem not in ("__init__", "__main__")
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _package_modules(stamp: tuple[tuple[Path, int], ...]) -> dict[str, _Module]:
+    """Each package module parsed once per build, not once per listing."""
+    return {
+        f"{PACKAGE_NAME}.{path.stem}": _Module(path.read_text(encoding="utf-8"))
+        for path, _ in stamp
+    }
+
+
+def reaches(file: str, sections: Iterable[str] = ()) -> list[str]:
+    """What an edit of a listing reaches, as ``module.name``: the top-level
+    definitions it holds or sits in, and every definition of the package
+    that uses one of those, directly or through others, in its own module
+    or through an import. An example that imports one of them (or reaches
+    it as an attribute of its module) runs with the edit (run.js)."""
+    modules = _package_modules(_package_stamp())
+    own = file.removesuffix(".py").replace("/", ".")
+    source = (runtime.ROOT / file).read_text(encoding="utf-8")
+    found = {(own, name) for name in _section_defs(source, modules[own], sections)}
+    grown = True
+    while grown:
+        grown = False
+        for name, module in modules.items():
+            tables = module.tables if name == own else {}
+            for definition, names in {**module.uses, **tables}.items():
+                if (name, definition) in found:
+                    continue
+                for used in names:
+                    local, _, attr = used.partition(".")
+                    target = module.bound.get(local)
+                    if (
+                        (name, used) in found
+                        or (target and target[1] and target in found)
+                        or (target and not target[1] and (target[0], attr) in found)
+                    ):
+                        found.add((name, definition))
+                        grown = True
+                        break
+    return sorted(f"{module}.{name}" for module, name in found)
 
 
 def validate(
@@ -278,7 +440,26 @@ def validate(
     from pymdownx.superfences import highlight_validator
 
     inputs = dict(inputs)
-    norun = inputs.pop(NORUN, None)
-    if norun is not None:
-        options[NORUN] = norun
+    for option in (NORUN, LISTING_OPTION):
+        value = inputs.pop(option, None)
+        if value is not None:
+            options[option] = value
     return bool(highlight_validator(language, inputs, options, attrs, md))
+
+
+class ListingMarks(Preprocessor):
+    """Gives each listing's fence its identity before its includes expand."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return mark_listings(lines)
+
+
+class CodeBlocksExtension(Extension):
+    """Registers :class:`ListingMarks` ahead of ``pymdownx.snippets`` (32)."""
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+        md.preprocessors.register(ListingMarks(md), "chapter2_listing_marks", 33)
+
+
+def makeExtension(**kwargs: Any) -> CodeBlocksExtension:  # noqa: N802
+    return CodeBlocksExtension(**kwargs)

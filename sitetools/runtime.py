@@ -13,12 +13,16 @@ pick it up as static files:
   (the loader checks the ABI in it) and one package, chapter2, so that
   nothing else can be looked up anywhere (and 119 KB less to load);
 * ``chapter2-<version>-py3-none-any.whl``, the package as a wheel, built
-  from the sources here (deterministic: same sources, same bytes).
+  from the sources here (deterministic: same sources, same bytes);
+* ``editor.mjs``, the editor behind Edit: CodeMirror 6 with Python
+  (``sitetools/editor.mjs``), bundled by esbuild into one ES module.
 
-``make`` runs :func:`prepare` before every build (``python -m
-sitetools.runtime``), and the Markdown extension in :mod:`sitetools.codeblocks`
-runs it again while ``mkdocs serve`` rebuilds, so the wheel follows edits to
-the package. Files are rewritten only when their bytes change.
+Only set-up writes there: ``make`` runs :func:`prepare` before every build
+and test (``python -m sitetools.runtime``), and ``make serve``
+(:mod:`sitetools.serve`) runs it again when the package changes, so the
+wheel follows edits. The build only asks :func:`absent`, which writes
+nothing: a build without the runtime has no Run buttons, and says why once.
+Files are rewritten only when their bytes change.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import json
 import logging
 import os
 import re
+import subprocess
 import sys
 import tomllib
 import zipfile
@@ -47,6 +52,9 @@ RUNTIME_FILES = (
 )
 PACKAGE = ROOT / "chapter2"
 LOCK = "pyodide-lock.json"
+EDITOR = "editor.mjs"
+EDITOR_SOURCE = Path(__file__).with_name("editor.mjs")
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
 # 1980-01-01, the earliest time a zip entry can carry: no clock in the wheel.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -79,11 +87,32 @@ def without_cdn(loader: bytes) -> bytes:
 
 def _copied() -> bool:
     """Whether :data:`OUT` already holds pyodide's files (from an earlier run)."""
-    return all((OUT / name).is_file() for name in (*RUNTIME_FILES, LOCK))
+    return all((OUT / name).is_file() for name in (*RUNTIME_FILES, LOCK, EDITOR))
+
+
+def absent() -> str | None:
+    """Why the site has no runtime to serve, or None if :data:`OUT` holds it.
+
+    A pure check, for the build: it writes nothing (only set-up does, with
+    :func:`prepare`), so a build never changes its own input.
+    """
+    wanted = [*RUNTIME_FILES, LOCK, EDITOR, wheel_name()]
+    lacking = [name for name in wanted if not (OUT / name).is_file()]
+    if not lacking:
+        return None
+    reason = missing_reason()
+    if reason is not None:
+        return reason
+    folder = OUT.relative_to(ROOT) if OUT.is_relative_to(ROOT) else OUT
+    return (
+        f"the Run buttons are left out: {folder}/ lacks {', '.join(lacking)}."
+        " make build, make serve and make test put them there first"
+        " (python -m sitetools.runtime)"
+    )
 
 
 def missing_reason() -> str | None:
-    """Why the runtime cannot be installed here, or None if it can.
+    """Why set-up cannot install the runtime here, or None if it can.
 
     Without ``node_modules`` (a scratch copy of the project, say) the files
     copied earlier still serve; only the wheel is made again.
@@ -218,7 +247,7 @@ def prepare() -> str | None:
     if reason is not None:
         return reason
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = {*RUNTIME_FILES, LOCK, wheel_name()}
+    wanted = {*RUNTIME_FILES, LOCK, EDITOR, wheel_name()}
     for stale in OUT.iterdir():
         if stale.name not in wanted and not stale.name.endswith(".partial"):
             stale.unlink(missing_ok=True)
@@ -229,40 +258,40 @@ def prepare() -> str | None:
             _write(OUT / name, without_cdn((PYODIDE / name).read_bytes()))
         else:
             _copy(PYODIDE / name, OUT / name)
+    if ESBUILD.is_file():
+        _write(OUT / EDITOR, editor_bytes())
     wheel = wheel_bytes()
     _write(OUT / wheel_name(), wheel)
     _write(OUT / LOCK, lock_bytes(wheel))
     return None
 
 
-def _fingerprint() -> tuple[tuple[str, int, int], ...]:
-    """What the prepared files depend on, cheaply: names, sizes, mtimes."""
-    paths = [*sorted(PACKAGE.rglob("*.py")), ROOT / "pyproject.toml"]
-    paths += [PYODIDE / name for name in (*RUNTIME_FILES, LOCK)]
-    return tuple(
-        (str(path), path.stat().st_size, path.stat().st_mtime_ns)
-        for path in paths
-        if path.is_file()
-    )
+def editor_bytes() -> bytes:
+    """CodeMirror and the Python language, bundled into one ES module.
 
-
-_prepared: dict[str, object] = {}
-
-
-def installed() -> bool:
-    """Whether pages get Run buttons; prepares the files when sources changed.
-
-    Called for every block a page renders, so it checks a fingerprint of the
-    sources first. When the runtime cannot be installed, the reason is logged
-    once per build process (as information, so a strict build still passes).
+    esbuild resolves the bare imports of ``sitetools/editor.mjs`` in
+    node_modules; the result imports nothing, so it loads from the site.
     """
-    fingerprint = _fingerprint()
-    if _prepared.get("fingerprint") != fingerprint:
-        reason = prepare()
-        if reason is not None and "reason" not in _prepared:
-            log.info("%s", reason)
-        _prepared.update(fingerprint=fingerprint, reason=reason)
-    return _prepared["reason"] is None
+    bundled = subprocess.run(
+        [
+            str(ESBUILD),
+            str(EDITOR_SOURCE),
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--legal-comments=none",
+            "--target=es2020",
+            "--log-level=error",
+        ],
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if bundled.returncode != 0:
+        raise RuntimeError(
+            "esbuild could not bundle the editor:\n" + bundled.stderr.decode()
+        )
+    return bundled.stdout
 
 
 def _main() -> int:

@@ -10,6 +10,12 @@ rebuild. This wrapper logs 302 responses at INFO level instead, the one at
 ``/`` with a word on why. Everything else MkDocs logs (a 404 for a missing
 page, say) stays as it was.
 
+It also keeps the Run buttons' runtime current while it serves: the build
+never writes ``docs/assets/run/python/`` (:func:`sitetools.runtime.absent`
+only checks), so when the package or pyodide changes, a watcher here runs
+set-up's :func:`sitetools.runtime.prepare` again, and the new wheel, like
+any change under ``docs/``, makes MkDocs rebuild.
+
 Usage: ``python -m sitetools.serve [mkdocs serve options]``.
 """
 
@@ -18,7 +24,10 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 from collections.abc import Sequence
+
+from sitetools import runtime
 
 SERVER_LOGGER = "mkdocs.livereload"
 # What mkdocs.livereload logs for each response other than 200:
@@ -42,12 +51,46 @@ class RedirectsAreNotWarnings(logging.Filter):
         return True
 
 
+WATCH_SECONDS = 1.0
+
+
+def runtime_inputs() -> tuple[tuple[str, int, int], ...]:
+    """What the runtime's files are made from, cheaply: names, sizes, mtimes."""
+    paths = [*sorted(runtime.PACKAGE.rglob("*.py")), runtime.ROOT / "pyproject.toml"]
+    paths += [runtime.PYODIDE / name for name in (*runtime.RUNTIME_FILES, runtime.LOCK)]
+    paths.append(runtime.EDITOR_SOURCE)
+    return tuple(
+        (str(path), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in paths
+        if path.is_file()
+    )
+
+
+def keep_runtime_current(stop: threading.Event, every: float = WATCH_SECONDS) -> None:
+    """Run set-up's :func:`runtime.prepare` whenever its inputs change."""
+    seen = runtime_inputs()
+    while not stop.wait(every):
+        now = runtime_inputs()
+        if now != seen:
+            seen = now
+            reason = runtime.prepare()
+            if reason is not None:
+                runtime.log.info("%s", reason)
+
+
 def main(argv: Sequence[str]) -> None:
-    """Run ``mkdocs serve`` with ``argv``, redirects logged as INFO."""
+    """Run ``mkdocs serve`` with ``argv``, redirects logged as INFO, and the
+    runtime kept current (:func:`keep_runtime_current`)."""
     from mkdocs.__main__ import cli
 
     logging.getLogger(SERVER_LOGGER).addFilter(RedirectsAreNotWarnings())
-    cli.main(["serve", *argv], prog_name="mkdocs")
+    stop = threading.Event()
+    watcher = threading.Thread(target=keep_runtime_current, args=(stop,), daemon=True)
+    watcher.start()
+    try:
+        cli.main(["serve", *argv], prog_name="mkdocs")
+    finally:
+        stop.set()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ else is an error, so an include can never be silently skipped.
 
 from __future__ import annotations
 
-import functools
 import re
 import textwrap
 from dataclasses import dataclass
@@ -110,82 +109,62 @@ def includes_in(markdown: str, root: Path = ROOT) -> list[Include]:
 
 # --- which package sections a block shows ------------------------------------
 
-PACKAGE = ROOT / "chapter2"
+# A fence's opening line: its indent, its backticks or tildes, its language.
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+LISTING_LANGUAGES = ("python", "python3", "py")
+LISTING_OPTION = "listing"
 
 
-@dataclass(frozen=True)
-class Listing:
-    """A block that shows package code: one file, and the sections it shows.
+def shown_sections(body: list[str]) -> str | None:
+    """The listing a fence's body shows, read from its include lines.
 
-    Several sections of one block follow each other in the file, with only
-    blank lines between them on the page (``yield_now`` and ``crunch``).
+    A body of nothing but includes of sections of one package module (blank
+    lines between them allowed) is a listing: ``"chapter2/waiting.py
+    yield_now crunch"`` (the file, then its sections in the page's order).
+    Anything else (code of its own, a whole file, a line range) is not.
     """
-
-    file: str  # relative to the repository, as the block's title names it
-    sections: tuple[str, ...]
-
-
-def section_names(source: str) -> list[str]:
-    """The sections a file marks, in the order they start."""
-    names = []
-    for line in source.splitlines():
-        marker = SECTION_MARKER.search(line)
-        if marker and marker["kind"] == "start" and marker["name"] not in names:
-            names.append(marker["name"])
-    return names
-
-
-@functools.cache
-def _package_sections(
-    stamp: tuple[tuple[str, int], ...],
-) -> dict[str, list[tuple[str, str]]]:
-    """Each package file's sections as the page shows them, in file order."""
-    found = {}
-    for name, _ in stamp:
-        source = (ROOT / name).read_text(encoding="utf-8")
-        found[name] = [
-            (section, section_text(source, section, name))
-            for section in section_names(source)
-        ]
-    return found
+    file, sections = None, []
+    for line in body:
+        if not line.strip():
+            continue
+        match = INCLUDE_LINE.match(line)
+        if match is None:
+            return None
+        name, section, lines = parse_target(match["target"])
+        if section is None or lines is not None or file not in (None, name):
+            return None
+        if not name.startswith("chapter2/") or not name.endswith(".py"):
+            return None
+        file = name
+        sections.append(section)
+    return f"{file} {' '.join(sections)}" if file else None
 
 
-def package_sections() -> dict[str, list[tuple[str, str]]]:
-    stamp = tuple(
-        (path.relative_to(ROOT).as_posix(), path.stat().st_mtime_ns)
-        for path in sorted(PACKAGE.rglob("*.py"))
-    )
-    return _package_sections(stamp)
-
-
-def _covering(text: str, sections: list[tuple[str, str]]) -> tuple[str, ...] | None:
-    """Consecutive sections whose texts, in order, make up ``text``."""
-    for first in range(len(sections)):
-        rest, names = text, []
-        for name, body in sections[first:]:
-            if not rest.startswith(body.rstrip("\n") + "\n"):
-                break
-            names.append(name)
-            rest = rest[len(body.rstrip("\n")) + 1 :].lstrip("\n")
-            if not rest:
-                return tuple(names)
-    return None
-
-
-def find_listing(text: str) -> Listing | None:
-    """The package sections a block shows, if it shows nothing else.
-
-    The build sees a block after ``pymdownx.snippets`` has put the section's
-    text in place of the include line, so the sections are found by their
-    text. Two sections with the same text would make that ambiguous: an
-    error, rather than a guess.
+def mark_listings(lines: list[str]) -> list[str]:
+    """The page with each listing's fence carrying its identity, taken from
+    its include lines before ``pymdownx.snippets`` replaces them by code:
+    ```` ```python listing="chapter2/oneshot.py receiver" ````. The fence
+    formatter (:mod:`sitetools.codeblocks`) reads it after the expansion.
     """
-    text = text.strip("\n") + "\n"
-    found = [
-        Listing(file, names)
-        for file, sections in package_sections().items()
-        if (names := _covering(text, sections)) is not None
-    ]
-    if len(found) > 1:
-        raise SnippetError(f"a block's code is in more than one place: {found}")
-    return found[0] if found else None
+    out = list(lines)
+    number = 0
+    while number < len(out):
+        opening = FENCE.match(out[number])
+        if opening is None:
+            number += 1
+            continue
+        close = re.compile(
+            rf"^{re.escape(opening['indent'])}{re.escape(opening['fence'])}[ \t]*$"
+        )
+        end = next(
+            (n for n in range(number + 1, len(out)) if close.match(out[n])), None
+        )
+        if end is None:
+            return out
+        info = opening["info"]
+        language = info.split(maxsplit=1)[0].lstrip("{.") if info.strip() else ""
+        listing = shown_sections(out[number + 1 : end])
+        if language in LISTING_LANGUAGES and listing and LISTING_OPTION not in info:
+            out[number] = f'{out[number].rstrip()} {LISTING_OPTION}="{listing}"'
+        number = end + 1
+    return out

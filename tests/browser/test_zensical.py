@@ -19,6 +19,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
+from sitetools import runtime
 from tests.browser.pages import DESKTOP, DOCS, POLLING, reveal
 from tests.browser.widgets import (
     FINISHED,
@@ -94,6 +95,9 @@ def test_stepper_steps(reader: Visit) -> None:
     assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
 
 
+@pytest.mark.skipif(
+    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
+)
 def test_run_runs_an_example_from_the_site(reader: Visit) -> None:
     """Python starts from the site's own files, under the page's CSP, and the
     first example on the page prints what the page shows."""

@@ -464,3 +464,43 @@ def test_output_to_a_closed_pipe_ends_quietly() -> None:
     cli.stderr.close()
     assert cli.wait(timeout=60) == 128 + signal.SIGPIPE
     assert err == ""
+
+
+# The CLI in a process of its own (one thread, as a reader runs it), with a
+# SIGTERM sent from inside Popen, after the child started and before Popen
+# returns: the window a signal hits more often on a loaded machine.
+SIGNAL_INSIDE_POPEN = """
+import os, signal, subprocess, sys
+real_popen = subprocess.Popen
+
+def popen_then_signal(*args, **kwargs):
+    child = real_popen(*args, **kwargs)
+    print("child", child.pid, file=sys.stderr, flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+    return child
+
+subprocess.Popen = popen_then_signal
+from chapter2.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_a_signal_while_the_child_starts_ends_it_too() -> None:
+    """Without holding the stop signals back while Popen starts the
+    measuring child, Stopped escaped from inside Popen and the child ran on
+    (tried)."""
+    cli = subprocess.run(
+        [sys.executable, "-c", SIGNAL_INSIDE_POPEN, "waiting", "--clients", "1",
+         "--latency", "30", "--max-seconds", "60", "--strategy", "blocking"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    started = re.search(r"^child (\d+)$", cli.stderr, re.MULTILINE)
+    assert started, cli.stderr
+    pid = int(started[1])
+    try:
+        assert cli.returncode == 128 + signal.SIGTERM, cli.stderr
+        assert cli.stderr.splitlines()[-1] == "stopped by SIGTERM"
+        assert not alive(pid), "the measuring process ran on"
+    finally:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.pyodide_check import PyodideCheck
+from sitetools import runtime
+from tests.support.pyodide_check import ISOLATION_PROBES, PyodideCheck
 from tests.support.report import note
 from tests.support.sessions import (
     CHAPTER_PAGES,
@@ -106,6 +107,42 @@ def test_pyodide_check_runs_python_314(
     )
 
 
+@pytest.mark.parametrize("number", range(len(ISOLATION_PROBES)))
+def test_what_a_run_changes_never_reaches_the_pages_own_examples(
+    number: int, pyodide_check: PyodideCheck
+) -> None:
+    """A reader's run replaces a function of the standard library, a builtin,
+    a class's method, sys settings, sys.modules, the working directory or
+    the environment; the next run of the page's own example still gives the
+    page's output (runner.py's Baseline puts the interpreter back; without
+    it the first probe already broke every later run, tried)."""
+    jobs = pyodide_check.answer().jobs
+    probed = jobs[f"probe {number}"]
+    assert isinstance(probed, list), probed
+    after = jobs[f"after probe {number}"]
+    assert isinstance(after, list), f"{ISOLATION_PROBES[number]}\n{after}"
+    assert all(record["ok"] for record in after), (ISOLATION_PROBES[number], after)
+
+
+def test_input_and_interrupts_read_as_python_does(pyodide_check: PyodideCheck) -> None:
+    """input() says why there is no input (it gave ``OSError: [Errno 29]``);
+    an example that raises KeyboardInterrupt shows its traceback (it ended
+    the run with the runner's own); plain Python runs as a file runs."""
+    jobs = pyodide_check.answer().jobs
+    [asked] = jobs["input"]
+    assert asked["got"].endswith(
+        "EOFError: input() is not available in the page: Python here has no"
+        " keyboard. Put the value in the code instead\n"
+    ), asked
+    [interrupted] = jobs["interrupt"]
+    assert interrupted["got"] == (
+        "Traceback (most recent call last):\n"
+        '  File "<stdin>", line 1, in <module>\nKeyboardInterrupt\n'
+    ), interrupted
+    [plain] = jobs["plain"]
+    assert plain["ok"] and plain["got"] == "hello\n", plain
+
+
 def test_runner_marks_output_that_differs() -> None:
     """The check can fail: a wrong number in the output is not accepted."""
     [record] = RUNNER.run_session(">>> 6 * 7\n41\n")
@@ -132,6 +169,9 @@ def test_runner_starts_each_run_afresh() -> None:
     assert record["ok"], record
 
 
+@pytest.mark.skipif(
+    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
+)
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
 def test_run_buttons_run_what_these_tests_run(
     built_site: BuildResult, page: str

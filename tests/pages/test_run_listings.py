@@ -24,6 +24,7 @@ import pytest
 from sitetools import codeblocks, runtime
 from sitetools.snippets import ROOT, SECTION_MARKER, resolve_target
 from tests.support.pyodide_check import (
+    RAISE_LINE,
     RECEIVER,
     TRACE_EXAMPLE,
     WAKER_LINE,
@@ -50,6 +51,9 @@ def test_every_script_block_on_the_chapter_pages_shows_package_code() -> None:
     assert not plain, f"script blocks that show no package code: {plain}"
 
 
+@pytest.mark.skipif(
+    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
+)
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
 def test_every_script_block_has_run_or_says_why_not(
     built_site: BuildResult, page: str
@@ -142,6 +146,32 @@ def test_an_edit_that_does_not_parse_is_refused_at_its_line(
         in refused["got"]
     ), refused["got"]
     assert "SyntaxError" in refused["got"], refused["got"]
+
+
+def test_an_edit_that_raises_is_traced_in_the_readers_lines(
+    pyodide_check: PyodideCheck,
+) -> None:
+    """The traceback names the edit and the line in it, as the editor shows
+    it (it named the installed file's line, tried); none of the Run
+    button's own frames; sys.exit() on import is reported, not raised
+    through the worker (it escaped as an internal traceback, tried)."""
+    receiver = resolve_target(f"{RECEIVER[0]}:receiver").text
+    line = receiver.splitlines().index(WAKER_LINE.rstrip("\n")) + 2
+    [applied] = records(pyodide_check, "raising")
+    assert applied["ok"], applied
+    ran = records(pyodide_check, "raising trace")
+    [trace] = [r for r in ran if TRACE_EXAMPLE in r["source"]]
+    where = f'File "your edit of chapter2/oneshot.py (receiver)", line {line}, in poll'
+    assert where in trace["got"], trace["got"]
+    assert RAISE_LINE.strip() in trace["got"], trace["got"]
+    assert "\nValueError: the reader's own error\n" in trace["got"], trace["got"]
+    [exits] = records(pyodide_check, "exits")
+    assert not exits["ok"] and exits["got"].endswith("SystemExit: 3\n"), exits
+    code = pyodide_check.jobs["exits"].source.lstrip("\n").splitlines()
+    line = code.index("sys.exit(3)") + 1
+    where = f'File "your edit of chapter2/recap.py (brew)", line {line}, in <module>'
+    assert where in exits["got"], exits["got"]
+    assert "page_" not in exits["got"] and "importlib" not in exits["got"], exits
 
 
 # --- under CPython: an edit in a copy of the package ------------------------
@@ -254,7 +284,13 @@ def render(text: str) -> str:
     }
     return markdown.markdown(
         text,
-        extensions=["pymdownx.snippets", "pymdownx.highlight", "pymdownx.superfences"],
+        extensions=[
+            "sitetools.codeblocks",
+            "pymdownx.snippets",
+            "pymdownx.highlight",
+            "pymdownx.superfences",
+            "pymdownx.tabbed",
+        ],
         extension_configs={
             "pymdownx.snippets": {"base_path": [str(ROOT)], "dedent_subsections": True},
             "pymdownx.superfences": {"custom_fences": [fence]},
@@ -262,8 +298,11 @@ def render(text: str) -> str:
     )
 
 
-@pytest.mark.skipif(runtime.missing_reason() is not None, reason="no pyodide")
+@pytest.mark.skipif(
+    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
+)
 def test_the_build_marks_listings_scripts_and_blocks_that_cannot_run() -> None:
+    """And says what an edit reaches: the names that run its code."""
     listing = render(
         '```python\n--8<-- "chapter2/waiting.py:yield_now"\n\n'
         '--8<-- "chapter2/waiting.py:crunch"\n```\n'
@@ -271,8 +310,20 @@ def test_the_build_marks_listings_scripts_and_blocks_that_cannot_run() -> None:
     assert 'data-run="listing"' in listing
     assert 'data-listing="chapter2/waiting.py"' in listing
     assert 'data-sections="yield_now crunch"' in listing
+    assert "chapter2.waiting.crunch_async" in listing
+    assert "chapter2.waiting.serve_blocking" not in listing
     mixed = render('```python\n--8<-- "chapter2/recap.py:brew"\nx = 1\n```\n')
     assert 'data-run="script"' in mixed and "data-listing" not in mixed
+    # Its identity comes from the include line, not from its text: the same
+    # code typed into the page is a script (the text search took it for the
+    # listing, tried), and an include inside a tab is found too.
+    typed = render(f"```python\n{resolve_target('chapter2/recap.py:brew').text}```\n")
+    assert 'data-run="script"' in typed and "data-listing" not in typed
+    tabbed = render(
+        '=== "Python"\n\n    ```python title="chapter2/recap.py"\n'
+        '    --8<-- "chapter2/recap.py:brew"\n    ```\n'
+    )
+    assert 'data-sections="brew"' in tabbed, tabbed
     norun = render(
         '```python norun="it needs threads"\n--8<-- "chapter2/recap.py:brew"\n```\n'
     )

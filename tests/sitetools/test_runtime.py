@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import re
+from pathlib import Path
+
+import markdown
 import pytest
 
-from sitetools import runtime
+from sitetools import codeblocks, runtime
 from sitetools.runtime import LoaderChanged, without_cdn
 
 FALLBACK = (
@@ -34,3 +39,51 @@ def test_the_installed_loader_has_its_fallback_once() -> None:
     loader = (runtime.PYODIDE / runtime.LOADER).read_bytes()
     assert len(runtime.CDN_FALLBACK.findall(loader)) == 1
     assert b"https://" not in without_cdn(loader)
+
+
+def test_a_build_without_the_runtime_writes_none_and_says_why_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Asking whether pages get Run buttons is a pure check: with the
+    runtime's folder empty, a page renders without them, the folder stays
+    empty, and the reason is logged once (installed() wrote the files during
+    the render, after MkDocs had collected its own, tried)."""
+    out = tmp_path / "python"
+    monkeypatch.setattr(runtime, "OUT", out)
+    monkeypatch.setattr(codeblocks, "_said", set())
+    page = "```pycon\n>>> 6 * 7\n42\n```\n\n```python\nprint(1)\n```\n"
+    with caplog.at_level(logging.INFO, logger=runtime.log.name):
+        html = render(page) + render(page)
+    assert "data-run" not in html
+    assert not out.exists(), sorted(out.iterdir())
+    said = [r.getMessage() for r in caplog.records if "Run buttons" in r.getMessage()]
+    assert len(said) == 1, said
+
+
+def test_the_runtime_folder_holds_the_editor_as_one_module() -> None:
+    """CodeMirror bundled: no bare import left for a browser to resolve."""
+    if runtime.absent() is not None:
+        pytest.skip(str(runtime.absent()))
+    editor = (runtime.OUT / runtime.EDITOR).read_text(encoding="utf-8")
+    assert "createEditor" in editor
+    bare = r"""["']@?[a-z][\w@/.-]*["']"""  # "codemirror", "@codemirror/view"
+    assert not re.search(r"\bfrom\s*" + bare, editor)
+    assert not re.search(r"\bimport\s*\(?\s*" + bare, editor)
+
+
+def render(text: str) -> str:
+    fence = {
+        "class": "highlight",
+        "validator": codeblocks.validate,
+        "format": codeblocks.format_block,
+    }
+    fences = [{**fence, "name": name} for name in ("pycon", "python")]
+    return markdown.markdown(
+        text,
+        extensions=[
+            "sitetools.codeblocks",
+            "pymdownx.highlight",
+            "pymdownx.superfences",
+        ],
+        extension_configs={"pymdownx.superfences": {"custom_fences": fences}},
+    )

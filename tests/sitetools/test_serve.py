@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from mkdocs.livereload import _Handler
 
+from sitetools import serve
 from sitetools.serve import SERVER_LOGGER, RedirectsAreNotWarnings
 from tests.support.sitebuild import ROOT
 
@@ -137,3 +138,28 @@ def test_the_wrapper_serves_a_site_and_redirects_quietly(tmp_path: Path) -> None
     assert logged.startswith("INFO"), logged
     assert "code 302: a redirect to where the site is served" in logged
     assert not [line for line in log if "WARNING" in line], log
+
+
+def test_serve_runs_set_up_again_when_the_package_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The build only checks for the runtime; make serve's watcher makes it
+    follow the package (the build used to, while rendering its own input)."""
+    inputs = iter([("a",), ("a",), ("b",), ("b",)])
+    prepared: list[str] = []
+    stop = threading.Event()
+
+    def changed() -> tuple[str, ...]:
+        try:
+            return next(inputs)
+        except StopIteration:
+            stop.set()
+            return ("b",)
+
+    def prepare() -> None:
+        prepared.append("prepared")
+
+    monkeypatch.setattr(serve, "runtime_inputs", changed)
+    monkeypatch.setattr(serve.runtime, "prepare", prepare)
+    serve.keep_runtime_current(stop, every=0.001)
+    assert prepared == ["prepared"]

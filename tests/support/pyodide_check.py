@@ -86,6 +86,7 @@ class Job:
 RECEIVER = "chapter2/oneshot.py", ("receiver",)
 WAKER_LINE = "        self._slot.waker = cx.waker()\n"
 TOTAL = "chapter2/cart.py", ("cart_total",)
+BREW = "chapter2/recap.py", ("brew",)
 TRACE_EXAMPLE = 'print(trace_for("one-by-one", "async-fn", prices=prices))'
 
 
@@ -131,7 +132,35 @@ def listing_jobs() -> dict[str, Job]:
     jobs["minus trace"] = Job("session", trace, ((*TOTAL, minus),))
     jobs["reset"] = Job("session", trace)
     jobs["broken"] = Job("listing", broken, ((*RECEIVER, broken),), RECEIVER[0])
+    # A listing edit that raises: in poll, when an example runs, and on import.
+    raising = receiver.replace(WAKER_LINE, WAKER_LINE + RAISE_LINE)
+    jobs["raising"] = Job("listing", raising, ((*RECEIVER, raising),), RECEIVER[0])
+    jobs["raising trace"] = Job("session", trace, ((*RECEIVER, raising),))
+    exits = resolve_target(f"{BREW[0]}:{BREW[1][0]}").text + EXIT_LINES
+    jobs["exits"] = Job("listing", exits, ((*BREW, exits),), BREW[0])
+    # What a reader may try: each probe changes the interpreter, then the
+    # page's own example must still give the page's output.
+    for number, probe in enumerate(ISOLATION_PROBES):
+        jobs[f"probe {number}"] = Job("session", probe)
+        jobs[f"after probe {number}"] = Job("session", trace)
+    jobs["input"] = Job("session", ">>> input()\n")
+    jobs["interrupt"] = Job("session", ">>> raise KeyboardInterrupt\n")
+    jobs["plain"] = Job("script", "print('hello')\n")
     return jobs
+
+
+RAISE_LINE = '        raise ValueError("the reader\'s own error")\n'
+EXIT_LINES = "\n\nimport sys\n\nsys.exit(3)\n"
+ISOLATION_PROBES = (
+    ">>> import dataclasses\n>>> dataclasses.dataclass = None\n",
+    ">>> import builtins\n>>> builtins.print = None\n",
+    ">>> import sys\n>>> sys.setrecursionlimit(60)\n",
+    ">>> import sys\n>>> sys.modules['asyncio'] = None\n"
+    ">>> sys.modules['chapter2.cart'] = None\n",
+    ">>> import os\n>>> os.chdir('/')\n>>> os.environ['PYTHONWARNINGS'] = 'error'\n",
+    ">>> import doctest\n>>> doctest.DocTestParser.get_examples = None\n",
+    ">>> import dataclasses\n>>> dataclasses.Field.__repr__ = lambda self: 'x'\n",
+)
 
 
 @dataclass

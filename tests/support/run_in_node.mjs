@@ -15,29 +15,36 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [runDir, blocksFile] = process.argv.slice(2).map((arg) => resolve(arg));
-const runtime = join(runDir, "python") + "/";
-const { startPython } = await import(pathToFileURL(join(runDir, "run-core.mjs")).href);
-const { loadPyodide } = await import(pathToFileURL(join(runtime, "pyodide.mjs")).href);
+const runtime = `${join(runDir, "python")}/`;
+const { startInterpreter } = await import(
+  pathToFileURL(join(runDir, "run-core.mjs")).href
+);
+const { loadPyodide } = await import(
+  pathToFileURL(join(runtime, "pyodide.mjs")).href
+);
 
 const started = performance.now();
-const python = await startPython(loadPyodide, {
+const python = await startInterpreter(loadPyodide, {
   indexURL: runtime,
   runner: await readFile(join(runDir, "runner.py"), "utf8"),
   listings: await readFile(join(runDir, "listings.py"), "utf8"),
 });
+python.compile(); // as the worker does after its first run
 const loaded = performance.now();
 const results = [];
-for (const { kind, source, edits = [], file } of JSON.parse(await readFile(blocksFile, "utf8"))) {
+for (const { kind, source, edits = [], file } of JSON.parse(
+  await readFile(blocksFile, "utf8"),
+)) {
   try {
-    if (kind === "listing") results.push([python.apply(edits, file)]);
-    else if (kind === "script") results.push(await python.script(source, edits));
-    else results.push(await python.run(source, undefined, edits));
+    results.push(await python.run({ kind, source, edits, file }));
   } catch (error) {
-    results.push({ error: String(error) });
+    results.push({ error: String(error), alive: python.alive() });
   }
 }
 const seconds = {
   start: (loaded - started) / 1000,
   blocks: (performance.now() - loaded) / 1000,
 };
-process.stdout.write(JSON.stringify({ version: python.version, seconds, results }) + "\n");
+process.stdout.write(
+  `${JSON.stringify({ version: python.version, seconds, results })}\n`,
+);

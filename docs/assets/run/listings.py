@@ -26,12 +26,21 @@ import py_compile
 import re
 import sys
 import traceback
-from contextlib import redirect_stderr, redirect_stdout
 from importlib.util import find_spec
 from pathlib import Path
 from typing import NamedTuple
 
-from page_runner import PACKAGE, Capture, Record, forget_package, format_traceback
+import page_runner
+from page_runner import (
+    PACKAGE,
+    Capture,
+    Record,
+    captured_by,
+    forget_package,
+    format_traceback,
+)
+
+page_runner.INTERNAL_FILES.add(__file__)
 
 SECTION_MARKER = re.compile(
     r"--8<--[ \t]*\[[ \t]*(?P<kind>start|end)[ \t]*:[ \t]*(?P<name>[^\]\s]+)[ \t]*\]"
@@ -197,6 +206,16 @@ class Package:
                 file = path.relative_to(self.root).as_posix()
                 raise EditError(syntax_error(error, file, mine, starts)) from None
             changed[path] = source
+        for path, mine in wanted.items():
+            _, starts = edited_source(self.originals[path], mine)
+            page_runner.EDITED_LINES[str(path)] = [
+                (
+                    start,
+                    len(edit.code.lstrip("\n").rstrip().splitlines()),
+                    f"your edit of {edit.where}",
+                )
+                for edit, start in zip(mine, starts, strict=True)
+            ]
         for path, source in changed.items():
             path.write_text(source, "utf-8")
             # Compiled now, as prepare() compiled the rest, or each run would
@@ -261,13 +280,15 @@ def apply_listing(edits: str, file: str) -> Record:
     forget_package()
     captured = Capture()
     try:
-        with redirect_stdout(captured), redirect_stderr(captured):
+        with captured_by(captured):
             for name in affected:
                 importlib.import_module(name)
-    except Exception as error:
-        return {"ok": False, "modules": [], "got": format_traceback(error)}
+    except BaseException as error:  # sys.exit() on import too
+        got = captured.text() + format_traceback(error)
+        return {"ok": False, "modules": [], "got": got}
     else:
         order = [name for name in sys.modules if name in affected]
         return {"ok": True, "modules": order, "got": captured.text()}
     finally:
         forget_package()
+        page_runner.restore()

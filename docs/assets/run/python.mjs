@@ -1,80 +1,183 @@
-// The Web Worker that runs Python for the Run buttons, seen from the page.
+// The page's side of Python: a queue of runs, and the Web Worker that
+// runs them (run-worker.mjs, which says what the messages are).
 //
 // run.js imports this module at the first Run, so nothing of Python loads
 // before. One worker serves the whole visit: this module, like run.js, lives
-// on through Material's instant navigation, and so does the worker. Stop
-// terminates it; the next Run starts another. Requests carry ids, so each
-// answer reaches the block that asked (see run-worker.mjs for the messages).
+// on through Material's instant navigation, and so does the worker. Runs go
+// one at a time, in the order they were asked for; each is a Ticket its
+// block can stop. Stop on a run that waits takes it out of the queue; on a
+// run in progress (or Python starting for it) it ends the worker, and the
+// next run starts a new one. So does a run that ends Python itself.
+//
+// The worker starts from a blob: URL that imports run-worker.mjs: a worker
+// from a blob: URL is bound by the Content-Security-Policy of the page that
+// made it (a worker from the site's own address would follow its response's
+// headers, and a static host sends none), so the reader's code in it can
+// fetch, import or open a socket on this site only.
+//
+// Each worker remembers whether it ran the reader's own code. The Python
+// side puts the interpreter back after every run (runner.py's Baseline);
+// should an unchanged example still differ from the page after such a run,
+// it runs again in a new worker, and that answer is the one shown.
 
 const WORKER = new URL("run-worker.mjs", import.meta.url);
 const LOAD_TIMEOUT = 90; // seconds; a busy 2-core machine needs about 16
 
-let python = null;
+// Why a run ended without an answer: the reader stopped it (`when` is
+// "waiting", "loading" or "running"), or the code ended Python.
+export class Stopped extends Error {
+  constructor(when) {
+    super(`Stopped while ${when}`);
+    this.when = when;
+  }
+}
+export class PythonEnded extends Error {}
+
+let worker = null; // the current Worker, wrapped by startWorker
 let nextId = 1;
+const queue = [];
+let active = null;
 
-export class Stopped extends Error {}
-
-function startPython() {
-  const worker = new Worker(WORKER, { type: "module" });
+function startWorker() {
+  const script = `import ${JSON.stringify(WORKER.href)};`;
+  const url = URL.createObjectURL(
+    new Blob([script], { type: "text/javascript" }),
+  );
+  const thread = new Worker(url, { type: "module" });
   const pending = new Map();
   let settle;
-  const ready = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  const ready = new Promise(
+    (resolve, reject) => (settle = { resolve, reject }),
+  );
+  ready.catch(() => {}); // each run handles it; none is left unhandled
   const timer = setTimeout(
     () => end(new Error(`Python did not start within ${LOAD_TIMEOUT} s`)),
     LOAD_TIMEOUT * 1000,
   );
-  const self = { worker, ready, pending, end };
+  const self = { thread, ready, pending, end, started: false, dirty: false };
 
   function end(error) {
     clearTimeout(timer);
-    worker.terminate();
-    if (python === self) python = null;
+    thread.terminate();
+    URL.revokeObjectURL(url);
+    if (worker === self) worker = null;
     settle.reject(error);
     for (const request of pending.values()) request.reject(error);
     pending.clear();
   }
 
-  worker.onmessage = ({ data }) => {
+  thread.onmessage = ({ data }) => {
     const request = pending.get(data.id);
     if (data.type === "ready") {
       clearTimeout(timer);
+      self.started = true;
       settle.resolve(data);
     } else if (data.type === "fatal") {
       end(new Error(data.message));
+    } else if (data.type === "ended") {
+      end(new PythonEnded(data.message));
     } else if (data.type === "example") {
-      request?.onExample(data.record);
+      request?.onExample?.(data.record);
     } else if (data.type === "result" || data.type === "error") {
       pending.delete(data.id);
       if (data.type === "result") request?.resolve(data.records);
       else request?.reject(new Error(data.message));
     }
   };
-  worker.onerror = (event) => {
+  thread.onerror = (event) => {
     event.preventDefault();
     end(new Error(event.message || "the Python worker could not start"));
   };
-  worker.postMessage({ type: "load" });
-  ready.catch(() => {}); // each caller handles it; none is left unhandled
+  thread.postMessage({ type: "load" });
   return self;
 }
 
-// Starts Python if it is not running; resolves when it is ready to run.
-export function ready() {
-  python ??= startPython();
-  return python.ready;
-}
-
-// Runs one block, { kind, source, edits, file } (see run-worker.mjs);
-// onExample(record) as each example of a >>> block finishes.
-export function run(block, onExample) {
+function send(python, ticket, onExample) {
   const id = nextId++;
-  if (python === null) return Promise.reject(new Stopped("Stopped"));
   return new Promise((resolve, reject) => {
     python.pending.set(id, { resolve, reject, onExample });
-    python.worker.postMessage({ type: "run", id, ...block });
+    python.thread.postMessage({ type: "run", id, ...ticket.block });
   });
 }
 
-export function stop() {
-  python?.end(new Stopped("Stopped"));
+// Starts Python for a ticket if need be; the seconds it took, or null.
+async function started(ticket) {
+  if (worker === null) worker = startWorker();
+  ticket.python = worker;
+  if (worker.started) return null;
+  ticket.setState("loading");
+  const began = performance.now();
+  await worker.ready;
+  return (performance.now() - began) / 1000;
+}
+
+async function runOne(ticket) {
+  let startSeconds = await started(ticket);
+  ticket.setState("running");
+  let python = ticket.python;
+  if (!ticket.own) python.dirty = true;
+  const began = performance.now();
+  let records = await send(python, ticket, ticket.onExample);
+  if (ticket.own && python.dirty && records.some((record) => !record.ok)) {
+    // The reader's code ran here before: the page's own example gets a new
+    // Python, and its answer replaces this one.
+    python.end(new Error("replaced by a fresh Python"));
+    ticket.setState("restarting");
+    startSeconds = (startSeconds ?? 0) + (await started(ticket));
+    ticket.setState("running");
+    python = ticket.python;
+    records = await send(python, ticket, ticket.onExample);
+  }
+  return {
+    records,
+    startSeconds,
+    runSeconds: (performance.now() - began) / 1000,
+  };
+}
+
+function pump() {
+  if (active !== null || queue.length === 0) return;
+  const ticket = queue.shift();
+  active = ticket;
+  runOne(ticket)
+    .then(ticket.resolve, ticket.reject)
+    .finally(() => {
+      active = null;
+      pump();
+    });
+}
+
+// Runs one block, { kind, source, edits, file } (see run-worker.mjs).
+// own: the page's own code, unchanged, with no edit of a listing in force.
+// onExample(record) as each example of a >>> block finishes; onState(state)
+// as the run waits ("waiting"), starts Python ("loading", or "restarting"
+// for a fresh one), and runs ("running"). Returns a Ticket: { done, stop },
+// done resolving to { records, startSeconds, runSeconds }.
+export function run(
+  block,
+  { own = false, onExample, onState = () => {} } = {},
+) {
+  let state = "waiting";
+  const ticket = { block, own, onExample, python: null };
+  ticket.setState = (next) => {
+    state = next;
+    onState(next);
+  };
+  ticket.done = new Promise((resolve, reject) => {
+    ticket.resolve = resolve;
+    ticket.reject = reject;
+  });
+  ticket.stop = () => {
+    const stopped = new Stopped(state);
+    if (queue.includes(ticket)) {
+      queue.splice(queue.indexOf(ticket), 1);
+      ticket.reject(stopped);
+    } else if (active === ticket) {
+      ticket.python?.end(stopped);
+    }
+  };
+  queue.push(ticket);
+  if (active !== null) ticket.setState("waiting");
+  pump();
+  return ticket;
 }

@@ -1,4 +1,4 @@
-// Start Python (pyodide) with the chapter2 wheel, and run >>> blocks in it.
+// Start an interpreter (pyodide) with the chapter2 wheel, and run blocks in it.
 //
 // Shared by the page's Web Worker (run-worker.mjs) and by the Node check in
 // make test (tests/support/run_in_node.mjs), so the tests run the very code the Run
@@ -17,11 +17,11 @@ export const MODULES = { runner: "page_runner", listings: "page_listings" };
 // path in Node, ending in "/", and the text of runner.py and listings.py;
 // loadPyodide: the loader's export. The lock file at indexURL names one
 // package, chapter2, with its wheel and its SHA-256.
-export async function startPython(loadPyodide, files) {
+export async function startInterpreter(loadPyodide, files) {
   const { indexURL } = files;
   const python = await loadPyodide({
     indexURL,
-    lockFileURL: indexURL + "pyodide-lock.json",
+    lockFileURL: `${indexURL}pyodide-lock.json`,
     packageBaseUrl: indexURL,
     // Output outside a run (there should be none) must not reach a console.
     stdout: () => {},
@@ -45,16 +45,40 @@ export async function startPython(loadPyodide, files) {
   // edits: the reader's edits of package listings in force on the page,
   // each { file, sections, code }; every run puts exactly those in place.
   const use = (edits) => listings.use_edits(JSON.stringify(edits));
+  const kinds = {
+    // A >>> block: one record per example, onExample(record) as each ends.
+    session: ({ source, edits }, onExample) => {
+      use(edits);
+      return session(runner, source, onExample);
+    },
+    // Any other code, as a file runs: one record.
+    script: async ({ source, edits }) => {
+      use(edits);
+      return plain(await runner.run_script.callPromising(source));
+    },
+    // A listing: its edit (in edits) put in place; one record, { ok,
+    // modules, got }, the modules imported again with it, or the error.
+    listing: async ({ edits, file }) => [
+      plain(listings.apply_listing(JSON.stringify(edits), file)),
+    ],
+  };
   return {
     python,
     version,
-    run: (session, onExample, edits = []) => (use(edits), run(runner, session, onExample)),
-    script: async (source, edits = []) => (
-      use(edits), plain(await runner.run_script.callPromising(source))
-    ),
-    // After an edit of file: { ok, modules, got }, the modules imported
-    // again with it, or the error (listings.py).
-    apply: (edits, file) => plain(listings.apply_listing(JSON.stringify(edits), file)),
+    // block: { kind, source, edits, file }, as run-worker.mjs describes it.
+    run: (block, onExample) => kinds[block.kind](block, onExample),
+    // Compiles the package to bytecode: once, after the first run.
+    compile: () => runner.compile_package(),
+    // Whether Python still answers: code can end it (os._exit, a stack
+    // overflow), after which every call fails.
+    alive() {
+      try {
+        python.runPython("None");
+        return true;
+      } catch {
+        return false;
+      }
+    },
   };
 }
 
@@ -67,8 +91,8 @@ function plain(proxy) {
 // Runs one >>> block; onExample(record) is called as each example finishes.
 // A record is { line, source, want, got, ok } (see runner.py). callPromising lets
 // an example call asyncio.run(), which needs WebAssembly stack switching.
-async function run(runner, session, onExample) {
+async function session(runner, source, onExample) {
   const report = onExample ? (record) => onExample(plain(record)) : undefined;
-  const records = await runner.run_session.callPromising(session, report);
+  const records = await runner.run_session.callPromising(source, report);
   return plain(records);
 }

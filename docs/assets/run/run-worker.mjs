@@ -11,11 +11,16 @@
 //               {type: "result", id, records}  the block finished (a listing:
 //                                              one record, {ok, modules, got})
 //               {type: "error", id, message}   the block could not run
+//               {type: "ended", id, message}   the block ended Python itself
+//                                              (os._exit, a stack overflow):
+//                                              this worker is of no more use
 //
-// Runs happen one at a time, in the order they were asked for. Stop is the
-// page terminating this worker; the next Run starts a new one.
+// The page sends one run at a time (python.mjs keeps the queue). Stop is the
+// page terminating this worker; the next Run starts a new one. The page
+// starts this module from a blob: URL, so the worker is bound by the page's
+// Content-Security-Policy: code run here cannot reach another site.
 
-import { startPython } from "./run-core.mjs";
+import { startInterpreter } from "./run-core.mjs";
 
 const here = new URL(".", import.meta.url);
 const runtime = new URL("python/", here);
@@ -26,7 +31,9 @@ async function checkWasm() {
   const wasm = new URL("pyodide.asm.wasm", runtime);
   const head = await fetch(wasm, { method: "HEAD" });
   if (!head.ok) {
-    throw new Error(`${wasm.pathname} is not on this site (HTTP ${head.status})`);
+    throw new Error(
+      `${wasm.pathname} is not on this site (HTTP ${head.status})`,
+    );
   }
   const type = head.headers.get("content-type") || "no type";
   if (!type.startsWith("application/wasm")) {
@@ -39,35 +46,45 @@ async function checkWasm() {
 
 async function source(name) {
   const response = await fetch(new URL(name, here));
-  if (!response.ok) throw new Error(`${name} is not on this site (HTTP ${response.status})`);
+  if (!response.ok)
+    throw new Error(`${name} is not on this site (HTTP ${response.status})`);
   return response.text();
 }
 
 async function load() {
   const started = performance.now();
-  await checkWasm();
-  const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
-  const [runner, listings] = await Promise.all(["runner.py", "listings.py"].map(source));
-  const python = await startPython(loadPyodide, { indexURL: runtime.href, runner, listings });
-  return { ...python, seconds: (performance.now() - started) / 1000 };
+  const files = Promise.all(["runner.py", "listings.py"].map(source));
+  const [{ loadPyodide }] = await Promise.all([
+    import(new URL("pyodide.mjs", runtime).href),
+    checkWasm(),
+  ]);
+  const [runner, listings] = await files;
+  const python = await startInterpreter(loadPyodide, {
+    indexURL: runtime.href,
+    runner,
+    listings,
+  });
+  return { python, seconds: (performance.now() - started) / 1000 };
 }
 
+const message = (error) => String(error?.message || error);
 let ready = null;
-let queue = Promise.resolve();
+let compiled = false;
 
 async function runOne({ id, kind, source, edits, file }) {
+  const { python } = await ready;
   try {
-    const python = await ready;
-    let records;
-    if (kind === "listing") records = [python.apply(edits, file)];
-    else if (kind === "script") records = await python.script(source, edits);
-    else {
-      const report = (record) => postMessage({ type: "example", id, record });
-      records = await python.run(source, report, edits);
-    }
+    const report = (record) => postMessage({ type: "example", id, record });
+    const records = await python.run({ kind, source, edits, file }, report);
     postMessage({ type: "result", id, records });
+    if (!compiled) {
+      // After the answer: the reader waits for none of it (runner.py).
+      compiled = true;
+      python.compile();
+    }
   } catch (error) {
-    postMessage({ type: "error", id, message: String(error?.message || error) });
+    const type = python.alive() ? "error" : "ended";
+    postMessage({ type, id, message: message(error) });
   }
 }
 
@@ -75,10 +92,11 @@ self.onmessage = ({ data }) => {
   if (data.type === "load" && ready === null) {
     ready = load();
     ready.then(
-      ({ version, seconds }) => postMessage({ type: "ready", version, seconds }),
-      (error) => postMessage({ type: "fatal", message: String(error?.message || error) }),
+      ({ python, seconds }) =>
+        postMessage({ type: "ready", version: python.version, seconds }),
+      (error) => postMessage({ type: "fatal", message: message(error) }),
     );
   } else if (data.type === "run") {
-    queue = queue.then(() => runOne(data));
+    runOne(data);
   }
 };

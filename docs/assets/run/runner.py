@@ -7,7 +7,10 @@ block; ``listings.py`` puts the reader's edits of the package in place
 first). The tests also import it under CPython. Standard library only.
 
 Each run starts from fresh globals, and from freshly imported ``chapter2``
-modules, so a run can never see what an earlier one defined or changed. Each
+modules, so a run can never see what an earlier one defined or changed; in
+the page's Python, :class:`Baseline` also puts back what a run changed
+elsewhere (the standard library, builtins, ``sys``, the working directory).
+Each
 example (one ``>>>`` statement with its ``...`` lines) is compiled as the
 interactive prompt compiles it, so an expression's value is shown as there;
 what it prints, or the traceback it raises, is its output. Whether the output
@@ -20,16 +23,55 @@ from __future__ import annotations
 
 import builtins
 import compileall
-import doctest
 import gc
+import importlib
 import io
+import os
+import re
 import sys
 import traceback
+import types
 import warnings
-from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
+
+def _doctest() -> ModuleType:
+    """doctest, for its parser and output checker, imported quickly.
+
+    doctest imports pdb and unittest at the top, for its debugger and its
+    unittest integration, which the Run button never uses; in the page's
+    Python they were two thirds of the time doctest took to import, a tenth
+    of Python's whole start (measured in pyodide under Node). Where they are
+    not imported yet, stand-ins take their place while doctest imports, and
+    then doctest and the stand-ins leave ``sys.modules``: this module keeps
+    its own doctest, and a reader's ``import doctest`` gets the real one.
+    """
+    if "doctest" in sys.modules:
+        return importlib.import_module("doctest")
+    stand_ins = {"pdb": ("Pdb",), "unittest": ("TestCase", "TestSuite")}
+    stand_ins = {
+        name: names for name, names in stand_ins.items() if name not in sys.modules
+    }
+    for name, classes in stand_ins.items():
+        module = types.ModuleType(name)
+        for cls in classes:
+            setattr(module, cls, type(cls, (), {}))
+        sys.modules[name] = module
+    try:
+        return importlib.import_module("doctest")
+    finally:
+        for name in ["doctest", *stand_ins]:
+            sys.modules.pop(name, None)
+
+
+if TYPE_CHECKING:
+    import doctest
+else:
+    doctest = _doctest()
 OPTIONS = doctest.ELLIPSIS
 OUTPUT_LIMIT = 100_000  # characters kept per example; a runaway loop keeps going
 TRACEBACK_FRAMES = 3  # the last frames a traceback shows, as a terminal's end does
@@ -37,6 +79,45 @@ FILENAME = "<stdin>"
 PACKAGE = "chapter2"
 
 Record = dict[str, Any]
+
+# Files whose frames are the Run button's, not the reader's (listings.py adds
+# its own), and the lines of the package that hold a reader's edit:
+# {path: [(first line, number of lines, "your edit of FILE (SECTIONS)")]}.
+INTERNAL_FILES = {__file__}
+EDITED_LINES: dict[str, list[tuple[int, int, str]]] = {}
+NO_INPUT = (
+    "input() is not available in the page: Python here has no keyboard."
+    " Put the value in the code instead"
+)
+
+
+class NoInput(io.TextIOBase):
+    """``sys.stdin`` during a run: reading says why there is nothing to read.
+
+    EOFError is what ``input()`` raises when input has ended; the page's
+    Python has none at all (pyodide's own says ``OSError: [Errno 29]``).
+    """
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        raise EOFError(NO_INPUT)
+
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        raise EOFError(NO_INPUT)
+
+
+@contextmanager
+def captured_by(capture: io.StringIO) -> Iterator[None]:
+    """What the reader's code prints goes to ``capture``; it reads nothing."""
+    stdin = sys.stdin
+    sys.stdin = NoInput()
+    try:
+        with redirect_stdout(capture), redirect_stderr(capture):
+            yield
+    finally:
+        sys.stdin = stdin
 
 
 class Capture(io.StringIO):
@@ -60,15 +141,27 @@ class Capture(io.StringIO):
         return self.getvalue()
 
 
+def _as_edited(frame: traceback.FrameSummary) -> traceback.FrameSummary:
+    """A frame in a reader's edit of a listing, its line counted in the edit."""
+    for first, count, label in EDITED_LINES.get(frame.filename, []):
+        if frame.lineno is not None and first <= frame.lineno < first + count:
+            return traceback.FrameSummary(
+                label, frame.lineno - first + 1, frame.name, line=frame.line
+            )
+    return frame
+
+
 def format_traceback(error: BaseException) -> str:
-    """The end of a traceback, as a terminal shows it, without this module."""
+    """The end of a traceback, as a terminal shows it, of the reader's code
+    only: frames of this module and of importlib are left out, and a line
+    in a reader's edit of a listing is counted in that edit."""
     frames = traceback.extract_tb(error.__traceback__)
-    # The first frame is the exec() below; the reader's code starts after it.
-    # An import's frames inside importlib are no more the reader's.
     mine = [
-        frame
+        _as_edited(frame)
         for frame in frames
-        if frame.filename != __file__ and not frame.filename.startswith("<frozen")
+        if frame.filename not in INTERNAL_FILES
+        and not frame.filename.startswith("<frozen")
+        and "/importlib/" not in frame.filename
     ]
     shown = traceback.StackSummary.from_list(mine[-TRACEBACK_FRAMES:])
     lines = ["Traceback (most recent call last):\n"]
@@ -79,19 +172,150 @@ def format_traceback(error: BaseException) -> str:
     return "".join(lines)
 
 
+IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
 def prepare() -> None:
-    """Compile the package once, when Python starts.
+    """Note the baseline every run starts from, when Python starts.
+
+    It holds what the package imports from the standard library (read from
+    its import lines; a module this Python lacks is left out), so that a
+    run does not import those again each time; the package's own modules
+    stay out of it, imported afresh by every run. The package is compiled
+    later, by :func:`compile_package`, once the first run has shown its
+    output.
+    """
+    folder = Path(__import__(PACKAGE).__path__[0])
+    names = {
+        name
+        for path in folder.glob("*.py")
+        for name in IMPORT_LINE.findall(path.read_text(encoding="utf-8"))
+    }
+    for name in sorted(names - {PACKAGE, "__future__"}):
+        with suppress(ImportError):  # resource, say: not in the browser's Python
+            importlib.import_module(name)
+    forget_package()
+    _baseline.append(Baseline())
+
+
+def compile_package() -> None:
+    """Compile the package's modules to bytecode, once.
 
     pyodide does not write bytecode as it imports, and every run imports
-    ``chapter2`` afresh: from compiled files that takes half the time.
+    ``chapter2`` afresh: from compiled files that takes half the time. Done
+    after the first run (run-worker.mjs), so the reader waits for none of it.
     """
-    package = __import__(PACKAGE)
-    compileall.compile_dir(package.__path__[0], quiet=1)
+    compileall.compile_dir(__import__(PACKAGE).__path__[0], quiet=1)
+    forget_package()
+
+
+MISSING = object()
+_baseline: list[Baseline] = []
+
+
+class Baseline:
+    """The interpreter as :func:`prepare` left it, and :meth:`restore`.
+
+    A run may change anything in the interpreter: replace a function of the
+    standard library or a builtin, import or remove modules, change ``sys``
+    settings, the working directory, the environment. Before each run,
+    :meth:`restore` puts back every module this baseline had (and drops the
+    others), each one's namespace and the namespaces of the classes defined
+    in it, and the settings below, so an example runs as in a fresh
+    interpreter. Only in the page's Python: a test process under CPython
+    never calls :func:`prepare`. What this cannot see (a change deep inside
+    an object) the page catches another way: an unchanged example that
+    differs after the reader's own code ran is run again in a new Python.
+    """
+
+    SYS_OBJECTS = ("stdin", "stdout", "stderr", "displayhook", "excepthook")
+    SYS_LISTS = ("path", "meta_path", "path_hooks")
+
+    def __init__(self) -> None:
+        # __main__ is the host's (pyodide's globals): a run has globals of its own.
+        self.modules = {
+            name: module
+            for name, module in sys.modules.items()
+            if not _in_package(name) and name != "__main__"
+        }
+        # Modules proper: pyodide's js is a proxy, None marks a failed import.
+        self.spaces = {
+            name: dict(vars(module))
+            for name, module in self.modules.items()
+            if isinstance(module, types.ModuleType)
+        }
+        self.classes = [
+            (cls, dict(vars(cls)))
+            for name in self.spaces
+            for cls in list(vars(self.modules[name]).values())
+            if isinstance(cls, type)
+            and getattr(cls, "__module__", None) == name
+            and not cls.__flags__ & (1 << 8)  # Py_TPFLAGS_IMMUTABLETYPE
+        ]
+        self.sys_objects = {name: getattr(sys, name) for name in self.SYS_OBJECTS}
+        self.sys_lists = {name: list(getattr(sys, name)) for name in self.SYS_LISTS}
+        self.recursion_limit = sys.getrecursionlimit()
+        self.digits = sys.get_int_max_str_digits()
+        self.cwd = Path.cwd()
+        self.environ = dict(os.environ)
+
+    def restore(self) -> None:
+        for name in [n for n in sys.modules if n not in self.modules]:
+            if not _in_package(name) and name != "__main__":
+                del sys.modules[name]
+        for name, module in self.modules.items():
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+        for name, space in self.spaces.items():
+            _put_back(vars(self.modules[name]), space, owner=None)
+        for cls, space in self.classes:
+            _put_back(vars(cls), space, owner=cls)
+        for name, value in self.sys_objects.items():
+            setattr(sys, name, value)
+        for name, items in self.sys_lists.items():
+            getattr(sys, name)[:] = items
+        sys.setrecursionlimit(self.recursion_limit)
+        sys.set_int_max_str_digits(self.digits)
+        sys.settrace(None)
+        sys.setprofile(None)
+        os.chdir(self.cwd)
+        if dict(os.environ) != self.environ:
+            os.environ.clear()
+            os.environ.update(self.environ)
+
+
+def _put_back(space: Any, saved: dict[str, Any], owner: type | None) -> None:
+    """Make a namespace hold ``saved`` again (a class's: through its owner)."""
+    if len(space) == len(saved) and all(
+        space.get(key, MISSING) is value for key, value in saved.items()
+    ):
+        return
+    for key in [key for key in space if key not in saved]:
+        if owner is None:
+            del space[key]
+        else:
+            type.__delattr__(owner, key)
+    for key, value in saved.items():
+        if space.get(key, MISSING) is not value:
+            if owner is None:
+                space[key] = value
+            else:
+                type.__setattr__(owner, key, value)
+
+
+def _in_package(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
+
+
+def restore() -> None:
+    """After a run: the interpreter as it started (in the page's Python)."""
+    if _baseline:
+        _baseline[0].restore()
 
 
 def forget_package() -> None:
     """Drop ``chapter2`` from the imported modules, so a run imports it afresh."""
-    for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+    for name in [n for n in sys.modules if _in_package(n)]:
         del sys.modules[name]
 
 
@@ -105,11 +329,9 @@ def run_example(example: doctest.Example, globs: dict[str, Any]) -> Record:
     error: BaseException | None = None
     try:
         code = compile(example.source, FILENAME, "single", dont_inherit=True)
-        with redirect_stdout(captured), redirect_stderr(captured):
+        with captured_by(captured):
             exec(code, globs)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as raised:  # SystemExit too: the page shows it
+    except BaseException as raised:  # SystemExit, KeyboardInterrupt: shown
         error = raised
     got = captured.text()
     if error is None:
@@ -143,7 +365,7 @@ def run_session(
     """
     forget_package()
     globs: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
-    records = []
+    records: list[Record] = []
     try:
         for example in doctest.DocTestParser().get_examples(session):
             record = run_example(example, globs)
@@ -160,11 +382,14 @@ def forget_run(globs: dict[str, Any]) -> None:
 
     A coroutine the run created and never awaited warns when it is collected;
     a terminal would show that at exit, and the next run must not show it.
+    Then the interpreter is put back as it started, so that what runs next
+    (another run, or putting a listing's edit in place) finds it sound.
     """
     with warnings.catch_warnings(), redirect_stderr(io.StringIO()):
         warnings.simplefilter("ignore")
         globs.clear()
         gc.collect()
+    restore()
 
 
 def run_script(source: str) -> list[Record]:
@@ -178,10 +403,8 @@ def run_script(source: str) -> list[Record]:
     ok = True
     try:
         code = compile(source, FILENAME, "exec", dont_inherit=True)
-        with redirect_stdout(captured), redirect_stderr(captured):
+        with captured_by(captured):
             exec(code, globs)
-    except KeyboardInterrupt:
-        raise
     except BaseException as error:
         captured.write(format_traceback(error))
         ok = False
