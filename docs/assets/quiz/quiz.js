@@ -232,19 +232,42 @@
     return harness;
   };
 
-  function timeout(promise, seconds, onTimeout) {
-    let timer;
-    const late = new Promise((_, reject) => {
-      timer = setTimeout(() => {
-        onTimeout();
-        reject(
-          new Error(
-            `the check ran for more than ${seconds} s, so it was stopped`,
-          ),
+  // Runs `source` in the page's Python, after any Run already queued, with
+  // the state said in `status`; stopped once it has run RUN_TIMEOUT seconds
+  // (the time Python takes to start does not count). The one record.
+  async function runChecks(source, status, root) {
+    const python = await loadPython();
+    let ticket = null;
+    let timer = null;
+    let late = false;
+    const said = {
+      waiting: "Waiting for another run to finish…",
+      loading: "Starting Python (about 6 MB the first time)…",
+      restarting: "Starting a fresh Python…",
+      running: "Running the checks…",
+    };
+    const onState = (state) => {
+      status.textContent = said[state] ?? status.textContent;
+      root.dataset.state = state === "running" ? "running" : "loading";
+      if (state === "running" && timer === null)
+        timer = setTimeout(() => {
+          late = true;
+          ticket?.stop();
+        }, RUN_TIMEOUT * 1000);
+    };
+    ticket = python.run({ kind: "script", source, edits: [] }, { onState });
+    try {
+      const { records } = await ticket.done;
+      return records[0];
+    } catch (error) {
+      if (late)
+        throw new Error(
+          `the check ran for more than ${RUN_TIMEOUT} s, so it was stopped`,
         );
-      }, seconds * 1000);
-    });
-    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   function verdictOf(output) {
@@ -374,17 +397,9 @@
       let verdict = null;
       let failure = "";
       try {
-        const worker = await loadPython();
-        await worker.ready();
-        status.textContent = "Running the checks…";
-        root.dataset.state = "running";
         const call = `judge(${JSON.stringify(code)}, CHECKS)`;
         const source = `${await loadHarness()}\n\n${root.dataset.checks}\n\n${call}\n`;
-        const [record] = await timeout(
-          worker.run({ kind: "script", source, edits: [] }),
-          RUN_TIMEOUT,
-          () => worker.stop(),
-        );
+        const record = await runChecks(source, status, root);
         verdict = verdictOf(record.got);
         if (!verdict)
           failure = `the checks did not finish: ${record.got.trim().split("\n").pop()}`;
