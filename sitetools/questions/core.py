@@ -164,7 +164,8 @@ class Exercise:
     ``start`` is the code the reader starts from, ``solution`` one that
     passes; ``checks`` the Python that judges it (see
     :mod:`sitetools.questions.exercises`), whose first check is the one
-    the page shows; ``hints`` come one at a time.
+    the page shows, and ``checks_file`` its file in docs/assets/quiz/checks/,
+    which the page fetches; ``hints`` come one at a time.
     """
 
     id: str
@@ -176,6 +177,7 @@ class Exercise:
     checks: str
     visible: str
     hints: tuple[str, ...]
+    checks_file: str
 
     def digest(self) -> str:
         shown = [self.task, self.start, self.checks, list(self.hints)]

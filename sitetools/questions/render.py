@@ -16,7 +16,8 @@ button, the verdict, progress and "show me", reading only what is here:
 An exercise (``data-exercise``) shows its task, the starting code, the check
 the page shows, hints and a solution, each hint and the solution in a
 ``<details>``; the script adds an editor and a Check button that runs the
-checks in the page's Python (``data-checks`` holds their code).
+checks in the page's Python (``data-checks`` names their file in
+``docs/assets/quiz/checks/``, fetched at the first Check).
 """
 
 from __future__ import annotations
@@ -51,13 +52,6 @@ def converter() -> Markdown:
         ],
         extension_configs={"pymdownx.highlight": {"pygments_lang_class": True}},
     )
-
-
-def attribute(text: str) -> str:
-    """``text`` as an attribute value in single quotes: Python is full of
-    double quotes, each of which would cost six bytes as ``&quot;``."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "'" + escaped.replace("'", "&#39;") + "'"
 
 
 class Renderer:
@@ -151,7 +145,7 @@ class Renderer:
                 f" {UNSEARCHED}"
                 f' aria-labelledby="{title_id}" data-exercise="{eid}"'
                 f' data-key="{exercise.digest()}"'
-                f" data-checks={attribute(exercise.checks)}>",
+                f' data-checks="{html.escape(exercise.checks_file)}">',
                 f'<p class="chapter-quiz__title" id="{title_id}">'
                 f'<span class="chapter-quiz__kicker">Exercise:</span> '
                 f"{html.escape(exercise.title)}</p>",

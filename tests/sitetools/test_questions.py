@@ -766,9 +766,12 @@ def test_a_question_is_native_radios_a_status_and_a_details() -> None:
     assert "data-quiz-chapter=" in out  # the first question on the page
 
 
-def test_an_exercise_carries_its_checks_and_hides_nothing_in_html() -> None:
+def test_an_exercise_names_its_checks_and_hides_nothing_in_html() -> None:
+    """The checks are a file the page fetches at the first Check, not part
+    of the page's first load: the HTML names it and holds none of it."""
     out = render("<!-- exercise: timer-leaf -->\n")
-    assert 'data-exercise="timer-leaf"' in out and "data-checks='" in out
+    assert 'data-exercise="timer-leaf"' in out and 'data-checks="timer_leaf.py"' in out
+    assert "def check_three_timers" not in out  # a check the page does not show
     assert out.count("data-hint=") == len(EXERCISES["timer-leaf"].hints)
     assert 'class="chapter-exercise__solution"' in out
 
@@ -783,6 +786,16 @@ def test_a_bad_marker_fails_the_build() -> None:
 def test_a_marker_quoted_in_code_stays_as_written() -> None:
     out = render("```text\n<!-- question: async-fn-poll-two -->\n```\n")
     assert "data-question" not in out and "&lt;!-- question" in out
+
+
+def test_every_exercise_checks_file_is_in_the_built_site(
+    built_site: BuildResult,
+) -> None:
+    """What data-checks names is served beside quiz.js, and is the text the
+    tests judge with."""
+    for exercise in EXERCISES.values():
+        served = built_site.site / "assets" / "quiz" / "checks" / exercise.checks_file
+        assert served.read_text(encoding="utf-8").strip() == exercise.checks.strip()
 
 
 def test_every_show_me_target_is_on_the_built_page(built_site: BuildResult) -> None:

@@ -11,7 +11,7 @@
 // attributes, its contract), or scrolls to the example.
 //
 // An exercise (data-exercise) gets an editor, a Check button that runs its
-// checks (data-checks, Python) with the reader's code in the page's Python
+// checks (checks/NAME.py beside this script, named by data-checks) with the reader's code in the page's Python
 // (assets/run/python.mjs, the Run buttons' worker, loaded at the first
 // Check), hints one at a time, and its solution after a pass or three
 // failed tries.
@@ -215,21 +215,20 @@
     return python;
   };
 
-  // The code that runs the checks and prints the verdict, shared by every
-  // exercise: fetched at the first Check, as Python itself is.
-  let harness = null;
-  const loadHarness = () => {
-    if (!harness) {
-      harness = fetch(new URL("harness.py", SCRIPT)).then((response) => {
-        if (!response.ok)
-          throw new Error(`harness.py: HTTP ${response.status}`);
+  // Python files beside this script, fetched at the first Check, as Python
+  // itself is: harness.py, which runs the checks and prints the verdict,
+  // shared by every exercise, and each exercise's checks (checks/NAME.py).
+  const files = new Map();
+  const loadFile = (name) => {
+    if (!files.has(name)) {
+      const text = fetch(new URL(name, SCRIPT)).then((response) => {
+        if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
         return response.text();
       });
-      harness.catch(() => {
-        harness = null; // the next Check asks again
-      });
+      text.catch(() => files.delete(name)); // the next Check asks again
+      files.set(name, text);
     }
-    return harness;
+    return files.get(name);
   };
 
   // Runs `source` in the page's Python, after any Run already queued, with
@@ -398,7 +397,11 @@
       let failure = "";
       try {
         const call = `judge(${JSON.stringify(code)}, CHECKS)`;
-        const source = `${await loadHarness()}\n\n${root.dataset.checks}\n\n${call}\n`;
+        const [harness, checks] = await Promise.all([
+          loadFile("harness.py"),
+          loadFile(`checks/${root.dataset.checks}`),
+        ]);
+        const source = `${harness}\n\n${checks}\n\n${call}\n`;
         const record = await runChecks(source, status, root);
         verdict = verdictOf(record.got);
         if (!verdict)

@@ -1,9 +1,11 @@
 """Exercises: code to fix or finish, judged by checks in the page's Python.
 
-Each exercise is three files beside this one: ``NAME_start.py`` (what the
-reader starts from), ``NAME_solution.py`` (one answer that passes) and
-``NAME_checks.py`` (functions of the namespace the reader's code leaves,
-listed in ``CHECKS``; the first is the one the page shows). The page runs
+Each exercise is three files: beside this one ``NAME_start.py`` (what the
+reader starts from) and ``NAME_solution.py`` (one answer that passes), and
+``docs/assets/quiz/checks/NAME.py`` (functions of the namespace the reader's
+code leaves, listed in ``CHECKS``; the first is the one the page shows), a
+file of the site that the page fetches at the first Check, so that the
+checks weigh nothing on the page's first load. The page runs
 :mod:`harness <sitetools.questions.exercises.harness>` with the checks and
 the reader's code as one script (``docs/assets/quiz/harness.py``, fetched
 by the page); :func:`judge` runs the very same text here,
@@ -28,6 +30,7 @@ HERE = Path(__file__).parent
 # Check), read here so that the tests run the same text.
 HARNESS_FILE = HERE.parents[2] / "docs" / "assets" / "quiz" / "harness.py"
 MARK = "@@exercise-verdict@@ "
+CHECKS_DIR = HARNESS_FILE.parent / "checks"
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,9 @@ PLANS = (
 )
 
 
-def code(name: str) -> str:
+def code(name: str, folder: Path = HERE) -> str:
     """A code file, without lint directives, which are not for the reader."""
-    text = (HERE / f"{name}.py").read_text(encoding="utf-8")
+    text = (folder / f"{name}.py").read_text(encoding="utf-8")
     lines = [
         line
         for line in text.splitlines()
@@ -138,7 +141,8 @@ def first_check(checks: str) -> str:
 
 
 def build(plan: Plan) -> Exercise:
-    checks = code(f"{plan.id.replace('-', '_')}_checks")
+    name = plan.id.replace("-", "_")
+    checks = code(name, CHECKS_DIR)
     return Exercise(
         plan.id,
         plan.page,
@@ -149,6 +153,7 @@ def build(plan: Plan) -> Exercise:
         checks,
         first_check(checks),
         plan.hints,
+        f"{name}.py",
     )
 
 
