@@ -66,7 +66,7 @@ PLANS = (
     ),
     Plan(
         "timer-leaf",
-        "async-fn.md",
+        "using-the-model.md",
         "write a timer that wakes its task",
         "`Timer` is a leaf future, like `Sleep`: ready once its clock reaches "
         "`deadline_ns`. As written it returns `Pending` and nothing ever "
