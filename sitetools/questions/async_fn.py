@@ -54,7 +54,7 @@ def poll_two() -> Question:
         "and its sender woke the task. What does poll 2 return?",
         Answer(
             (second.result, second.after),
-            f"`{second.result}`, stopped at the next await ({second.after})",
+            f"`{second.result}`, now {second.after}",
             f"Poll 2 takes the socks price ({socks}) and runs on to "
             f"`shoes.await`; the shoes price is not there yet, so the shoes "
             f"receiver returns `Pending`, and so does `cart_total`: it ends "
@@ -324,12 +324,12 @@ def after_ready() -> Question:
         "Something polls the future once more. What happens?",
         Answer(
             again,
-            f"It raises `{again[0]}`: {again[1]}"
+            f"It raises `{again[0]}`"
             if again[0] != "returns"
             else f"It returns `{again[1]}`",
             "The future is in Done, which holds nothing: its output was "
-            "given away. rustc's futures panic with the same words; the "
-            "model raises.",
+            f'given away. The model says "{again[1]}"; rustc\'s futures '
+            "panic with the same words.",
         ),
         (
             Wrong(

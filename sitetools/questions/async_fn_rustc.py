@@ -72,9 +72,9 @@ def drop_guard() -> Question:
         "is to blame?\n\n" + fence(source, "rust"),
         Answer(
             (compiles, value),
-            f"No: `{name}`, a `{kind}`, counts as held across the `.await`",
+            f"No: `{name}` is held across the `.await`",
             f'rustc: "await occurs here, with `{value}` maybe used later", and '
-            f"the guard's type is not `Send`. `{borrows[0]}` borrowed "
+            f"the guard's type, `{kind}`, is not `Send`. `{borrows[0]}` borrowed "
             f"`{name}`, and once a local has been borrowed rustc keeps its "
             "slot in the state until its scope ends, even after "
             f"`drop({name})` has emptied it. A block that ends before the "
@@ -116,9 +116,9 @@ def temporary() -> Question:
         + fence(section(listing, "count"), "rust"),
         Answer(
             (compiles, value),
-            f"No: the temporary guard from `{value}` lives to the end of the "
-            "statement, across the `.await`",
-            f"A temporary lives to the end of its statement, and this one's "
+            "No: the unnamed guard is held across the `.await`",
+            f"The guard is the temporary `{value}`. A temporary lives to "
+            "the end of its statement, and this one's "
             f'type, `{kind}`, is not `Send`. rustc: "with `{value}` maybe '
             'used later".',
         ),

@@ -136,8 +136,7 @@ def recursion() -> Question:
         "by the model's count?",
         Answer(
             size,
-            "It has no size: a state holds another `count_down` future, "
-            "which holds another, without end",
+            "It has none: the future would contain itself",
             f"The model, adding up the fields, finds {found}, another "
             f"`count_down` future; rustc rejects the function with {error}.",
         ),
