@@ -287,9 +287,30 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
         findings += [f"{palette}: {f}" for f in serious_violations(page, rules)]
         palette_toggle(page, toggle).click()
     assert not findings, findings
+    step_through_the_edited_run(page, block)
     block.get_by_role("button", name="Reset").click()
     assert block.locator(".cm-editor").count() == 0
     assert block.locator(".highlight").is_visible()
+
+
+def step_through_the_edited_run(page: Page, block: Locator) -> None:
+    """Issue 18's "Step your own run", in the same Python: "Step through
+    this run" puts the reader's run (socks 20) in the cart-total stepper,
+    after the page's runs, and its last step returns Ready(78)."""
+    stepper = page.locator('[data-stepper="cart-total"]')
+    runs = stepper.locator("select[data-stepper-track] option").count()
+    block.get_by_role("button", name="Step through this run").click()
+    page.wait_for_function(
+        FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
+    )
+    assert block.get_attribute("data-state") == "done", status(block)
+    assert stepper.locator("select[data-stepper-track] option").count() == runs + 1
+    chosen = stepper.locator("select[data-stepper-track]").input_value()
+    assert chosen == str(runs), chosen
+    page.keyboard.press("End")  # the focus is on the stepper's Next
+    fields = stepper.locator(".chapter-stepper__fields").inner_text()
+    assert "Ready(78)" in fields, fields
+    assert "Ready(70)" not in fields, fields
 
 
 def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:

@@ -503,8 +503,8 @@
     async function replay() {
       const stepper = cartStepper();
       if (!lastRun || !stepper) return;
-      const client = await importPythonClient();
       show("running", "Making the steps of your run…");
+      const client = await importPythonClient();
       ticket = client.run({ kind: "replay", ...lastRun });
       const mine = ticket;
       try {
