@@ -307,10 +307,12 @@ def step_through_the_edited_run(page: Page, block: Locator) -> None:
     assert stepper.locator("select[data-stepper-track] option").count() == runs + 1
     chosen = stepper.locator("select[data-stepper-track]").input_value()
     assert chosen == str(runs), chosen
+    said = stepper.locator("[role=status]")
+    assert said.inner_text().startswith("Before poll 1."), said.inner_text()
     page.keyboard.press("End")  # the focus is on the stepper's Next
-    fields = stepper.locator(".chapter-stepper__fields").inner_text()
-    assert "Ready(78)" in fields, fields
-    assert "Ready(70)" not in fields, fields
+    last = said.inner_text()
+    assert "poll returned Ready(78)" in last, last
+    assert "your run" in stepper.locator("select[data-stepper-track]").inner_text()
 
 
 def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
