@@ -85,7 +85,12 @@ def test_a_listing_that_no_runnable_example_uses_has_no_run(quiet: Opened) -> No
     note = blocking.locator(".chapter-run__note").inner_text()
     assert "No example on this page that runs in the browser uses" in note, note
     crunch = page.locator('[data-run="listing"][data-sections="yield_now crunch"]')
-    assert crunch.get_by_role("button", name="Run", include_hidden=True).count() == 1
+    assert (
+        crunch.get_by_role(
+            "button", name="Run", exact=True, include_hidden=True
+        ).count()
+        == 1
+    )
 
 
 class Reader:
@@ -121,7 +126,7 @@ class Reader:
     def run(self, block: Locator) -> str:
         """Press Run on a block, wait until it has finished; its status."""
         reveal(block.element_handle())
-        block.get_by_role("button", name="Run").click()
+        block.get_by_role("button", name="Run", exact=True).click()
         self.page.wait_for_function(
             FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
         )
@@ -445,7 +450,7 @@ def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
     assert "The next Run starts a fresh Python" in status, status
     other = trace_block(page)
     reveal(other.element_handle())
-    other.get_by_role("button", name="Run").click()
+    other.get_by_role("button", name="Run", exact=True).click()
     reader.wait_for(other, "loading")
     other.get_by_role("button", name="Stop").click()
     assert "Stopped while Python was starting" in reader.wait_for(other, "idle")
@@ -460,10 +465,10 @@ def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> N
     page = reader.page
     block = cart_block(page)
     edit(block, ">>> while True:\n...     pass\n")
-    block.get_by_role("button", name="Run").click()
+    block.get_by_role("button", name="Run", exact=True).click()
     reader.wait_for(block, "running")
     queued = trace_block(page)
-    queued.get_by_role("button", name="Run").click()
+    queued.get_by_role("button", name="Run", exact=True).click()
     assert "Waiting for the run above" in reader.wait_for(queued, "waiting")
     queued.get_by_role("button", name="Stop").click()
     assert "Cancelled before it ran" in reader.wait_for(queued, "idle")
@@ -504,7 +509,7 @@ def test_a_page_opened_from_a_file_says_run_needs_a_server(
         stepper.get_by_role("button", name="Next").click()
         assert stepper.get_attribute("data-step") == "1", "the stepper did not step"
         block = page.locator('[data-run="session"]').last
-        block.get_by_role("button", name="Run").click()
+        block.get_by_role("button", name="Run", exact=True).click()
         status = block.locator(".chapter-run__status").inner_text()
         assert block.get_attribute("data-state") == "error", status
         assert "served over HTTP" in status, status
