@@ -54,7 +54,7 @@ pytestmark = pytest.mark.skipif(
     runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
 )
 RUNTIME = re.compile(
-    r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings)"
+    r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings|replay)"
 )
 WASM = "/assets/run/python/pyodide.asm.wasm"
 IN_STATE = "([root, state]) => root.dataset.state === state"
