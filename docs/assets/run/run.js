@@ -517,6 +517,17 @@
         stepper.dispatchEvent(
           new CustomEvent("stepper:replay", { detail: { tracks } }),
         );
+        // The stepper shows a run it took; one it refused leaves it as it was.
+        const shown = stepper.querySelector("select[data-stepper-track]")
+          ?.selectedOptions[0]?.textContent;
+        if (shown !== tracks[0].label) {
+          show(
+            "error",
+            "The stepper cannot show this run: it goes through states that" +
+              " the state diagram does not have.",
+          );
+          return;
+        }
         stepper.scrollIntoView({ block: "start" });
         stepper.querySelector('button[data-go="next"]')?.focus();
         show(
