@@ -292,38 +292,40 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
         findings += [f"{palette}: {f}" for f in serious_violations(page, rules)]
         palette_toggle(page, toggle).click()
     assert not findings, findings
-    step_through_the_edited_run(page, block)
+    last = step_through_the_run(page, block)
+    assert "poll returned Ready(78)" in last, last
     block.get_by_role("button", name="Reset").click()
     assert block.locator(".cm-editor").count() == 0
     assert block.locator(".highlight").is_visible()
 
 
-def step_through_the_edited_run(page: Page, block: Locator) -> None:
+def step_through_the_run(page: Page, block: Locator) -> str:
     """Issue 18's "Step your own run", in the same Python: "Step through
-    this run" puts the reader's run (socks 20) in the cart-total stepper,
-    after the page's runs, and its last step returns Ready(78)."""
+    this run" puts the reader's run in the cart-total stepper, after the
+    page's runs, and shows it from its start; the last step's words."""
     stepper = page.locator('[data-stepper="cart-total"]')
-    runs = stepper.locator("select[data-stepper-track] option").count()
+    tracks = stepper.locator("select[data-stepper-track]")
+    # The page's runs; a run of the reader's takes the place of an earlier one.
+    runs = tracks.locator("option", has_not_text="your run").count()
     block.get_by_role("button", name="Step through this run").click()
     page.wait_for_function(
         FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
     )
     assert block.get_attribute("data-state") == "done", status(block)
-    assert stepper.locator("select[data-stepper-track] option").count() == runs + 1
-    chosen = stepper.locator("select[data-stepper-track]").input_value()
-    assert chosen == str(runs), chosen
+    assert tracks.locator("option").count() == runs + 1
+    assert tracks.input_value() == str(runs), tracks.input_value()
+    assert tracks.locator("option").last.inner_text().startswith("your run")
     said = stepper.locator("[role=status]")
     assert said.inner_text().startswith("Before poll 1."), said.inner_text()
     page.keyboard.press("End")  # the focus is on the stepper's Next
-    last = said.inner_text()
-    assert "poll returned Ready(78)" in last, last
-    assert "your run" in stepper.locator("select[data-stepper-track]").inner_text()
+    return said.inner_text()
 
 
 def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     """The reader removes the line of ``Receiver.poll`` that keeps the waker
     and runs the listing: the cart_total trace now stalls, and says it runs
-    with the edit; Reset on the listing brings the page's output back."""
+    with the edit, and so does its run in the stepper; Reset on the listing
+    brings the page's output back."""
     page = reader.page
     listing = page.locator('[data-run="listing"][data-sections="receiver"]')
     code = edit(listing)
@@ -337,6 +339,9 @@ def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     link = listing.locator(".chapter-run__status a")
     target = str(link.get_attribute("href"))
     assert page.locator(f'[data-run="session"]{target}').count() == 1, target
+    # Its run, stepped: the page's first scenario, stalled by the edit.
+    last = step_through_the_run(page, listing)
+    assert last.startswith("Stalled."), last
 
     trace = trace_block(page)
     note = trace.locator(".chapter-run__edited")
