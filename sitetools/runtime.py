@@ -13,7 +13,10 @@ pick it up as static files:
   (the loader checks the ABI in it) and one package, chapter2, so that
   nothing else can be looked up anywhere (and 119 KB less to load);
 * ``chapter2-<version>-py3-none-any.whl``, the package as a wheel, built
-  from the sources here (deterministic: same sources, same bytes);
+  from the sources here (deterministic: same sources, same bytes), with
+  the few modules of ``sitetools`` that tell a cart_total run as the
+  stepper's steps (:data:`REPLAY_MODULES`), so that "Step through this run"
+  makes them in the page with the build's own code;
 * ``editor.mjs``, the editor behind Edit: CodeMirror 6 with Python
   (``sitetools/editor.mjs``), bundled by esbuild into one ES module.
 
@@ -51,6 +54,19 @@ RUNTIME_FILES = (
     "python_stdlib.zip",
 )
 PACKAGE = ROOT / "chapter2"
+# What sitetools.steppers.cart.replay() imports, and nothing more: no
+# renderer (drawing.py only writes DOT text until asked to render), no
+# Markdown, no MkDocs. tests/pages/test_run_replay.py checks that the list
+# is complete.
+REPLAY_MODULES = (
+    "sitetools/__init__.py",
+    "sitetools/drawing.py",
+    "sitetools/steppers/__init__.py",
+    "sitetools/steppers/step.py",
+    "sitetools/steppers/cart.py",
+    "sitetools/steppers/clients.py",
+    "sitetools/steppers/atm.py",
+)
 LOCK = "pyodide-lock.json"
 EDITOR = "editor.mjs"
 EDITOR_SOURCE = Path(__file__).with_name("editor.mjs")
@@ -158,6 +174,8 @@ def wheel_bytes() -> bytes:
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and (path.suffix == ".py" or path.name == "py.typed"):
             files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    for name in REPLAY_MODULES:
+        files[name] = (ROOT / name).read_bytes()
     dist_info = f"chapter2-{version()}.dist-info"
     files[f"{dist_info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: chapter2\nVersion: {version()}\n"
@@ -166,7 +184,7 @@ def wheel_bytes() -> bytes:
         b"Wheel-Version: 1.0\nGenerator: sitetools.runtime\n"
         b"Root-Is-Purelib: true\nTag: py3-none-any\n"
     )
-    files[f"{dist_info}/top_level.txt"] = b"chapter2\n"
+    files[f"{dist_info}/top_level.txt"] = b"chapter2\nsitetools\n"
     record = [
         f"{name},{_record_hash(data)},{len(data)}" for name, data in files.items()
     ]
@@ -198,7 +216,7 @@ def lock_bytes(wheel: bytes) -> bytes:
         "install_dir": "site",
         "sha256": hashlib.sha256(wheel).hexdigest(),
         "package_type": "package",
-        "imports": ["chapter2"],
+        "imports": ["chapter2", "sitetools"],
         "depends": [],
     }
     data = {"info": lock["info"], "packages": {"chapter2": chapter2}}

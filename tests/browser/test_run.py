@@ -54,7 +54,7 @@ pytestmark = pytest.mark.skipif(
     runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
 )
 RUNTIME = re.compile(
-    r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings)"
+    r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings|replay)"
 )
 WASM = "/assets/run/python/pyodide.asm.wasm"
 IN_STATE = "([root, state]) => root.dataset.state === state"
@@ -85,7 +85,12 @@ def test_a_listing_that_no_runnable_example_uses_has_no_run(quiet: Opened) -> No
     note = blocking.locator(".chapter-run__note").inner_text()
     assert "No example on this page that runs in the browser uses" in note, note
     crunch = page.locator('[data-run="listing"][data-sections="yield_now crunch"]')
-    assert crunch.get_by_role("button", name="Run", include_hidden=True).count() == 1
+    assert (
+        crunch.get_by_role(
+            "button", name="Run", exact=True, include_hidden=True
+        ).count()
+        == 1
+    )
 
 
 class Reader:
@@ -121,7 +126,7 @@ class Reader:
     def run(self, block: Locator) -> str:
         """Press Run on a block, wait until it has finished; its status."""
         reveal(block.element_handle())
-        block.get_by_role("button", name="Run").click()
+        block.get_by_role("button", name="Run", exact=True).click()
         self.page.wait_for_function(
             FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
         )
@@ -287,15 +292,40 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
         findings += [f"{palette}: {f}" for f in serious_violations(page, rules)]
         palette_toggle(page, toggle).click()
     assert not findings, findings
+    last = step_through_the_run(page, block)
+    assert "poll returned Ready(78)" in last, last
     block.get_by_role("button", name="Reset").click()
     assert block.locator(".cm-editor").count() == 0
     assert block.locator(".highlight").is_visible()
 
 
+def step_through_the_run(page: Page, block: Locator) -> str:
+    """Issue 18's "Step your own run", in the same Python: "Step through
+    this run" puts the reader's run in the cart-total stepper, after the
+    page's runs, and shows it from its start; the last step's words."""
+    stepper = page.locator('[data-stepper="cart-total"]')
+    tracks = stepper.locator("select[data-stepper-track]")
+    # The page's runs; a run of the reader's takes the place of an earlier one.
+    runs = tracks.locator("option", has_not_text="your run").count()
+    block.get_by_role("button", name="Step through this run").click()
+    page.wait_for_function(
+        FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
+    )
+    assert block.get_attribute("data-state") == "done", status(block)
+    assert tracks.locator("option").count() == runs + 1
+    assert tracks.input_value() == str(runs), tracks.input_value()
+    assert tracks.locator("option").last.inner_text().startswith("your run")
+    said = stepper.locator("[role=status]")
+    assert said.inner_text().startswith("Before poll 1."), said.inner_text()
+    page.keyboard.press("End")  # the focus is on the stepper's Next
+    return said.inner_text()
+
+
 def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     """The reader removes the line of ``Receiver.poll`` that keeps the waker
     and runs the listing: the cart_total trace now stalls, and says it runs
-    with the edit; Reset on the listing brings the page's output back."""
+    with the edit, and so does its run in the stepper; Reset on the listing
+    brings the page's output back."""
     page = reader.page
     listing = page.locator('[data-run="listing"][data-sections="receiver"]')
     code = edit(listing)
@@ -309,6 +339,9 @@ def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     link = listing.locator(".chapter-run__status a")
     target = str(link.get_attribute("href"))
     assert page.locator(f'[data-run="session"]{target}').count() == 1, target
+    # Its run, stepped: the page's first scenario, stalled by the edit.
+    last = step_through_the_run(page, listing)
+    assert last.startswith("Stalled."), last
 
     trace = trace_block(page)
     note = trace.locator(".chapter-run__edited")
@@ -422,7 +455,7 @@ def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
     assert "The next Run starts a fresh Python" in status, status
     other = trace_block(page)
     reveal(other.element_handle())
-    other.get_by_role("button", name="Run").click()
+    other.get_by_role("button", name="Run", exact=True).click()
     reader.wait_for(other, "loading")
     other.get_by_role("button", name="Stop").click()
     assert "Stopped while Python was starting" in reader.wait_for(other, "idle")
@@ -437,10 +470,10 @@ def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> N
     page = reader.page
     block = cart_block(page)
     edit(block, ">>> while True:\n...     pass\n")
-    block.get_by_role("button", name="Run").click()
+    block.get_by_role("button", name="Run", exact=True).click()
     reader.wait_for(block, "running")
     queued = trace_block(page)
-    queued.get_by_role("button", name="Run").click()
+    queued.get_by_role("button", name="Run", exact=True).click()
     assert "Waiting for the run above" in reader.wait_for(queued, "waiting")
     queued.get_by_role("button", name="Stop").click()
     assert "Cancelled before it ran" in reader.wait_for(queued, "idle")
@@ -481,7 +514,7 @@ def test_a_page_opened_from_a_file_says_run_needs_a_server(
         stepper.get_by_role("button", name="Next").click()
         assert stepper.get_attribute("data-step") == "1", "the stepper did not step"
         block = page.locator('[data-run="session"]').last
-        block.get_by_role("button", name="Run").click()
+        block.get_by_role("button", name="Run", exact=True).click()
         status = block.locator(".chapter-run__status").inner_text()
         assert block.get_attribute("data-state") == "error", status
         assert "served over HTTP" in status, status

@@ -105,7 +105,7 @@ def test_run_runs_an_example_from_the_site(reader: Visit) -> None:
     block = page.locator('[data-run="session"]').first
     assert block.count(), f"{PAGE} has no Run button"
     reveal(block.element_handle())
-    block.get_by_role("button", name="Run").click()
+    block.get_by_role("button", name="Run", exact=True).click()
     page.wait_for_function(
         FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
     )

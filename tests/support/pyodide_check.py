@@ -63,10 +63,11 @@ def node_command() -> list[str]:
 class Job:
     """A block as run.js sends it to the worker (see ``run-worker.mjs``)."""
 
-    kind: str  # session, script or listing
+    kind: str  # session, script, listing or replay
     source: str
     edits: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # file, sections, code
     file: str | None = None
+    ran: str | None = None  # a replay: the kind of the run it replays
 
     def message(self) -> dict[str, Any]:
         edits = [
@@ -78,6 +79,7 @@ class Job:
             "source": self.source,
             "edits": edits,
             "file": self.file,
+            "ran": self.ran,
         }
 
 
@@ -143,6 +145,13 @@ def listing_jobs() -> dict[str, Job]:
     for number, probe in enumerate(ISOLATION_PROBES):
         jobs[f"probe {number}"] = Job("session", probe)
         jobs[f"after probe {number}"] = Job("session", trace)
+    # Step through this run (replay.py): an edited price, and the forgetful
+    # receiver's listing, as the stepper's steps (tests/pages/test_run_replay.py).
+    priced = trace.replace('"socks": 12', '"socks": 20')
+    jobs["replay price"] = Job("replay", priced, ran="session")
+    jobs["replay forgetful"] = Job(
+        "replay", forgetful, ((*RECEIVER, forgetful),), ran="listing"
+    )
     jobs["input"] = Job("session", ">>> input()\n")
     jobs["interrupt"] = Job("session", ">>> raise KeyboardInterrupt\n")
     jobs["plain"] = Job("script", "print('hello')\n")

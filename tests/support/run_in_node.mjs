@@ -28,15 +28,16 @@ const python = await startInterpreter(loadPyodide, {
   indexURL: runtime,
   runner: await readFile(join(runDir, "runner.py"), "utf8"),
   listings: await readFile(join(runDir, "listings.py"), "utf8"),
+  replay: await readFile(join(runDir, "replay.py"), "utf8"),
 });
 python.compile(); // as the worker does after its first run
 const loaded = performance.now();
 const results = [];
-for (const { kind, source, edits = [], file } of JSON.parse(
+for (const { kind, source, edits = [], file, ran } of JSON.parse(
   await readFile(blocksFile, "utf8"),
 )) {
   try {
-    results.push(await python.run({ kind, source, edits, file }));
+    results.push(await python.run({ kind, source, edits, file, ran }));
   } catch (error) {
     results.push({ error: String(error), alive: python.alive() });
   }

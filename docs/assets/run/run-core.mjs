@@ -8,13 +8,18 @@
 // there too, so the loader has nowhere else to look: with it unset, pyodide
 // falls back to a CDN.
 
-// The two Python modules of the Run button, as the worker imports them:
+// The Python modules of the Run button, as the worker imports them:
 // runner.py runs a block, listings.py puts the reader's edits of the
-// package's listings in place (it imports the runner by this name).
-export const MODULES = { runner: "page_runner", listings: "page_listings" };
+// package's listings in place (it imports the runner by this name), and
+// replay.py makes a run's steps for the cart-total stepper.
+export const MODULES = {
+  runner: "page_runner",
+  listings: "page_listings",
+  replay: "page_replay",
+};
 
-// files: { indexURL, runner, listings }: indexURL a URL in a browser and a
-// path in Node, ending in "/", and the text of runner.py and listings.py;
+// files: { indexURL, runner, listings, replay }: indexURL a URL in a browser
+// and a path in Node, ending in "/", and the text of those three modules;
 // loadPyodide: the loader's export. The lock file at indexURL names one
 // package, chapter2, with its wheel and its SHA-256.
 export async function startInterpreter(loadPyodide, files) {
@@ -40,6 +45,7 @@ export async function startInterpreter(loadPyodide, files) {
   }
   const runner = python.pyimport(MODULES.runner);
   const listings = python.pyimport(MODULES.listings);
+  const replay = python.pyimport(MODULES.replay);
   runner.prepare();
   const version = python.runPython("import sys; sys.version.split()[0]");
   // edits: the reader's edits of package listings in force on the page,
@@ -61,6 +67,13 @@ export async function startInterpreter(loadPyodide, files) {
     listing: async ({ edits, file }) => [
       plain(listings.apply_listing(JSON.stringify(edits), file)),
     ],
+    // Step through this run: the block that ran (ran: its kind) run again,
+    // unseen, with its edits; one record, { ok, steps } with the
+    // cart-total stepper's JSON, or { ok: false, got } saying why not.
+    replay: async ({ source, edits, ran }) => {
+      use(edits);
+      return [plain(await replay.replay_run.callPromising(ran, source))];
+    },
   };
   return {
     python,

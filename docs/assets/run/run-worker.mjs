@@ -4,7 +4,8 @@
 //               {type: "run", id, kind, source, edits, file}
 //                  kind "session": run a >>> block; "script": run a script;
 //                  "listing": put the reader's edit of a package listing in
-//                  place (source, the listing's code, is in edits too)
+//                  place (source, the listing's code, is in edits too);
+//                  "replay": the steps of a block that ran as kind `ran`
 // Messages out: {type: "ready", version, seconds}
 //               {type: "fatal", message}    Python cannot start here
 //               {type: "example", id, record}  one example finished
@@ -53,16 +54,19 @@ async function source(name) {
 
 async function load() {
   const started = performance.now();
-  const files = Promise.all(["runner.py", "listings.py"].map(source));
+  const files = Promise.all(
+    ["runner.py", "listings.py", "replay.py"].map(source),
+  );
   const [{ loadPyodide }] = await Promise.all([
     import(new URL("pyodide.mjs", runtime).href),
     checkWasm(),
   ]);
-  const [runner, listings] = await files;
+  const [runner, listings, replay] = await files;
   const python = await startInterpreter(loadPyodide, {
     indexURL: runtime.href,
     runner,
     listings,
+    replay,
   });
   return { python, seconds: (performance.now() - started) / 1000 };
 }
@@ -71,11 +75,12 @@ const message = (error) => String(error?.message || error);
 let ready = null;
 let compiled = false;
 
-async function runOne({ id, kind, source, edits, file }) {
+async function runOne({ id, kind, source, edits, file, ran }) {
   const { python } = await ready;
   try {
     const report = (record) => postMessage({ type: "example", id, record });
-    const records = await python.run({ kind, source, edits, file }, report);
+    const block = { kind, source, edits, file, ran };
+    const records = await python.run(block, report);
     postMessage({ type: "result", id, records });
     if (!compiled) {
       // After the answer: the reader waits for none of it (runner.py).

@@ -242,6 +242,23 @@
     ];
   }
 
+  // --- step through this run ---------------------------------------------------
+
+  // The page's cart-total stepper, if it has one: after the reader runs an
+  // edited cart_total example, or an edited listing that cart_total reaches,
+  // "Step through this run" asks the worker for that run's steps (replay.py,
+  // with the build's own code) and hands them to the stepper
+  // (docs/assets/stepper/stepper.js, its stepper:replay event).
+  const CART = "chapter2.cart";
+  const cartStepper = () =>
+    document.querySelector('[data-stepper="cart-total"]');
+
+  function replayable(as, source, own, record) {
+    if (own || !cartStepper()) return false;
+    if (as === "listing") return record.ok && record.modules.includes(CART);
+    return uses(source, [CART]);
+  }
+
   // --- the editor ----------------------------------------------------------------
 
   const HINT =
@@ -296,7 +313,9 @@
     const edit = button("Edit", () => openEditor());
     const reset = button("Reset", () => closeEditor());
     const stop = button("Stop", () => ticket?.stop());
-    reset.hidden = stop.hidden = true;
+    const stepThrough = button("Step through this run", () => replay());
+    let lastRun = null; // what stepThrough replays: { ran, source, edits }
+    reset.hidden = stop.hidden = stepThrough.hidden = true;
     const bar = element(
       "div",
       { className: "chapter-run__bar" },
@@ -304,6 +323,7 @@
       edit,
       reset,
       stop,
+      stepThrough,
       status,
     );
     if (kind !== "listing") {
@@ -318,7 +338,7 @@
       root.dataset.state = state;
       status.replaceChildren(...message);
       const busy = ["waiting", "loading", "running"].includes(state);
-      run.disabled = busy;
+      run.disabled = stepThrough.disabled = busy;
       stop.hidden = !busy;
     }
 
@@ -357,6 +377,7 @@
       code.hidden = false;
       edit.hidden = false;
       reset.hidden = true;
+      stepThrough.hidden = true;
       output.hidden = true;
       output.replaceChildren();
       const undone = applied.delete(root);
@@ -390,6 +411,7 @@
       // An edited block shows all it ran: the reader now sees every line.
       const skip = new Set(editor ? [] : hidden.map(([number]) => number));
       const records = [];
+      stepThrough.hidden = true;
       output.hidden = false;
       output.replaceChildren();
       show("loading", LOADING);
@@ -424,6 +446,10 @@
       try {
         const answer = await mine.done;
         const [record] = answer.records;
+        if (replayable(as, source, own, record)) {
+          lastRun = { ran: as, source, edits };
+          stepThrough.hidden = false;
+        }
         if (as === "listing") {
           if (record.ok && changed) applied.set(root, source);
           else applied.delete(root);
@@ -467,6 +493,55 @@
         } else {
           show("error", `Could not run: ${error.message}.`);
         }
+      } finally {
+        if (ticket === mine) ticket = null;
+      }
+    }
+
+    // The last run again, unseen, as the stepper's steps; the stepper shows
+    // them and gets the focus.
+    async function replay() {
+      const stepper = cartStepper();
+      if (!lastRun || !stepper) return;
+      show("running", "Making the steps of your run…");
+      const client = await importPythonClient();
+      ticket = client.run({ kind: "replay", ...lastRun });
+      const mine = ticket;
+      try {
+        const [record] = (await mine.done).records;
+        if (!record.ok) {
+          show("error", `Nothing to step through: ${record.got.trim()}`);
+          return;
+        }
+        const { tracks } = JSON.parse(record.steps);
+        stepper.dispatchEvent(
+          new CustomEvent("stepper:replay", { detail: { tracks } }),
+        );
+        // The stepper shows a run it took; one it refused leaves it as it was.
+        const shown = stepper.querySelector("select[data-stepper-track]")
+          ?.selectedOptions[0]?.textContent;
+        if (shown !== tracks[0].label) {
+          show(
+            "error",
+            "The stepper cannot show this run: it goes through states that" +
+              " the state diagram does not have.",
+          );
+          return;
+        }
+        stepper.scrollIntoView({ block: "start" });
+        stepper.querySelector('button[data-go="next"]')?.focus();
+        show(
+          "done",
+          "Your run is in the stepper under the state diagram, after the" +
+            " page's runs: press Next to step through it.",
+        );
+      } catch (error) {
+        show(
+          error instanceof client.Stopped ? "idle" : "error",
+          error instanceof client.Stopped
+            ? "Stopped."
+            : `Could not make the steps: ${error.message}.`,
+        );
       } finally {
         if (ticket === mine) ticket = null;
       }

@@ -354,16 +354,22 @@ def run_example(example: doctest.Example, globs: dict[str, Any]) -> Record:
 
 
 def run_session(
-    session: str, report: Callable[[Record], object] | None = None
+    session: str,
+    report: Callable[[Record], object] | None = None,
+    fresh: Callable[[], object] | None = None,
 ) -> list[Record]:
     """Run every example of a ``>>>`` block in fresh globals, in order.
 
     ``report`` is called with each example's record as soon as it is done, so
     a page can show output while a long block runs. An example that raises
     where the page shows no traceback does not stop the block: like the
-    interactive prompt, it shows the traceback and goes on.
+    interactive prompt, it shows the traceback and goes on. ``fresh`` is
+    called once the package is forgotten, before the first example
+    (``replay.py`` watches the run from there).
     """
     forget_package()
+    if fresh is not None:
+        fresh()
     globs: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     records: list[Record] = []
     try:
@@ -392,12 +398,15 @@ def forget_run(globs: dict[str, Any]) -> None:
     restore()
 
 
-def run_script(source: str) -> list[Record]:
+def run_script(source: str, fresh: Callable[[], object] | None = None) -> list[Record]:
     """Run a script block as a file runs, in fresh globals: what it printed.
 
     One record, as for a one-example block; ``ok`` when it raised nothing.
+    ``fresh`` as for :func:`run_session`.
     """
     forget_package()
+    if fresh is not None:
+        fresh()
     globs: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     captured = Capture()
     ok = True

@@ -1,0 +1,114 @@
+"""Step your own run: the steps the page's Python makes are the build's.
+
+``docs/assets/run/replay.py`` runs here under CPython, the code the worker
+runs, on the page's cart_total trace example: as the page shows it, its
+steps are the build's one-by-one run, step for step; with the socks price
+edited they differ, and end in the new total. A run with no cart_total in
+it, and a price the model refuses, say why there is nothing to step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+from sitetools import runtime
+from sitetools.steppers import cart as cart_stepper
+from tests.support.pyodide_check import PyodideCheck, trace_session
+from tests.support.sessions import RUNNER, _load, load_runner
+
+
+def load_replay() -> ModuleType:
+    load_runner()
+    return _load("page_replay", RUNNER.with_name("replay.py"))
+
+
+def steps_of(record: dict[str, object]) -> list[dict[str, object]]:
+    assert record["ok"], record
+    [track] = json.loads(str(record["steps"]))["tracks"]
+    return list(track["steps"])
+
+
+def test_the_pages_run_replays_as_the_build_steps_it() -> None:
+    record = load_replay().replay_run("session", trace_session().source)
+    built = cart_stepper.track("one-by-one").data()["steps"]
+    assert steps_of(record) == built
+    [track] = json.loads(str(record["steps"]))["tracks"]
+    assert track["label"].startswith("your run: one-by-one"), track["label"]
+
+
+def test_an_edited_price_replays_the_edited_run() -> None:
+    source = trace_session().source.replace('"socks": 12', '"socks": 20')
+    steps = steps_of(load_replay().replay_run("session", source))
+    built = cart_stepper.track("one-by-one").data()["steps"]
+    assert steps != built
+    assert "Ready(78)" in steps[-1]["values"], steps[-1]
+    assert (
+        steps
+        == cart_stepper.track("one-by-one", prices={"socks": 20, "shoes": 58}).data()[
+            "steps"
+        ]
+    )
+
+
+def test_the_forgetful_run_replays_its_stall() -> None:
+    source = (
+        ">>> from chapter2.cart import run_cart\n"
+        ">>> from chapter2.oneshot import forgetful_channel\n"
+        '>>> run_cart("other-order", "async-fn", make_channel=forgetful_channel)\n'
+    )
+    steps = steps_of(load_replay().replay_run("session", source))
+    assert steps == cart_stepper.track("other-order", forgetful=True).data()["steps"]
+
+
+def test_a_run_without_cart_total_or_with_a_refused_price_says_why() -> None:
+    replay = load_replay()
+    none = replay.replay_run("session", ">>> 6 * 7\n42\n")
+    assert not none["ok"] and "no cart_total run" in none["got"], none
+    bad = trace_session().source.replace('"socks": 12', '"socks": -1')
+    refused = replay.replay_run("session", bad)
+    assert not refused["ok"] and "ValueError" in refused["got"], refused
+    assert "socks" in refused["got"], refused
+
+
+def test_the_wheel_holds_what_the_replay_imports() -> None:
+    """Every sitetools module replay() imports ships in the wheel, and none
+    that needs a renderer or MkDocs (widget.py, figures.py stay out)."""
+    saved = {n: m for n, m in sys.modules.items() if _tools(n)}
+    for name in saved:
+        del sys.modules[name]
+    try:
+        importlib.import_module("sitetools.steppers.cart")
+        imported = {
+            Path(str(sys.modules[n].__file__)).relative_to(runtime.ROOT).as_posix()
+            for n in sys.modules
+            if _tools(n)
+        }
+    finally:
+        for name in [n for n in sys.modules if _tools(n)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+    assert imported == set(runtime.REPLAY_MODULES)
+
+
+def _tools(name: str) -> bool:
+    return name == "sitetools" or name.startswith("sitetools.")
+
+
+def test_the_pages_python_makes_the_same_steps(pyodide_check: PyodideCheck) -> None:
+    """In pyodide (under Node, the runtime the page loads): the wheel's
+    sitetools modules import there, and an edited price, or a listing of a
+    receiver that forgets its waker, replay as the build steps them."""
+    jobs = pyodide_check.answer().jobs
+    [priced] = jobs["replay price"]
+    prices = {"socks": 20, "shoes": 58}
+    built = cart_stepper.track("one-by-one", prices=prices).data()["steps"]
+    assert steps_of(priced) == built
+    [forgetful] = jobs["replay forgetful"]
+    stalled = cart_stepper.track("one-by-one", forgetful=True).data()["steps"]
+    steps = steps_of(forgetful)
+    assert [s["node"] for s in steps] == [s["node"] for s in stalled]
+    assert str(steps[-1]["narration"]).startswith("Stalled."), steps[-1]
