@@ -99,10 +99,6 @@ def shown(text: str) -> str:
     return "".join(line for line, code in _lines(text) if code is None)
 
 
-def has_hidden_lines(text: str) -> bool:
-    return any(code is not None for _, code in _lines(text))
-
-
 def hidden_lines(text: str) -> list[tuple[int, str]]:
     """Each hidden line of a block: its line number in the block as it runs,
     and the code it stands for."""

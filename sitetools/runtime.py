@@ -157,11 +157,6 @@ def wheel_name() -> str:
     return f"chapter2-{version()}-py3-none-any.whl"
 
 
-def pyodide_version() -> str:
-    data = json.loads((PYODIDE / "package.json").read_text(encoding="utf-8"))
-    return str(data["version"])
-
-
 def _record_hash(data: bytes) -> str:
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
     return "sha256=" + digest.decode()
