@@ -18,6 +18,7 @@ from dataclasses import fields
 
 import pytest
 
+from chapter2.cart import CART_TOTAL
 from chapter2.errors import (
     COUNT_DOWN,
     COUNT_DOWN_BOXED,
@@ -66,6 +67,9 @@ def test_sizes_the_model_computes_are_the_sizes_the_listings_print() -> None:
     assert f"= {size_of(COUNT_DOWN_BOXED)} bytes" in boxed
     borrowing = run(LISTINGS / "borrow_across_await.rs")
     assert f"the future: {size_of(FIRST_PRICE)} bytes" in borrowing
+    # errors.md#asking: CART_TOTAL's size is what the hand-written enum prints.
+    enum = run(LISTINGS / "cart_total_desugared.rs")
+    assert f"CartTotal::Start {{ .. }}) = {size_of(CART_TOTAL)} bytes" in enum
 
 
 def suspended(layout: str, function: str) -> list[str]:
