@@ -1,14 +1,14 @@
 """The errors page's model agrees with rustc on the listings it stands for.
 
-The page's ``rustc on`` and ``output of`` blocks are checked against rustc
-by test_rust_listings.py. These tests tie the model to the same compiler:
-the value and type the model's :class:`~chapter2.layout.NotSend` names are
-the ones rustc's note names, the model finds a cycle where rustc reports
-E0733, the sizes it computes are the sizes the listings print, and the
-values it puts in the state at ``first_price``'s and ``count_visit``'s
-``.await`` are the locals rustc's own layout puts there. The page's reading
-of ``drop(guard)`` (the borrow keeps the guard) is checked by compiling the
-listing without the borrow.
+The page's ``rustc on``, ``output of`` and ``-Zprint-type-sizes on`` blocks
+are checked against rustc by test_rust_listings.py. These tests tie the
+model to the same compiler: the value and type the model's
+:class:`~chapter2.layout.NotSend` names are the ones rustc's note names, the
+model finds a cycle where rustc reports E0733, the sizes it computes are the
+sizes the listings print, and the values it puts in the state at
+``first_price``'s and ``count_visit``'s ``.await`` are the locals rustc's
+own layout puts there. The page's reading of ``drop(guard)`` (the borrow
+keeps the guard) is checked by compiling the listing without the borrow.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from dataclasses import fields
 
 import pytest
 
+from chapter2.cart import CART_TOTAL
 from chapter2.errors import (
     COUNT_DOWN,
     COUNT_DOWN_BOXED,
@@ -27,15 +28,13 @@ from chapter2.errors import (
 )
 from chapter2.layout import InfiniteSize, NotSend, check_send, holds, size_of
 from tests.support.rust_listings import (
-    FLAGS,
     LISTINGS,
     ROOT,
     RUST_TESTS,
     compile_cached,
-    excerpt_mismatch,
     run,
+    rustc_layout,
     rustc_rejects,
-    text_blocks,
 )
 
 pytestmark = RUST_TESTS
@@ -68,19 +67,9 @@ def test_sizes_the_model_computes_are_the_sizes_the_listings_print() -> None:
     assert f"= {size_of(COUNT_DOWN_BOXED)} bytes" in boxed
     borrowing = run(LISTINGS / "borrow_across_await.rs")
     assert f"the future: {size_of(FIRST_PRICE)} bytes" in borrowing
-
-
-def type_sizes(listing: str) -> str:
-    """rustc's ``-Zprint-type-sizes`` for a listing (stable, with
-    RUSTC_BOOTSTRAP=1, as test_future_layout.py does)."""
-    compiled = compile_cached(
-        f"{listing}-layout",
-        LISTINGS / listing,
-        flags=(*FLAGS, "-Zprint-type-sizes"),
-        env={"RUSTC_BOOTSTRAP": "1"},
-    )
-    assert compiled.returncode == 0, compiled.stderr
-    return compiled.stdout
+    # errors.md#asking: CART_TOTAL's size is what the hand-written enum prints.
+    enum = run(LISTINGS / "cart_total_desugared.rs")
+    assert f"CartTotal::Start {{ .. }}) = {size_of(CART_TOTAL)} bytes" in enum
 
 
 def suspended(layout: str, function: str) -> list[str]:
@@ -92,7 +81,7 @@ def suspended(layout: str, function: str) -> list[str]:
 
 def test_the_state_at_the_await_holds_what_rustc_puts_there() -> None:
     """rustc's layout lists the locals of ``Suspend0``: the model's fields."""
-    suspend = suspended(type_sizes("borrow_across_await.rs"), "first_price")
+    suspend = suspended(rustc_layout("borrow_across_await.rs"), "first_price")
     locals_ = re.findall(r"local `\.(\w+)`", "\n".join(suspend))
     held = [f.name for f in fields(AwaitingYield)]
     # The model names the awaited future for what it is; rustc, __awaitee.
@@ -107,7 +96,7 @@ def test_count_visit_holds_the_dropped_guard_as_rustc_lays_it_out() -> None:
     suspended state holds the guard drop() was given, the awaited future
     and visits, plus one bool, the guard's drop flag, that the model leaves
     out. The sizes agree too."""
-    layout = type_sizes("send_local.rs")
+    layout = rustc_layout("send_local.rs")
     suspend = suspended(layout, "count_visit")
     locals_ = re.findall(r"local `\.(\w+)`", "\n".join(suspend))
     flags = re.findall(
@@ -122,13 +111,6 @@ def test_count_visit_holds_the_dropped_guard_as_rustc_lays_it_out() -> None:
         r"type: `\{async fn body of count_visit\(\)\}`: (\d+) bytes", layout
     )
     assert total and int(total[1]) == size_of(COUNT_VISIT)
-
-
-def test_the_layout_excerpt_on_the_page_is_what_rustc_prints() -> None:
-    title = "rustc 1.95.0 -Zprint-type-sizes on send_local.rs (excerpt)"
-    [shown] = [text for name, text in text_blocks(PAGE) if name == title]
-    mismatch = excerpt_mismatch(shown, type_sizes("send_local.rs"))
-    assert mismatch is None, mismatch
 
 
 def test_drop_alone_takes_an_unborrowed_guard_out_of_the_state() -> None:
