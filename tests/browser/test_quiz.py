@@ -22,11 +22,11 @@ from __future__ import annotations
 import json
 import re
 
-from playwright.sync_api import Browser, Locator, Page, Route
+from playwright.sync_api import Browser, Locator, Page
 
 from tests.browser.pages import DESKTOP, NAV_PAGES, PHONE, POLLING, Opened, on_pages
 from tests.support.browsing import SiteServer, page_url, site_prefix, visit
-from tests.support.sitebuild import BuildResult, config
+from tests.support.sitebuild import BuildResult
 
 PAGE = "async-fn.md"
 QUESTION = "async-fn-poll-two"
@@ -191,21 +191,6 @@ def test_an_exercise_fails_hints_passes_and_unlocks(quiet: Opened) -> None:
     assert "Exercises passed: 1 of" in summary(page)
 
 
-def local_sitemap(server: SiteServer):  # type: ignore[no-untyped-def]
-    """The sitemap, naming this server: Material navigates instantly only
-    to the addresses it lists (see test_steppers)."""
-    published = str(config()["site_url"]).removesuffix(site_prefix())
-
-    def fulfil(route: Route) -> None:
-        sitemap = server.file_for(route.request.url).read_text(encoding="utf-8")
-        route.fulfill(
-            body=sitemap.replace(published, server.origin),
-            content_type="application/xml",
-        )
-
-    return fulfil
-
-
 def follow_nav_to(page: Page, server: SiteServer, name: str) -> None:
     """Click the page's entry in the navigation: an instant navigation."""
     target = server.root + page_url(name)
@@ -230,7 +215,6 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
 ) -> None:
     with visit(browser, server, viewport=DESKTOP) as v:
         page = v.page
-        page.route(re.compile(r".*/sitemap\.xml$"), local_sitemap(server))
         v.goto(page_url("index.md"))
         first = page.locator("[data-question]").first
         reach(page, first)

@@ -53,6 +53,23 @@ class Outer:
     inner: Box[Holder]
 
 
+@dataclass(frozen=True)
+class Flagged:
+    shared: Rc
+    flag: bool
+
+
+@dataclass(frozen=True)
+class Pair:
+    flagged: Flagged
+    flag: bool
+
+
+@dataclass(frozen=True)
+class HoldingPair:
+    pair: Pair
+
+
 def test_a_guard_held_across_the_await_is_named_with_its_state() -> None:
     with pytest.raises(NotSend) as raised:
         check_send(COUNT_VISIT)
@@ -123,6 +140,13 @@ def test_sizes_match_what_the_listings_print() -> None:
     # recursive_boxed.rs prints 16, borrow_across_await.rs 24 (errors.md).
     assert size_of(COUNT_DOWN_BOXED) == 16
     assert size_of(FIRST_PRICE) == 24
+
+
+def test_a_struct_is_rounded_up_to_a_multiple_of_its_alignment() -> None:
+    """As in Rust: a struct of an 8-byte Rc and a bool takes 16 bytes, not 9,
+    so a bool after it starts at 16, and that struct takes 24."""
+    # The state: the tag, padding to 8, then the 24-byte Pair.
+    assert size_of(HoldingPair) == 8 + 24
 
 
 def test_recursion_is_an_infinite_size_naming_the_state_and_field() -> None:

@@ -3,37 +3,10 @@ described by state names (tests/sitetools/test_drawing.py draws the guarded arro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
-from chapter2.machine import (
-    IllegalTarget,
-    InvalidTransition,
-    Move,
-    Transition,
-    TransitionTable,
-)
-
-
-@dataclass(frozen=True)
-class Locked: ...
-
-
-@dataclass(frozen=True)
-class Unlocked: ...
-
-
-@dataclass(frozen=True)
-class Code: ...
-
-
-def lock(guards: tuple[str, ...] = ("right", "wrong")) -> TransitionTable:
-    return TransitionTable(
-        "lock",
-        initial=Locked,
-        transitions=[Transition(Locked, Code, (Unlocked, Locked), "code", guards)],
-    )
+from chapter2.machine import IllegalTarget, InvalidTransition, Move
+from tests.support.lock_table import Code, Locked, Unlocked, lock
 
 
 def test_one_guard_per_target_or_a_clear_error() -> None:

@@ -8,6 +8,7 @@ docstrings (which reach the site through the API reference and snippets).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,15 @@ def prose_sources() -> list[Path]:
     ]
 
 
+def said_in_prose(find: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """What ``find`` picks out of each prose source, by path, where not empty."""
+    return {
+        str(path.relative_to(ROOT)): said
+        for path in prose_sources()
+        if (said := find(path.read_text(encoding="utf-8")))
+    }
+
+
 def hand_written_called_rustcs(text: str) -> list[str]:
     """Sentences of ``text`` that call a hand-written version rustc's future."""
     sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
@@ -53,11 +63,7 @@ def test_the_hand_written_future_is_a_model_of_the_states_not_rustcs() -> None:
     assert not hand_written_called_rustcs(
         "It writes out by hand the states of the future rustc generates."
     )
-    found = {
-        str(path.relative_to(ROOT)): said
-        for path in prose_sources()
-        if (said := hand_written_called_rustcs(path.read_text(encoding="utf-8")))
-    }
+    found = said_in_prose(hand_written_called_rustcs)
     assert not found, f"a hand-written version called rustc's own: {found}"
 
 
@@ -93,11 +99,7 @@ def test_a_state_holds_what_is_live_not_only_what_is_needed() -> None:
     assert not only_what_is_needed(
         "For `cart_total` the live values are exactly what the rest needs."
     )
-    found = {
-        str(path.relative_to(ROOT)): said
-        for path in prose_sources()
-        if (said := only_what_is_needed(path.read_text(encoding="utf-8")))
-    }
+    found = said_in_prose(only_what_is_needed)
     assert not found, f"'only what is needed' stated as a rule: {found}"
 
 
@@ -129,11 +131,7 @@ def test_merging_wakes_is_said_of_this_model_not_of_every_executor() -> None:
         "Several wakes may bring one poll, and in this chapter's executors two "
         "wakes before a poll always do."
     )
-    found = {
-        str(path.relative_to(ROOT)): said
-        for path in prose_sources()
-        if (said := wake_merging_as_a_rule(path.read_text(encoding="utf-8")))
-    }
+    found = said_in_prose(wake_merging_as_a_rule)
     assert not found, f"one poll for several wakes stated as a rule: {found}"
 
 
@@ -190,11 +188,7 @@ def test_drop_is_not_enough_only_for_send_and_the_size() -> None:
     assert not drop_said_not_to_release(
         "For the `Send` error and the size, `drop` is not enough."
     )
-    found = {
-        str(path.relative_to(ROOT)): said
-        for path in prose_sources()
-        if (said := drop_said_not_to_release(path.read_text(encoding="utf-8")))
-    }
+    found = said_in_prose(drop_said_not_to_release)
     assert not found, f"drop said not to release what it releases: {found}"
 
 

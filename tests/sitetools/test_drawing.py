@@ -11,26 +11,7 @@ import pytest
 from chapter2.executor import PollRecord
 from chapter2.machine import Transition, TransitionTable
 from sitetools import drawing
-
-
-@dataclass(frozen=True)
-class Locked: ...
-
-
-@dataclass(frozen=True)
-class Unlocked: ...
-
-
-@dataclass(frozen=True)
-class Code: ...
-
-
-def lock(guards: tuple[str, ...] = ("right", "wrong")) -> TransitionTable:
-    return TransitionTable(
-        "lock",
-        initial=Locked,
-        transitions=[Transition(Locked, Code, (Unlocked, Locked), "code", guards)],
-    )
+from tests.support.lock_table import Code, Locked, Unlocked, lock
 
 
 def test_guards_label_each_arrow() -> None:

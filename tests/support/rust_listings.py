@@ -273,16 +273,24 @@ def text_blocks(page: Path) -> list[tuple[str, str]]:
     ]
 
 
+def pages() -> list[Path]:
+    return sorted((ROOT / "docs").rglob("*.md"))
+
+
+def titled_blocks(title: re.Pattern[str]) -> list[tuple[str, str, str]]:
+    """(page, listing, body) of each ```text block whose title ``title`` matches
+    in full, naming the listing in its group ``listing``."""
+    return [
+        (str(page.relative_to(ROOT / "docs")), claim["listing"], body)
+        for page in pages()
+        for text_title, body in text_blocks(page)
+        if (claim := title.fullmatch(text_title))
+    ]
+
+
 def output_blocks() -> list[OutputBlock]:
     """Every block on a page that claims to show a listing's output."""
-    blocks = []
-    for page in sorted((ROOT / "docs").rglob("*.md")):
-        name = str(page.relative_to(ROOT / "docs"))
-        for title, body in text_blocks(page):
-            claim = OUTPUT_TITLE.fullmatch(title)
-            if claim:
-                blocks.append(OutputBlock(name, claim["listing"], body))
-    return blocks
+    return [OutputBlock(*block) for block in titled_blocks(OUTPUT_TITLE)]
 
 
 @dataclass(frozen=True)
@@ -294,32 +302,14 @@ class RustcBlock:
     text: str
 
 
-def pages() -> list[Path]:
-    return sorted((ROOT / "docs").rglob("*.md"))
-
-
 def rustc_blocks() -> list[RustcBlock]:
     """Every block on a page that quotes rustc rejecting a listing."""
-    blocks = []
-    for page in pages():
-        name = str(page.relative_to(ROOT / "docs"))
-        for title, body in text_blocks(page):
-            claim = RUSTC_TITLE.fullmatch(title)
-            if claim:
-                blocks.append(RustcBlock(name, claim["listing"], body))
-    return blocks
+    return [RustcBlock(*block) for block in titled_blocks(RUSTC_TITLE)]
 
 
 def layout_blocks() -> list[RustcBlock]:
     """Every block on a page that shows rustc's layout of a listing's types."""
-    blocks = []
-    for page in pages():
-        name = str(page.relative_to(ROOT / "docs"))
-        for title, body in text_blocks(page):
-            claim = LAYOUT_TITLE.fullmatch(title)
-            if claim:
-                blocks.append(RustcBlock(name, claim["listing"], body))
-    return blocks
+    return [RustcBlock(*block) for block in titled_blocks(LAYOUT_TITLE)]
 
 
 @functools.cache
