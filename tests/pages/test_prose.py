@@ -216,3 +216,12 @@ def test_no_page_promises_a_poll_for_every_wake() -> None:
         )
     ]
     assert not found, found
+
+
+def test_the_prose_scans_read_every_kind_of_source() -> None:
+    """The scans above pass on silence: an empty prose_sources() (a moved
+    folder, a wrong glob) would pass them all. Each kind must be there,
+    the chapter's pages included."""
+    found = {path.relative_to(ROOT).as_posix() for path in prose_sources()}
+    assert {"docs/async-fn.md", "docs/errors.md", "chapter2/cart.py"} <= found
+    assert any(name.startswith("docs/listings/") for name in found), found
