@@ -51,18 +51,18 @@ def stepper_show(
     """The first step of run ``track`` of stepper ``name`` whose words start
     with ``starts`` (and contain ``contains``); an error if there is none
     (the stepper changed)."""
-    tracks = stepper_tracks(name)
+    stepper = steppers.build(name)
+    tracks: list[dict[str, Any]] = stepper.data()
     for number, step in enumerate(tracks[track]["steps"]):
         say = str(step["narration"])
         if say.startswith(starts) and contains in say:
-            stepper = steppers.build(name)
             return Show(
                 label,
                 f"figure-{stepper.figure}",
                 stepper=name,
                 track=track,
                 step=number,
-                say=str(step["narration"]),
+                say=say,
             )
     raise QuestionError(
         f"stepper {name}, run {track}: no step starts {starts!r}"

@@ -28,6 +28,7 @@ import re
 
 from markdown import Markdown
 
+from sitetools import searchable
 from sitetools.questions.core import Exercise, Question
 
 # Questions stay out of the search index (see sitetools/searchable.py): they
@@ -35,7 +36,7 @@ from sitetools.questions.core import Exercise, Question
 # become search hits. Both searches skip a marked element up to its first
 # closing tag of the same name, so the root is a <section>, a tag nothing
 # inside it uses.
-UNSEARCHED = 'data-search-exclude="true"'
+UNSEARCHED = searchable.MARK
 
 PARAGRAPH = re.compile(r"\A<p>(?P<inner>.*)</p>\Z", re.DOTALL)
 
@@ -51,6 +52,22 @@ def converter() -> Markdown:
             "tables",
         ],
         extension_configs={"pymdownx.highlight": {"pygments_lang_class": True}},
+    )
+
+
+def opening(kind: str, ident: str, kicker: str, title: str, data: str) -> str:
+    """The root's opening tag and the title line, shared by questions and
+    exercises: a group named by its title, kept out of search; ``data`` is
+    the rest of the root's attributes."""
+    title_id = f"{kind}-{ident}-title"
+    css = "chapter-quiz" if kind == "question" else "chapter-exercise"
+    return (
+        f'<section class="{css}" role="group" id="{kind}-{ident}"'
+        f' {UNSEARCHED} aria-labelledby="{title_id}" data-{kind}="{ident}"'
+        f"{data}>\n"
+        f'<p class="chapter-quiz__title" id="{title_id}">'
+        f'<span class="chapter-quiz__kicker">{kicker}</span> '
+        f"{html.escape(title)}</p>"
     )
 
 
@@ -74,7 +91,6 @@ class Renderer:
         """The question's HTML; ``chapter``, on the first question of a
         page, lists every question's key for the chapter summary."""
         qid = question.id
-        title_id = f"question-{qid}-title"
         choices = "\n".join(
             f'<label class="chapter-quiz__choice">'
             f'<input type="radio" name="question-{qid}" value="{number}"> '
@@ -103,14 +119,14 @@ class Renderer:
             extra = f" data-quiz-chapter='{html.escape(json.dumps(chapter))}'"
         return "\n".join(
             [
-                f'<section class="chapter-quiz" role="group" id="question-{qid}"'
-                f" {UNSEARCHED}"
-                f' aria-labelledby="{title_id}" data-question="{qid}"'
-                f' data-key="{question.digest()}" data-answer="{question.key}"'
-                f"{extra}>",
-                f'<p class="chapter-quiz__title" id="{title_id}">'
-                f'<span class="chapter-quiz__kicker">Check yourself:</span> '
-                f"{html.escape(question.title)}</p>",
+                opening(
+                    "question",
+                    qid,
+                    "Check yourself:",
+                    question.title,
+                    f' data-key="{question.digest()}" data-answer="{question.key}"'
+                    f"{extra}",
+                ),
                 '<div class="chapter-quiz__prompt">'
                 f"{self.block(question.prompt)}</div>",
                 '<fieldset class="chapter-quiz__choices">'
@@ -132,7 +148,6 @@ class Renderer:
 
     def exercise(self, exercise: Exercise) -> str:
         eid = exercise.id
-        title_id = f"exercise-{eid}-title"
         hints = "\n".join(
             f'<details class="chapter-exercise__hint" data-hint="{number}">'
             f"<summary>Hint {number + 1} of {len(exercise.hints)}</summary>"
@@ -141,14 +156,14 @@ class Renderer:
         )
         return "\n".join(
             [
-                f'<section class="chapter-exercise" role="group" id="exercise-{eid}"'
-                f" {UNSEARCHED}"
-                f' aria-labelledby="{title_id}" data-exercise="{eid}"'
-                f' data-key="{exercise.digest()}"'
-                f' data-checks="{html.escape(exercise.checks_file)}">',
-                f'<p class="chapter-quiz__title" id="{title_id}">'
-                f'<span class="chapter-quiz__kicker">Exercise:</span> '
-                f"{html.escape(exercise.title)}</p>",
+                opening(
+                    "exercise",
+                    eid,
+                    "Exercise:",
+                    exercise.title,
+                    f' data-key="{exercise.digest()}"'
+                    f' data-checks="{html.escape(exercise.checks_file)}"',
+                ),
                 '<div class="chapter-exercise__task">'
                 f"{self.block(exercise.task)}</div>",
                 '<div class="chapter-exercise__start">',

@@ -11,6 +11,7 @@ executor test).
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import time
 from collections.abc import Callable
@@ -786,6 +787,15 @@ def test_a_bad_marker_fails_the_build() -> None:
 def test_a_marker_quoted_in_code_stays_as_written() -> None:
     out = render("```text\n<!-- question: async-fn-poll-two -->\n```\n")
     assert "data-question" not in out and "&lt;!-- question" in out
+
+
+def test_quiz_js_reads_the_verdict_line_by_the_harness_mark() -> None:
+    """quiz.js finds the verdict by the harness's MARK; a copy that drifts
+    would leave every Check on the page without a verdict."""
+    namespace: dict[str, Any] = {}
+    exec(exercises.HARNESS_FILE.read_text(encoding="utf-8"), namespace)
+    quiz_js = (exercises.HARNESS_FILE.parent / "quiz.js").read_text(encoding="utf-8")
+    assert f"const MARK = {json.dumps(namespace['MARK'])};" in quiz_js
 
 
 def test_every_exercise_checks_file_is_in_the_built_site(

@@ -38,17 +38,16 @@ from pathlib import Path
 
 import pytest
 
+from sitetools.questions import helpers
+
 ROOT = Path(__file__).resolve().parents[2]
 LISTINGS = ROOT / "docs" / "listings"
 CACHE = ROOT / ".cache" / "rust"
 FLAGS = ("--edition", "2021", "-D", "warnings")
 
-# ```text title="output of NAME.rs"``` blocks on the pages, at any indent.
-TEXT_BLOCK = re.compile(
-    r'^(?P<indent>[ \t]*)```text title="(?P<title>[^"]*)"[^\n]*\n'
-    r"(?P<body>.*?)^(?P=indent)```[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
+# ```text title="output of NAME.rs"``` blocks on the pages, at any indent:
+# the questions' pattern, so a question reads exactly the blocks checked here.
+TEXT_BLOCK = helpers.TEXT_BLOCK
 OUTPUT_TITLE = re.compile(r"output of (?P<listing>[\w-]+\.rs)")
 RUSTC_TITLE = re.compile(r"rustc on (?P<listing>[\w-]+\.rs)")
 LAYOUT_TITLE = re.compile(r"-Zprint-type-sizes on (?P<listing>[\w-]+\.rs)")

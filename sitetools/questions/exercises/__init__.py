@@ -29,7 +29,6 @@ HERE = Path(__file__).parent
 # The harness is a file of the site (the page fetches it at the first
 # Check), read here so that the tests run the same text.
 HARNESS_FILE = HERE.parents[2] / "docs" / "assets" / "quiz" / "harness.py"
-MARK = "@@exercise-verdict@@ "
 CHECKS_DIR = HARNESS_FILE.parent / "checks"
 
 
@@ -148,8 +147,8 @@ def build(plan: Plan) -> Exercise:
         plan.page,
         plan.title,
         plan.task,
-        code(f"{plan.id.replace('-', '_')}_start"),
-        code(f"{plan.id.replace('-', '_')}_solution"),
+        code(f"{name}_start"),
+        code(f"{name}_solution"),
         checks,
         first_check(checks),
         plan.hints,
@@ -172,8 +171,11 @@ def program(exercise: Exercise, reader_code: str) -> str:
 def judge(exercise: Exercise, reader_code: str) -> dict[str, Any]:
     """The verdict the page would show for ``reader_code``, run here."""
     out = io.StringIO()
+    namespace: dict[str, Any] = {}
     with contextlib.redirect_stdout(out):
-        exec(compile(program(exercise, reader_code), "<exercise>", "exec"), {})
-    line = next(x for x in out.getvalue().split("\n") if x.startswith(MARK))
-    verdict: dict[str, Any] = json.loads(line.removeprefix(MARK))
+        exec(compile(program(exercise, reader_code), "<exercise>", "exec"), namespace)
+    # The harness's own MARK, so that the line is found as the page finds it.
+    mark: str = namespace["MARK"]
+    line = next(x for x in out.getvalue().split("\n") if x.startswith(mark))
+    verdict: dict[str, Any] = json.loads(line.removeprefix(mark))
     return verdict
