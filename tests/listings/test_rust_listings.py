@@ -417,3 +417,16 @@ def test_the_listings_build_with_the_rust_version_the_pages_ask_for() -> None:
         assert headlines(normalise(refused.stderr)) == headlines(
             rustc_rejects(listing)
         ), f"Rust {version} rejects {listing} for other reasons:\n{refused.stderr}"
+
+
+def test_the_block_checks_find_blocks_on_the_pages_that_show_them() -> None:
+    """The output, rustc and layout checks run once per block found, so a
+    title pattern or page scan that found nothing would let them all skip
+    unseen. Each kind is on async-fn.md and errors.md."""
+    for kind, blocks in [
+        ("output of", output_blocks()),
+        ("rustc on", rustc_blocks()),
+        ("-Zprint-type-sizes on", layout_blocks()),
+    ]:
+        on = {block.page for block in blocks}
+        assert {"async-fn.md", "errors.md"} <= on, f"{kind} blocks found on {on}"
