@@ -1,10 +1,10 @@
 """Does it compile? Questions on the listings rustc rejects (docs/async-fn.md).
 
 The key is rustc's own verdict, read from the page's ``rustc on NAME.rs``
-and ``output of NAME.rs`` blocks, which tests/test_rust_listings.py holds to
-what rustc 1.95 prints for the listing (tests/test_questions.py reads rustc
-directly too, where it is installed): the value rustc blames, its type, the
-``.await`` it is held across.
+and ``output of NAME.rs`` blocks, which tests/listings/test_rust_listings.py
+holds to what rustc 1.95 prints for the listing (tests/sitetools/
+test_questions.py reads rustc directly too, where it is installed): the value
+rustc blames, its type, the ``.await`` it is held across.
 """
 
 from __future__ import annotations

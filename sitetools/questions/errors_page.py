@@ -1,7 +1,7 @@
 """Questions for "The errors the state explains" (docs/errors.md).
 
 rustc's verdicts come from the pages' ``rustc on`` and ``output of`` blocks,
-which tests/test_rust_listings.py holds to what rustc and the compiled
+which tests/listings/test_rust_listings.py holds to what rustc and the compiled
 listings print; the model's come from :mod:`chapter2.layout`,
 :mod:`chapter2.errors` and :mod:`chapter2.unwind`, run here.
 """

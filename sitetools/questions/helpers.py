@@ -88,8 +88,8 @@ TEXT_BLOCK = re.compile(
 def checked_block(page: str, title: str) -> str:
     """The text of the block titled ``title`` on ``page``, dedented.
 
-    tests/test_rust_listings.py holds these blocks to what rustc and the
-    compiled listing print, so a question that reads one reads rustc.
+    tests/listings/test_rust_listings.py holds these blocks to what rustc and
+    the compiled listing print, so a question that reads one reads rustc.
     """
     text = (DOCS / page).read_text(encoding="utf-8")
     for block in TEXT_BLOCK.finditer(text):
