@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 
 const [runDir, blocksFile] = process.argv.slice(2).map((arg) => resolve(arg));
 const runtime = `${join(runDir, "python")}/`;
-const { startInterpreter } = await import(
+const { startInterpreter, wheelName } = await import(
   pathToFileURL(join(runDir, "run-core.mjs")).href
 );
 const { loadPyodide } = await import(
@@ -24,8 +24,11 @@ const { loadPyodide } = await import(
 );
 
 const started = performance.now();
+const lock = await readFile(join(runtime, "pyodide-lock.json"), "utf8");
 const python = await startInterpreter(loadPyodide, {
   indexURL: runtime,
+  lock,
+  wheel: await readFile(join(runtime, wheelName(lock))),
   runner: await readFile(join(runDir, "runner.py"), "utf8"),
   listings: await readFile(join(runDir, "listings.py"), "utf8"),
   replay: await readFile(join(runDir, "replay.py"), "utf8"),

@@ -61,13 +61,17 @@ await settle();
 const [one] = workers;
 assert.ok(one.url.startsWith("blob:"), `the worker starts from ${one.url}`);
 assert.equal(one.options.type, "module");
-assert.deepEqual(one.sent, [{ type: "load" }]);
-one.reply({ type: "ready", version: "3.14", seconds: 1 });
+assert.deepEqual(one.sent, [{ type: "load", saved: null }]);
+one.reply({ type: "ready", version: "3.14", seconds: 1, restored: false });
 await settle();
 one.reply({ type: "result", id: one.lastRun().id, records: ok });
+// The worker's snapshot of its start, which the next worker gets.
+const snapshot = new Uint8Array([1, 2, 3]);
+one.reply({ type: "saved", key: "k", snapshot });
 await settle();
 assert.deepEqual(states, ["loading", "running"]);
 assert.equal(typeof first.value.startSeconds, "number");
+assert.equal(first.value.restored, false);
 console.log("a first run starts Python from a blob: URL");
 
 // 2. A run queued behind another waits; Stop on it cancels it alone.
@@ -103,7 +107,8 @@ assert.equal(
 console.log("a queued run waits, and Stop cancels it alone");
 
 // 3. The reader's code ran on this worker (busy was not the page's own): an
-// unchanged example that differs runs again in a new worker.
+// unchanged example that differs runs again in a new worker, which starts
+// from the snapshot the first one sent.
 const retried = track(
   client.run({ kind: "session", source: "c" }, { own: true }),
 );
@@ -113,12 +118,18 @@ await settle();
 assert.ok(one.terminated, "the worker the reader's code changed was kept");
 const two = workers[1];
 assert.ok(two, "no new worker for the page's own example");
-two.reply({ type: "ready", version: "3.14", seconds: 1 });
+assert.deepEqual(
+  two.sent[0],
+  { type: "load", saved: { key: "k", snapshot } },
+  "the new worker was not given the first one's snapshot",
+);
+two.reply({ type: "ready", version: "3.14", seconds: 0.5, restored: true });
 await settle();
 assert.equal(two.lastRun().source, "c");
 two.reply({ type: "result", id: two.lastRun().id, records: ok });
 await settle();
 assert.deepEqual(retried.value.records, ok);
+assert.equal(retried.value.restored, true, "a start from the snapshot");
 console.log(
   "an own example that differs after the reader's code runs again afresh",
 );

@@ -18,12 +18,26 @@ export const MODULES = {
   replay: "page_replay",
 };
 
-// files: { indexURL, runner, listings, replay }: indexURL a URL in a browser
-// and a path in Node, ending in "/", and the text of those three modules;
-// loadPyodide: the loader's export. The lock file at indexURL names one
-// package, chapter2, with its wheel and its SHA-256.
-export async function startInterpreter(loadPyodide, files) {
+// files: { indexURL, lock, wheel, runner, listings, replay }: indexURL a
+// URL in a browser and a path in Node, ending in "/"; lock, the text of
+// pyodide-lock.json there, which names one package, chapter2, with its
+// wheel and the wheel's SHA-256; wheel, that wheel's bytes; and the text of
+// the three modules. loadPyodide: the loader's export.
+//
+// A memory snapshot (pyodide's makeMemorySnapshot) is the interpreter's
+// whole memory, taken when it is ready and before it has run anything:
+// restored, it starts in a fraction of the time. With makeSnapshot, this
+// start takes one (result.snapshot); given snapshot, it starts from it.
+// Files are not part of it, so the wheel is unpacked either way. The
+// snapshot must come from the same files (the worker keys it by them) and
+// the same pyodide, which checks that itself.
+export async function startInterpreter(
+  loadPyodide,
+  files,
+  { snapshot = null, makeSnapshot = false } = {},
+) {
   const { indexURL } = files;
+  await checkWheel(files);
   const python = await loadPyodide({
     indexURL,
     lockFileURL: `${indexURL}pyodide-lock.json`,
@@ -31,22 +45,28 @@ export async function startInterpreter(loadPyodide, files) {
     // Output outside a run (there should be none) must not reach a console.
     stdout: () => {},
     stderr: () => {},
+    ...(snapshot
+      ? { _loadSnapshot: snapshot }
+      : { _makeSnapshot: makeSnapshot }),
   });
-  const failures = [];
-  await python.loadPackage("chapter2", {
-    messageCallback: () => {},
-    errorCallback: (message) => failures.push(message),
-  });
-  if (failures.length) {
-    throw new Error(`the chapter2 wheel did not load: ${failures.join("; ")}`);
-  }
+  // Not loadPackage: it records the package in an object a snapshot must
+  // find as loadPyodide left it. The same files land in the same place.
+  python.FS.writeFile("/tmp/chapter2.whl", files.wheel);
   for (const [file, name] of Object.entries(MODULES)) {
     python.FS.writeFile(`${name}.py`, files[file]);
+  }
+  python.runPython(UNPACK);
+  let made = null;
+  if (snapshot === null) {
+    // By name, in Python: a snapshot holds no reference to a JavaScript
+    // object, and calling through a proxy would make one.
+    const names = Object.values(MODULES).join(", ");
+    python.runPython(`import ${names}\n${MODULES.runner}.prepare()`);
+    if (makeSnapshot) made = python.makeMemorySnapshot();
   }
   const runner = python.pyimport(MODULES.runner);
   const listings = python.pyimport(MODULES.listings);
   const replay = python.pyimport(MODULES.replay);
-  runner.prepare();
   const version = python.runPython("import sys; sys.version.split()[0]");
   // edits: the reader's edits of package listings in force on the page,
   // each { file, sections, code }; every run puts exactly those in place.
@@ -78,6 +98,7 @@ export async function startInterpreter(loadPyodide, files) {
   return {
     python,
     version,
+    snapshot: made,
     // block: { kind, source, edits, file }, as run-worker.mjs describes it.
     run: (block, onExample) => kinds[block.kind](block, onExample),
     // Compiles the package to bytecode: once, after the first run.
@@ -93,6 +114,34 @@ export async function startInterpreter(loadPyodide, files) {
       }
     },
   };
+}
+
+// The wheel, unpacked where loadPackage would put it; the import system is
+// told, since after a snapshot's restore it may remember an empty folder.
+const UNPACK = `
+import importlib, sysconfig, zipfile
+with zipfile.ZipFile("/tmp/chapter2.whl") as wheel:
+    wheel.extractall(sysconfig.get_path("purelib"))
+importlib.invalidate_caches()
+`;
+
+// The wheel must be the one the lock file names, as loadPackage checks.
+async function checkWheel({ lock, wheel }) {
+  const expected = JSON.parse(lock).packages.chapter2.sha256;
+  const digest = await crypto.subtle.digest("SHA-256", wheel);
+  const actual = [...new Uint8Array(digest)]
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
+  if (actual !== expected) {
+    throw new Error(
+      `the chapter2 wheel is not the one pyodide-lock.json names (SHA-256 ${actual})`,
+    );
+  }
+}
+
+// The wheel's file name, as the lock file gives it.
+export function wheelName(lock) {
+  return JSON.parse(lock).packages.chapter2.file_name;
 }
 
 function plain(proxy) {

@@ -1,12 +1,16 @@
 // The Web Worker that runs Python for the Run buttons (see run.js).
 //
-// Messages in:  {type: "load"}           start Python (once)
+// Messages in:  {type: "load", saved}    start Python (once); saved, the
+//                  {key, snapshot} this visit kept, or null
 //               {type: "run", id, kind, source, edits, file}
 //                  kind "session": run a >>> block; "script": run a script;
 //                  "listing": put the reader's edit of a package listing in
 //                  place (source, the listing's code, is in edits too);
 //                  "replay": the steps of a block that ran as kind `ran`
-// Messages out: {type: "ready", version, seconds}
+// Messages out: {type: "ready", version, seconds, restored}
+//                  restored: started from a saved snapshot
+//               {type: "saved", key, snapshot}  a snapshot of this start,
+//                  for the page to keep for its next worker
 //               {type: "fatal", message}    Python cannot start here
 //               {type: "example", id, record}  one example finished
 //               {type: "result", id, records}  the block finished (a listing:
@@ -20,8 +24,15 @@
 // page terminating this worker; the next Run starts a new one. The page
 // starts this module from a blob: URL, so the worker is bound by the page's
 // Content-Security-Policy: code run here cannot reach another site.
+//
+// A start from nothing takes a memory snapshot of the ready interpreter
+// (run-core.mjs), before any code has run in it. After the first run's
+// answer it goes into the site's Cache Storage, keyed by the files it was
+// made from, and to the page: a later worker, in this visit or after a full
+// page load, starts from it in a fraction of the time. A snapshot that does
+// not restore is deleted, and Python starts from nothing.
 
-import { startInterpreter } from "./run-core.mjs";
+import { startInterpreter, wheelName } from "./run-core.mjs";
 
 const here = new URL(".", import.meta.url);
 const runtime = new URL("python/", here);
@@ -45,30 +56,101 @@ async function checkWasm() {
   }
 }
 
-async function source(name) {
-  const response = await fetch(new URL(name, here));
+async function fetched(url, as) {
+  const response = await fetch(url);
   if (!response.ok)
-    throw new Error(`${name} is not on this site (HTTP ${response.status})`);
-  return response.text();
+    throw new Error(
+      `${new URL(url).pathname} is not on this site (HTTP ${response.status})`,
+    );
+  return as === "bytes"
+    ? new Uint8Array(await response.arrayBuffer())
+    : response.text();
 }
 
-async function load() {
-  const started = performance.now();
-  const files = Promise.all(
-    ["runner.py", "listings.py", "replay.py"].map(source),
+const SNAPSHOTS = "chapter2-run-snapshots";
+// Cache Storage exists only in a secure context (https, or this machine).
+const store = () => (self.caches ? caches.open(SNAPSHOTS) : null);
+
+// The key of a snapshot: a digest of every file that shapes the ready
+// interpreter, as an address on this site (Cache Storage wants one).
+async function keyOf(files) {
+  const text = JSON.stringify([
+    files.lock,
+    files.runner,
+    files.listings,
+    files.replay,
+  ]);
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(text),
   );
+  const hex = [...new Uint8Array(digest)]
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
+  return new URL(`python/snapshot-${hex}`, here).href;
+}
+
+async function savedSnapshot(key, saved) {
+  if (saved?.key === key) return saved.snapshot;
+  const cache = await store();
+  const response = await cache?.match(key);
+  return response ? new Uint8Array(await response.arrayBuffer()) : null;
+}
+
+async function load({ saved }) {
+  const started = performance.now();
+  const modules = Promise.all(
+    ["runner.py", "listings.py", "replay.py"].map((name) =>
+      fetched(new URL(name, here)),
+    ),
+  );
+  const lock = fetched(new URL("pyodide-lock.json", runtime));
+  const wheel = lock.then((text) =>
+    fetched(new URL(wheelName(text), runtime), "bytes"),
+  );
+  for (const pending of [modules, lock, wheel]) pending.catch(() => {});
   const [{ loadPyodide }] = await Promise.all([
     import(new URL("pyodide.mjs", runtime).href),
     checkWasm(),
   ]);
-  const [runner, listings, replay] = await files;
-  const python = await startInterpreter(loadPyodide, {
+  const [runner, listings, replay] = await modules;
+  const files = {
     indexURL: runtime.href,
+    lock: await lock,
+    wheel: await wheel,
     runner,
     listings,
     replay,
+  };
+  const key = await keyOf(files);
+  const snapshot = await savedSnapshot(key, saved).catch(() => null);
+  const seconds = () => (performance.now() - started) / 1000;
+  if (snapshot !== null) {
+    try {
+      const python = await startInterpreter(loadPyodide, files, { snapshot });
+      return { python, seconds: seconds(), restored: true };
+    } catch {
+      // Made by another pyodide, or damaged: start from nothing instead.
+      await (await store())?.delete(key);
+    }
+  }
+  const python = await startInterpreter(loadPyodide, files, {
+    makeSnapshot: true,
   });
-  return { python, seconds: (performance.now() - started) / 1000 };
+  return { python, seconds: seconds(), restored: false, key };
+}
+
+// Keeps this start's snapshot: in Cache Storage, replacing any made from
+// other files, and in the page, which hands it to its next worker.
+async function keep(key, snapshot) {
+  const cache = await store();
+  if (cache) {
+    for (const request of await cache.keys()) {
+      if (request.url !== key) await cache.delete(request);
+    }
+    await cache.put(key, new Response(snapshot));
+  }
+  postMessage({ type: "saved", key, snapshot }, [snapshot.buffer]);
 }
 
 const message = (error) => String(error?.message || error);
@@ -76,7 +158,7 @@ let ready = null;
 let compiled = false;
 
 async function runOne({ id, kind, source, edits, file, ran }) {
-  const { python } = await ready;
+  const { python, key } = await ready;
   try {
     const report = (record) => postMessage({ type: "example", id, record });
     const block = { kind, source, edits, file, ran };
@@ -85,6 +167,7 @@ async function runOne({ id, kind, source, edits, file, ran }) {
     if (!compiled) {
       // After the answer: the reader waits for none of it (runner.py).
       compiled = true;
+      if (python.snapshot) keep(key, python.snapshot).catch(() => {});
       python.compile();
     }
   } catch (error) {
@@ -95,10 +178,15 @@ async function runOne({ id, kind, source, edits, file, ran }) {
 
 self.onmessage = ({ data }) => {
   if (data.type === "load" && ready === null) {
-    ready = load();
+    ready = load(data);
     ready.then(
-      ({ python, seconds }) =>
-        postMessage({ type: "ready", version: python.version, seconds }),
+      ({ python, seconds, restored }) =>
+        postMessage({
+          type: "ready",
+          version: python.version,
+          seconds,
+          restored,
+        }),
       (error) => postMessage({ type: "fatal", message: message(error) }),
     );
   } else if (data.type === "run") {

@@ -109,10 +109,11 @@
   }
 
   // How long it took: Python's start, when this run waited for it, apart.
-  function timing({ startSeconds, runSeconds }) {
+  function timing({ startSeconds, restored, runSeconds }) {
     const ran = `the run took ${seconds(runSeconds)}`;
     if (startSeconds === null) return `Done: ${ran}`;
-    return `Python started in ${seconds(startSeconds)}; ${ran}`;
+    const from = restored ? " from the copy saved at your first Run" : "";
+    return `Python started in ${seconds(startSeconds)}${from}; ${ran}`;
   }
 
   function summary(records, time) {
