@@ -165,10 +165,17 @@ def status(block: Locator) -> str:
 def edit(block: Locator, code: str | None = None) -> str:
     """Open the block's editor (CodeMirror), type ``code`` over its text if
     given; what the editor held before."""
-    if block.get_by_role("button", name="Edit").is_visible():
+    opened = block.locator(".cm-content, .chapter-run__textarea")
+    if not opened.count():
+        # click() waits for the button: on a page instant navigation just
+        # brought, run.js may not have put it there yet (it was looked for
+        # once, and the test waited 30 s for an editor nobody opened).
         reveal(block.element_handle())
         block.get_by_role("button", name="Edit").click()
-    block.locator(".cm-content").wait_for()
+    opened.wait_for()
+    # run.js puts a plain text area in the editor's place when
+    # python/editor.mjs does not load.
+    assert block.locator(".cm-content").count(), "the editor did not load"
     before = str(block.evaluate("(root) => root.runEditor.value()"))
     if code is not None:
         block.locator(".cm-content").fill(code)
