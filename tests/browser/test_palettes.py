@@ -74,13 +74,16 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
     with visit(browser, server) as v:
         v.page.set_content(
             '<html lang="en"><head><title>t</title></head><body><main>'
-            '<img src="data:,"><button></button>'
+            '<img src="data:,"><p id="one"><button></button></p>'
             '<pre><code><span class="k" style="color: #bbb">fn</span>'
             '<span class="n" style="color: #333">main</span></code></pre>'
             "</main></body></html>"
         )
         found = " ".join(serious_violations(v.page))
+        within = " ".join(serious_violations(v.page, within="#one"))
         code = low_code_contrast(v.page)
     assert "image-alt" in found and "button-name" in found, found
+    # Asked about one part of the page, axe looks there and nowhere else.
+    assert "button-name" in within and "image-alt" not in within, within
     # Code is left to low_code_contrast, which finds the pale keyword only.
     assert [line.split(":")[0] for line in code] == ['code SPAN.k "fn"'], code

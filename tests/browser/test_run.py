@@ -299,8 +299,8 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
     """Issue 12's reader: Run on the cart_total trace, the socks price
     changed from 12 to 20, Run again: a new trace, ending ``Ready(78)``,
     marked as differing without moving its columns (the layout failed at
-    1280 px with the old inline box, tried); axe finds nothing in either
-    palette with the editor open."""
+    1280 px with the old inline box, tried); axe finds nothing in the block
+    in either palette with the editor open."""
     page = reader.page
     reader.follow_nav_to("async-fn.md")
     block = trace_block(page)
@@ -321,11 +321,15 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
     # As test_palettes does: no fading colours, and no tooltip of the
     # palette toggle the pointer was left on (axe caught one mid-fade).
     page.add_style_tag(content=NO_TRANSITIONS)
+    # The block, with its editor and output: test_palettes checks the rest.
+    block.evaluate("(root) => root.setAttribute('data-axe-here', '')")
     for number, (palette, toggle) in enumerate(PALETTES):
         rules = None if number == 0 else COLOUR_RULES
         page.mouse.move(0, 0)
-        findings += [f"{palette}: {f}" for f in serious_violations(page, rules)]
+        found = serious_violations(page, rules, within="[data-axe-here]")
+        findings += [f"{palette}: {finding}" for finding in found]
         palette_toggle(page, toggle).click()
+    block.evaluate("(root) => root.removeAttribute('data-axe-here')")
     assert not findings, findings
     last = step_through_the_run(page, block)
     assert "poll returned Ready(78)" in last, last
