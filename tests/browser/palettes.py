@@ -207,9 +207,77 @@ def stepper_buttons_low(page: Page) -> list[str]:
 
 # The only axe rules whose outcome depends on colour. The dark palette changes
 # colours and nothing else, so there it needs only these, in half the time.
-COLOUR_RULES = {
-    "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}
-}
+COLOUR_RULE_IDS = ["color-contrast", "link-in-text-block"]
+COLOUR_RULES = {"runOnly": {"type": "rule", "values": COLOUR_RULE_IDS}}
+ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULE_IDS}}
+
+# Marks one element of each look under `root` (a selector; null for the
+# whole page) with data-axe-look, and returns how many it marked. axe's
+# colour rules judge an element by its text's colour, size and weight, its
+# shadow, its opacity and what lies behind it; a link also by the text
+# around it. Two elements alike in all of that get the same verdict, so
+# axe needs to see one of them: a chapter page has several hundred
+# elements with text and a few dozen looks, and axe spends two thirds of
+# its time on colour. (Code blocks are left to low_code_contrast.) A link is
+# marked itself, since the rule about links checks the link element.
+MARK_LOOKS_JS = """(rootSelector) => {
+  const root = rootSelector ? document.querySelector(rootSelector) : document.body;
+  const style = new Map();
+  const css = (e) => style.get(e) || style.set(e, getComputedStyle(e)).get(e);
+  const behind = (e) => {
+    const layers = [];
+    for (; e; e = e.parentElement) {
+      const s = css(e);
+      layers.push(`${s.backgroundColor} ${s.backgroundImage} ${s.opacity}`);
+      if (s.backgroundColor.startsWith("rgb(") && s.backgroundImage === "none") break;
+    }
+    return layers.join(";");
+  };
+  const looks = new Set();
+  let marked = 0;
+  for (const element of [root, ...root.querySelectorAll("*")]) {
+    if (element.closest("pre > code")) continue;
+    const text = [...element.childNodes].some(
+      (node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim(),
+    );
+    const box = element.getBoundingClientRect();
+    if (!text || box.width < 2 || box.height < 2) continue;
+    const s = css(element);
+    const link = element.closest("a[href]");
+    const around = link?.parentElement ? css(link.parentElement).color : "";
+    const look = [
+      s.color, s.fontSize, s.fontWeight, s.textShadow, s.visibility,
+      s.textDecorationLine, around, behind(element),
+    ].join("/");
+    if (looks.has(look)) continue;
+    looks.add(look);
+    (link && root.contains(link) ? link : element).setAttribute("data-axe-look", "");
+    marked += 1;
+  }
+  return marked;
+}"""
+UNMARK_LOOKS_JS = """() => {
+  for (const e of document.querySelectorAll("[data-axe-look]")) {
+    e.removeAttribute("data-axe-look");
+  }
+}"""
+
+
+def accessibility_findings(
+    page: Page, *, colours_only: bool, within: str | None = None
+) -> list[str]:
+    """axe's serious and critical findings on the page (or in what ``within``
+    selects): with every rule, or only those that depend on colour, which
+    see one element of each look (MARK_LOOKS_JS)."""
+    findings = []
+    if not colours_only:
+        findings += serious_violations(page, ALL_BUT_COLOUR, within)
+    if page.evaluate(MARK_LOOKS_JS, within):
+        try:
+            findings += serious_violations(page, COLOUR_RULES, "[data-axe-look]")
+        finally:
+            page.evaluate(UNMARK_LOOKS_JS)
+    return findings
 
 
 AXE_SOURCE = Axe().axe_script  # axe-core, from the copy pinned on PyPI

@@ -18,7 +18,7 @@ from tests.browser.pages import (
     slug,
 )
 from tests.browser.palettes import (
-    COLOUR_RULES,
+    accessibility_findings,
     low_code_contrast,
     low_contrast,
     serious_violations,
@@ -55,8 +55,8 @@ def test_readable_and_accessible_in_both_palettes(
     for number, (expected, toggle) in enumerate(PALETTES):
         assert scheme(page) == expected, f"{quiet.name}: palette is {scheme(page)}"
         problems += [f"{expected}: low contrast {c}" for c in low_contrast(page)]
-        rules = None if number == 0 else COLOUR_RULES
-        findings = serious_violations(page, rules) + low_code_contrast(page)
+        findings = accessibility_findings(page, colours_only=number > 0)
+        findings += low_code_contrast(page)
         problems += [f"{expected}: {finding}" for finding in findings]
         # After axe, which sees the stepper as the other tests left it.
         low = stepper_buttons_low(page)
@@ -75,14 +75,26 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
         v.page.set_content(
             '<html lang="en"><head><title>t</title></head><body><main>'
             '<img src="data:,"><p id="one"><button></button></p>'
+            # Many paragraphs alike, one of them pale, and a link told from
+            # the text around it by a colour too close to it: axe's colour
+            # rules see one element of each look, and must find both.
+            + "<p>Dark enough.</p>" * 30
+            + '<p style="color: #bbb">Too pale.</p>'
+            + "<p>Text with <a href='#x' style='color: #1a0dab;"
+            " text-decoration: none'>a link</a> told apart by colour alone.</p>"
             '<pre><code><span class="k" style="color: #bbb">fn</span>'
             '<span class="n" style="color: #333">main</span></code></pre>'
             "</main></body></html>"
         )
         found = " ".join(serious_violations(v.page))
         within = " ".join(serious_violations(v.page, within="#one"))
+        colours = " ".join(accessibility_findings(v.page, colours_only=True))
+        everything = " ".join(accessibility_findings(v.page, colours_only=False))
         code = low_code_contrast(v.page)
     assert "image-alt" in found and "button-name" in found, found
+    for rule in ("color-contrast", "link-in-text-block"):
+        assert rule in colours and rule in everything, (rule, colours, everything)
+    assert "image-alt" in everything and "image-alt" not in colours, colours
     # Asked about one part of the page, axe looks there and nowhere else.
     assert "button-name" in within and "image-alt" not in within, within
     # Code is left to low_code_contrast, which finds the pale keyword only.
