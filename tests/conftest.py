@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -113,6 +114,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     for fixture, product in SITES.items():
         if fixture in needed and (fixture != "zensical_site" or zensical_installed()):
             product.start()
+    # What collection made (modules, tests, parsed pages) lives to the end:
+    # the garbage collector need not walk it again on each collection. The
+    # Run button's runner collects after every block it runs, and in this
+    # process a full collection took 44 ms (test_codeblocks: 65 of them).
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True)
