@@ -40,7 +40,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Request, Route
 
-from sitetools import runtime
 from tests.browser.pages import (
     DESKTOP,
     NAV_PAGES,
@@ -58,12 +57,10 @@ from tests.browser.widgets import FINISHED, RUN_TIMEOUT
 from tests.support.browsing import SiteServer, Visit, page_url, visit
 from tests.support.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
 from tests.support.sessions import CHAPTER_PAGES, sessions
-from tests.support.sitebuild import BuildResult
+from tests.support.sitebuild import BuildResult, needs_runtime
 
 # Without npm there is no pyodide, so no Run button: skipped, saying why.
-pytestmark = pytest.mark.skipif(
-    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
-)
+pytestmark = needs_runtime
 RUNTIME = re.compile(
     r"/assets/run/(python/|python\.mjs|run-worker|run-core|runner|listings|replay)"
 )

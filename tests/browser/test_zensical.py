@@ -19,7 +19,6 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from sitetools import runtime
 from tests.browser.pages import DESKTOP, DOCS, POLLING, reveal
 from tests.browser.widgets import (
     FINISHED,
@@ -38,7 +37,7 @@ from tests.support.browsing import (
     site_prefix,
     visit,
 )
-from tests.support.sitebuild import BuildResult
+from tests.support.sitebuild import BuildResult, needs_runtime
 
 PAGE = "state-machines.md"
 
@@ -95,9 +94,7 @@ def test_stepper_steps(reader: Visit) -> None:
     assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
 
 
-@pytest.mark.skipif(
-    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
-)
+@needs_runtime
 def test_run_runs_an_example_from_the_site(reader: Visit) -> None:
     """Python starts from the site's own files, under the page's CSP, and the
     first example on the page prints what the page shows."""

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from sitetools import runtime
 from tests.support.pyodide_check import ISOLATION_PROBES, PyodideCheck
 from tests.support.report import note
 from tests.support.sessions import (
@@ -30,7 +29,7 @@ from tests.support.sessions import (
     load_runner,
     sessions,
 )
-from tests.support.sitebuild import BuildResult, html_path
+from tests.support.sitebuild import BuildResult, html_path, needs_runtime
 
 SESSIONS = all_sessions()
 RUNNER = load_runner()
@@ -169,9 +168,7 @@ def test_runner_starts_each_run_afresh() -> None:
     assert record["ok"], record
 
 
-@pytest.mark.skipif(
-    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
-)
+@needs_runtime
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
 def test_run_buttons_run_what_these_tests_run(
     built_site: BuildResult, page: str

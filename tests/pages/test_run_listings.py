@@ -21,7 +21,7 @@ from typing import Any
 import markdown
 import pytest
 
-from sitetools import codeblocks, runtime
+from sitetools import codeblocks
 from sitetools.snippets import ROOT, SECTION_MARKER, resolve_target
 from tests.support.pyodide_check import (
     RAISE_LINE,
@@ -38,7 +38,7 @@ from tests.support.sessions import (
     load_listings,
     load_runner,
 )
-from tests.support.sitebuild import BuildResult, html_path
+from tests.support.sitebuild import BuildResult, html_path, needs_runtime
 
 RUNNER = load_runner()
 LISTINGS_PY = load_listings()
@@ -51,9 +51,7 @@ def test_every_script_block_on_the_chapter_pages_shows_package_code() -> None:
     assert not plain, f"script blocks that show no package code: {plain}"
 
 
-@pytest.mark.skipif(
-    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
-)
+@needs_runtime
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
 def test_every_script_block_has_run_or_says_why_not(
     built_site: BuildResult, page: str
@@ -298,9 +296,7 @@ def render(text: str) -> str:
     )
 
 
-@pytest.mark.skipif(
-    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
-)
+@needs_runtime
 def test_the_build_marks_listings_scripts_and_blocks_that_cannot_run() -> None:
     """And says what an edit reaches: the names that run its code."""
     listing = render(

@@ -11,6 +11,8 @@ import pytest
 
 from sitetools import codeblocks, runtime
 from sitetools.runtime import LoaderChanged, without_cdn
+from tests.support.buildcache import locked
+from tests.support.sitebuild import needs_runtime
 
 FALLBACK = (
     b"e.cdnUrl=k(e.packageBaseUrl??`https://cdn.jsdelivr.net/pyodide/v${U}/full/`)"
@@ -32,9 +34,7 @@ def test_a_loader_that_changed_is_refused(loader: bytes) -> None:
         without_cdn(loader)
 
 
-@pytest.mark.skipif(
-    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
-)
+@needs_runtime
 def test_the_installed_loader_has_its_fallback_once() -> None:
     loader = (runtime.PYODIDE / runtime.LOADER).read_bytes()
     assert len(runtime.CDN_FALLBACK.findall(loader)) == 1
@@ -49,11 +49,15 @@ def test_a_build_without_the_runtime_writes_none_and_says_why_once(
     empty, and the reason is logged once (installed() wrote the files during
     the render, after MkDocs had collected its own, tried)."""
     out = tmp_path / "python"
-    monkeypatch.setattr(runtime, "OUT", out)
-    monkeypatch.setattr(codeblocks, "_said", set())
     page = "```pycon\n>>> 6 * 7\n42\n```\n\n```python\nprint(1)\n```\n"
-    with caplog.at_level(logging.INFO, logger=runtime.log.name):
-        html = render(page) + render(page)
+    # The lock the tests' site builds take to put the runtime in place (in
+    # a thread of this process, too: tests/conftest.py): while OUT points
+    # here, none of them may write into it.
+    with locked("runtime"), monkeypatch.context() as patched:
+        patched.setattr(runtime, "OUT", out)
+        patched.setattr(codeblocks, "_said", set())
+        with caplog.at_level(logging.INFO, logger=runtime.log.name):
+            html = render(page) + render(page)
     assert "data-run" not in html
     assert not out.exists(), sorted(out.iterdir())
     said = [r.getMessage() for r in caplog.records if "Run buttons" in r.getMessage()]

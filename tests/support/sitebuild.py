@@ -14,7 +14,10 @@ from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import pytest
 import yaml
+
+from sitetools import runtime
 
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -331,3 +334,10 @@ BROKEN_LINKS = {
     "unrecognised link": ("See [a folder](assets/).\n", "assets/"),
 }
 MISSING_SNIPPET = '```python\n--8<-- "chapter2/no_such_module.py"\n```\n'
+
+
+# For a test that needs the Run buttons' runtime (pyodide from npm, put in
+# place by make's set-up): without it, the test skips and says why.
+needs_runtime = pytest.mark.skipif(
+    runtime.missing_reason() is not None, reason=str(runtime.missing_reason())
+)
