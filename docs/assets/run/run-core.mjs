@@ -62,7 +62,14 @@ export async function startInterpreter(
     // object, and calling through a proxy would make one.
     const names = Object.values(MODULES).join(", ");
     python.runPython(`import ${names}\n${MODULES.runner}.prepare()`);
-    if (makeSnapshot) made = python.makeMemorySnapshot();
+    if (makeSnapshot) {
+      try {
+        made = python.makeMemorySnapshot();
+      } catch {
+        // A browser where pyodide cannot take one: Python runs all the
+        // same, and each later start begins from nothing, as before.
+      }
+    }
   }
   const runner = python.pyimport(MODULES.runner);
   const listings = python.pyimport(MODULES.listings);
