@@ -198,9 +198,10 @@ def wheel_bytes() -> bytes:
 def lock_bytes(wheel: bytes) -> bytes:
     """pyodide's lock file with its ``info`` and one package: chapter2.
 
-    The loader checks the ABI in ``info``; ``loadPackage("chapter2")`` then
-    finds the wheel next to the lock and checks its SHA-256 before it
-    installs it.
+    The loader checks the ABI in ``info``; the Run button's worker
+    (``docs/assets/run/run-worker.mjs``) finds the wheel's name there and
+    fetches it with its SHA-256 as the integrity the browser must check,
+    and ``run-core.mjs`` checks it again where it can before unpacking it.
     """
     source = PYODIDE / LOCK if (PYODIDE / LOCK).is_file() else OUT / LOCK
     lock = json.loads(source.read_text(encoding="utf-8"))

@@ -218,8 +218,12 @@ ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULE_IDS
 # around it. Two elements alike in all of that get the same verdict, so
 # axe needs to see one of them: a chapter page has several hundred
 # elements with text and a few dozen looks, and axe spends two thirds of
-# its time on colour. (Code blocks are left to low_code_contrast.) A link is
-# marked itself, since the rule about links checks the link element.
+# its time on colour. (Code blocks are left to low_code_contrast.)
+# Where axe can only say "incomplete" (not a violation), the look tells
+# apart what makes it so: text of one character, text over ::before or
+# ::after content; and of a look's elements, one that nothing covers (the
+# sticky header, say) is the one marked. A link is marked itself, since
+# the rule about links checks the link element.
 MARK_LOOKS_JS = """(rootSelector) => {
   const root = rootSelector ? document.querySelector(rootSelector) : document.body;
   const style = new Map();
@@ -233,28 +237,41 @@ MARK_LOOKS_JS = """(rootSelector) => {
     }
     return layers.join(";");
   };
-  const looks = new Set();
-  let marked = 0;
+  const pseudo = (e) =>
+    ["::before", "::after"].map((p) => getComputedStyle(e, p).content).join(" ");
+  const clear = (e, box) => {
+    const x = box.left + box.width / 2;
+    const y = box.top + box.height / 2;
+    if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return true;
+    const top = document.elementFromPoint(x, y);
+    return top !== null && (e === top || e.contains(top));
+  };
+  const looks = new Map(); // look -> [element to mark, whether it is clear]
   for (const element of [root, ...root.querySelectorAll("*")]) {
     if (element.closest("pre > code")) continue;
-    const text = [...element.childNodes].some(
-      (node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim(),
-    );
+    const text = [...element.childNodes]
+      .filter((node) => node.nodeType === Node.TEXT_NODE)
+      .map((node) => node.textContent.trim())
+      .join("");
     const box = element.getBoundingClientRect();
     if (!text || box.width < 2 || box.height < 2) continue;
     const s = css(element);
     const link = element.closest("a[href]");
-    const around = link?.parentElement ? css(link.parentElement).color : "";
+    const around = link?.parentElement
+      ? `${css(link.parentElement).color} ${link.parentElement.tagName}`
+      : "";
     const look = [
       s.color, s.fontSize, s.fontWeight, s.textShadow, s.visibility,
-      s.textDecorationLine, around, behind(element),
+      s.textDecorationLine, around, behind(element), pseudo(element),
+      text.length > 1,
     ].join("/");
-    if (looks.has(look)) continue;
-    looks.add(look);
-    (link && root.contains(link) ? link : element).setAttribute("data-axe-look", "");
-    marked += 1;
+    const mark = link && root.contains(link) ? link : element;
+    const seen = looks.get(look);
+    if (!seen) looks.set(look, [mark, clear(element, box)]);
+    else if (!seen[1] && clear(element, box)) looks.set(look, [mark, true]);
   }
-  return marked;
+  for (const [mark] of looks.values()) mark.setAttribute("data-axe-look", "");
+  return looks.size;
 }"""
 UNMARK_LOOKS_JS = """() => {
   for (const e of document.querySelectorAll("[data-axe-look]")) {

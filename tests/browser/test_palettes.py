@@ -79,6 +79,9 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
             # the text around it by a colour too close to it: axe's colour
             # rules see one element of each look, and must find both.
             + "<p>Dark enough.</p>" * 30
+            # A pale one-character text first: for it axe can only say
+            # "incomplete", which must not stand for the longer text.
+            + '<p style="color: #bbb">7</p>'
             + '<p style="color: #bbb">Too pale.</p>'
             + "<p>Text with <a href='#x' style='color: #1a0dab;"
             " text-decoration: none'>a link</a> told apart by colour alone.</p>"

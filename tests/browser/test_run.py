@@ -69,6 +69,7 @@ WASM_FILE = re.compile(r".*pyodide\.asm\.wasm$")
 # What a Run says when Python started from the first start's snapshot.
 SAVED_COPY = "from the copy saved at your first Run"
 SNAPSHOTS = "chapter2-run-snapshots"  # run-worker.mjs's Cache Storage
+RUNNER_MODULES = ("runner.py", "listings.py", "replay.py")
 IN_STATE = "([root, state]) => root.dataset.state === state"
 RUNNABLE = [page for page in CHAPTER_PAGES if any(not s.norun for s in sessions(page))]
 
@@ -484,6 +485,7 @@ def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
     reload, tried); Stop while Python starts says so (it said "Python could
     not start: Stopped", tried)."""
     page = reader.page
+    saved_snapshots(page)  # the first Run's, which the restarts use
     block = cart_block(page)
     edit(block, "import os\nos._exit(0)\n")
     status = reader.run(block)
@@ -556,15 +558,9 @@ def snapshot_address(server: SiteServer) -> str:
     """Where the worker keeps its snapshot: named by a digest of the files
     that make the ready interpreter, as run-worker.mjs's keyOf names it."""
     run = server.site / "assets" / "run"
-    texts = [
-        (run / name).read_text(encoding="utf-8")
-        for name in (
-            "python/pyodide-lock.json",
-            "runner.py",
-            "listings.py",
-            "replay.py",
-        )
-    ]
+    names = ("python/pyodide-lock.json", "run-core.mjs", *RUNNER_MODULES)
+    # As fetch() reads them: bytes decoded, line ends as they are.
+    texts = [(run / name).read_bytes().decode() for name in names]
     # JSON.stringify's text for a list of strings.
     as_json = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256(as_json.encode()).hexdigest()
@@ -598,6 +594,7 @@ def test_a_full_page_load_starts_python_from_the_saved_copy(reader: Reader) -> N
     start saved (Python started from nothing on every page load, 2.6 s
     here, tried), and asyncio.run works in it."""
     page = reader.page
+    saved_snapshots(page)  # the first Run's, saved once it had answered
     reader.visit.goto(page_url("python-async.md"))
     block = page.locator('[data-run="session"]').first
     edit(block, ASYNCIO_EXAMPLE)

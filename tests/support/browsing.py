@@ -14,6 +14,7 @@ import http.server
 import io
 import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,25 @@ CHROMIUM_MISSING = (
     f"Debian's chromium is not installed ({CHROMIUM} is missing): "
     "`apt-get install -y chromium` (.ci/run does this)"
 )
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (IPv4), or None if it has none.
+
+    A page served there is not a secure context, as on a reader's phone
+    opening a laptop's ``make serve``: the browser then withholds
+    crypto.subtle and Cache Storage. Connecting a UDP socket only picks the
+    route; it sends nothing.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("198.51.100.1", 9))  # TEST-NET-2, documentation only
+        except OSError:
+            return None
+        address: str = probe.getsockname()[0]
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -44,9 +64,10 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # Belt and braces under the request routing below: no host name other
-    # than the local server's address resolves at all.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    # Belt and braces under the request routing below: no address other
+    # than the local servers' (this machine's, lan_address()) resolves.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+    + (f", EXCLUDE {lan_address()}" if lan_address() else ""),
 ]
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
 SEARCH_INDEX = "search/search_index.json"
@@ -108,18 +129,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class SiteServer:
-    """The built site on ``http://127.0.0.1:<free port>/chapter2/``."""
+    """The built site on ``http://127.0.0.1:<free port>/chapter2/``, or on
+    ``host``."""
 
-    def __init__(self, site: Path, prefix: str) -> None:
+    def __init__(self, site: Path, prefix: str, host: str = "127.0.0.1") -> None:
         site_url = str(config()["site_url"])
         handler = type(
             "Handler", (_QuietHandler,), {"prefix": prefix, "site_url": site_url}
         )
         self.site = site
         self.httpd = http.server.ThreadingHTTPServer(
-            ("127.0.0.1", 0), partial(handler, directory=str(site))
+            (host, 0), partial(handler, directory=str(site))
         )
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.origin = f"http://{host}:{self.httpd.server_address[1]}"
         self.root = self.origin + prefix
         self.prefix = prefix
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -57,7 +57,10 @@ export async function startInterpreter(
   }
   python.runPython(UNPACK);
   let made = null;
-  if (snapshot === null) {
+  if (snapshot !== null) {
+    // Every restored Python would otherwise draw the same random numbers.
+    python.runPython(RESEED);
+  } else {
     // By name, in Python: a snapshot holds no reference to a JavaScript
     // object, and calling through a proxy would make one.
     const names = Object.values(MODULES).join(", ");
@@ -123,6 +126,12 @@ export async function startInterpreter(
   };
 }
 
+const RESEED = `
+import sys
+if "random" in sys.modules:
+    sys.modules["random"].seed()
+`;
+
 // The wheel, unpacked where loadPackage would put it; the import system is
 // told, since after a snapshot's restore it may remember an empty folder.
 const UNPACK = `
@@ -132,14 +141,30 @@ with zipfile.ZipFile("/tmp/chapter2.whl") as wheel:
 importlib.invalidate_caches()
 `;
 
+// The wheel's SHA-256, as the lock file gives it (hexadecimal).
+function wheelDigest(lock) {
+  return JSON.parse(lock).packages.chapter2.sha256;
+}
+
+// The same digest as a fetch()'s integrity option wants it: the browser
+// then refuses any other bytes, in any context (crypto.subtle, which would
+// check them here, exists on https and on this machine only).
+export function wheelIntegrity(lock) {
+  const bytes = wheelDigest(lock)
+    .match(/../g)
+    .map((pair) => String.fromCharCode(Number.parseInt(pair, 16)));
+  return `sha256-${btoa(bytes.join(""))}`;
+}
+
 // The wheel must be the one the lock file names, as loadPackage checks.
+// Where crypto.subtle is missing, the worker fetched it with its integrity.
 async function checkWheel({ lock, wheel }) {
-  const expected = JSON.parse(lock).packages.chapter2.sha256;
+  if (!globalThis.crypto?.subtle) return;
   const digest = await crypto.subtle.digest("SHA-256", wheel);
   const actual = [...new Uint8Array(digest)]
     .map((byte) => byte.toString(16).padStart(2, "0"))
     .join("");
-  if (actual !== expected) {
+  if (actual !== wheelDigest(lock)) {
     throw new Error(
       `the chapter2 wheel is not the one pyodide-lock.json names (SHA-256 ${actual})`,
     );

@@ -32,7 +32,7 @@
 // page load, starts from it in a fraction of the time. A snapshot that does
 // not restore is deleted, and Python starts from nothing.
 
-import { startInterpreter, wheelName } from "./run-core.mjs";
+import { startInterpreter, wheelIntegrity, wheelName } from "./run-core.mjs";
 
 const here = new URL(".", import.meta.url);
 const runtime = new URL("python/", here);
@@ -56,8 +56,8 @@ async function checkWasm() {
   }
 }
 
-async function fetched(url, as) {
-  const response = await fetch(url);
+async function fetched(url, as, options = {}) {
+  const response = await fetch(url, options);
   if (!response.ok)
     throw new Error(
       `${new URL(url).pathname} is not on this site (HTTP ${response.status})`,
@@ -68,14 +68,20 @@ async function fetched(url, as) {
 }
 
 const SNAPSHOTS = "chapter2-run-snapshots";
-// Cache Storage exists only in a secure context (https, or this machine).
-const store = () => (self.caches ? caches.open(SNAPSHOTS) : null);
+// Cache Storage and crypto.subtle exist only in a secure context (https,
+// or this machine). Elsewhere Python starts from nothing each time.
+const secure = Boolean(self.caches && self.crypto?.subtle);
+// Any failure to reach the store counts as no store.
+const store = () => (secure ? caches.open(SNAPSHOTS).catch(() => null) : null);
 
 // The key of a snapshot: a digest of every file that shapes the ready
-// interpreter, as an address on this site (Cache Storage wants one).
+// interpreter (run-core.mjs decides what runs before it is taken), as an
+// address on this site (Cache Storage wants one); null without crypto.subtle.
 async function keyOf(files) {
+  if (!secure) return null;
   const text = JSON.stringify([
     files.lock,
+    files.core,
     files.runner,
     files.listings,
     files.replay,
@@ -91,6 +97,7 @@ async function keyOf(files) {
 }
 
 async function savedSnapshot(key, saved) {
+  if (key === null) return null;
   if (saved?.key === key) return saved.snapshot;
   const cache = await store();
   const response = await cache?.match(key);
@@ -100,24 +107,27 @@ async function savedSnapshot(key, saved) {
 async function load({ saved }) {
   const started = performance.now();
   const modules = Promise.all(
-    ["runner.py", "listings.py", "replay.py"].map((name) =>
+    ["run-core.mjs", "runner.py", "listings.py", "replay.py"].map((name) =>
       fetched(new URL(name, here)),
     ),
   );
   const lock = fetched(new URL("pyodide-lock.json", runtime));
   const wheel = lock.then((text) =>
-    fetched(new URL(wheelName(text), runtime), "bytes"),
+    fetched(new URL(wheelName(text), runtime), "bytes", {
+      integrity: wheelIntegrity(text),
+    }),
   );
   for (const pending of [modules, lock, wheel]) pending.catch(() => {});
   const [{ loadPyodide }] = await Promise.all([
     import(new URL("pyodide.mjs", runtime).href),
     checkWasm(),
   ]);
-  const [runner, listings, replay] = await modules;
+  const [core, runner, listings, replay] = await modules;
   const files = {
     indexURL: runtime.href,
     lock: await lock,
     wheel: await wheel,
+    core,
     runner,
     listings,
     replay,
@@ -131,26 +141,28 @@ async function load({ saved }) {
       return { python, seconds: seconds(), restored: true };
     } catch {
       // Made by another pyodide, or damaged: start from nothing instead.
-      await (await store())?.delete(key);
+      await (await store())?.delete(key).catch(() => {});
     }
   }
   const python = await startInterpreter(loadPyodide, files, {
-    makeSnapshot: true,
+    makeSnapshot: key !== null,
   });
   return { python, seconds: seconds(), restored: false, key };
 }
 
 // Keeps this start's snapshot: in Cache Storage, replacing any made from
 // other files, and in the page, which hands it to its next worker.
+// The page gets it even when the store refuses it (a full disk, say).
 async function keep(key, snapshot) {
+  const body = new Response(snapshot); // a copy, before the bytes move on
+  postMessage({ type: "saved", key, snapshot }, [snapshot.buffer]);
   const cache = await store();
   if (cache) {
     for (const request of await cache.keys()) {
       if (request.url !== key) await cache.delete(request);
     }
-    await cache.put(key, new Response(snapshot));
+    await cache.put(key, body);
   }
-  postMessage({ type: "saved", key, snapshot }, [snapshot.buffer]);
 }
 
 const message = (error) => String(error?.message || error);
