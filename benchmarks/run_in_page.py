@@ -49,6 +49,7 @@ from tests.support.browsing import (
     CHROMIUM_FLAGS,
     SiteServer,
     page_url,
+    saved_snapshots,
     site_prefix,
     visit,
 )
@@ -58,11 +59,6 @@ FIRST_PAGE = "async-fn.md"
 OTHER_PAGE = "state-machines.md"
 RUNTIME_PATH = "/assets/run/"
 FINISHED = "(root) => ['done', 'error'].includes(root.dataset.state)"
-# Whether the first Run's worker has saved its snapshot (run-worker.mjs).
-SNAPSHOT_SAVED = """async () => {
-  const cache = await caches.open("chapter2-run-snapshots");
-  return (await cache.keys()).length > 0;
-}"""
 # pyodide's own start, nothing else: its loader in a module worker (from a
 # blob: URL, as the Run button's), given the site's folder; milliseconds
 # from creating the worker to loadPyodide's answer.
@@ -107,15 +103,6 @@ def press_run(block: Locator, *, status: list[str] | None = None) -> float:
     if status is not None:
         status.append(said)
     return seconds
-
-
-def wait_for_snapshot(page: Page, timeout: float = 30) -> None:
-    """Wait until the first Run's snapshot is in the site's Cache Storage."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(SNAPSHOT_SAVED):
-        if time.monotonic() > deadline:
-            raise SystemExit(f"no snapshot saved within {timeout} s of the first Run")
-        page.wait_for_timeout(50)
 
 
 def first_run(browser: Browser, server: SiteServer) -> tuple[float, Page]:
@@ -194,7 +181,7 @@ def measure(site: Path, rounds: int = 3) -> dict[str, Any]:
                         # A full page load, the runtime now in the HTTP cache
                         # (these contexts route nothing, so it caches) and
                         # the first Run's snapshot in the site's Cache Storage.
-                        wait_for_snapshot(page)
+                        saved_snapshots(page)
                         page.goto(server.root + page_url(OTHER_PAGE))
                         said: list[str] = []
                         numbers["cached_full_load_run_s"] = press_run(

@@ -391,7 +391,8 @@ def size_of(future: object) -> int:
     """The size in bytes of a future (or any type the model knows).
 
     A future is an enum of its states: a one-byte tag, then each state's
-    fields, and the largest state decides. Raises :class:`InfiniteSize` when
+    fields, and the largest state decides. A dataclass given here is read
+    as a future with that one state, tag included. Raises :class:`InfiniteSize` when
     a type holds itself without a :class:`Box` on the way.
     """
     kind = future if _is_type_like(future) else as_future_type(future)

@@ -33,7 +33,6 @@ import http.server
 import json
 import re
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -54,7 +53,14 @@ from tests.browser.pages import (
 )
 from tests.browser.palettes import accessibility_findings
 from tests.browser.widgets import FINISHED, RUN_TIMEOUT
-from tests.support.browsing import SiteServer, Visit, page_url, visit
+from tests.support.browsing import (
+    SNAPSHOTS,
+    SiteServer,
+    Visit,
+    page_url,
+    saved_snapshots,
+    visit,
+)
 from tests.support.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
 from tests.support.sessions import CHAPTER_PAGES, sessions
 from tests.support.sitebuild import BuildResult, needs_runtime
@@ -68,7 +74,6 @@ WASM = "/assets/run/python/pyodide.asm.wasm"
 WASM_FILE = re.compile(r".*pyodide\.asm\.wasm$")
 # What a Run says when Python started from the first start's snapshot.
 SAVED_COPY = "from the copy saved at your first Run"
-SNAPSHOTS = "chapter2-run-snapshots"  # run-worker.mjs's Cache Storage
 RUNNER_MODULES = ("runner.py", "listings.py", "replay.py")
 IN_STATE = "([root, state]) => root.dataset.state === state"
 RUNNABLE = [page for page in CHAPTER_PAGES if any(not s.norun for s in sessions(page))]
@@ -538,15 +543,6 @@ def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> N
 
 
 # The snapshots in the site's Cache Storage: [address, bytes] of each.
-SAVED_SNAPSHOTS = """async (name) => {
-  const cache = await caches.open(name);
-  const saved = [];
-  for (const request of await cache.keys()) {
-    const body = await (await cache.match(request)).arrayBuffer();
-    saved.push([request.url, body.byteLength]);
-  }
-  return saved;
-}"""
 # Bytes pyodide cannot restore, saved where the worker looks for its copy.
 DAMAGE_SNAPSHOT = """async ([name, address]) => {
   const cache = await caches.open(name);
@@ -577,16 +573,6 @@ ASYNCIO_EXAMPLE = """\
 >>> asyncio.run(answer())
 42
 """
-
-
-def saved_snapshots(page: Page, timeout: float = 30) -> list[Any]:
-    """The saved snapshots, once there is one (the worker saves it after its
-    first run's answer)."""
-    deadline = time.monotonic() + timeout
-    while not (saved := page.evaluate(SAVED_SNAPSHOTS, SNAPSHOTS)):
-        assert time.monotonic() < deadline, "no snapshot was saved"
-        page.wait_for_timeout(50)
-    return list(saved)
 
 
 def test_a_full_page_load_starts_python_from_the_saved_copy(reader: Reader) -> None:

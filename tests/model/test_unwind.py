@@ -6,7 +6,7 @@ import pytest
 
 from chapter2.cart import CartTotal, cart_total
 from chapter2.executor import Executor
-from chapter2.future import CoroutineFuture
+from chapter2.future import CoroutineFuture, PolledAfterCompletion
 from chapter2.oneshot import Canceled, channel
 from chapter2.task import Context, Pending, Ready, Waker
 from chapter2.unwind import AsyncFn, JoinError, Panicked, ResumedAfterPanic, catch_panic
@@ -42,6 +42,18 @@ def test_without_a_panic_async_fn_is_the_body() -> None:
     future = AsyncFn(CartTotal(socks, shoes))
     assert future.poll(NOOP) == Ready(70)
     assert future.state_label() == "Done"
+
+
+def test_a_caught_task_that_finishes_drops_its_future_and_refuses_a_poll() -> None:
+    socks_tx, socks = channel("socks")
+    shoes_tx, shoes = channel("shoes")
+    socks_tx.send(12)
+    shoes_tx.send(58)
+    task = catch_panic(CartTotal(socks, shoes), "cart_total")
+    assert task.poll(NOOP) == Ready(70)
+    assert task.state_label() == "Done"
+    with pytest.raises(PolledAfterCompletion, match="task cart_total already ended"):
+        task.poll(NOOP)
 
 
 def test_a_task_that_panics_ends_in_a_join_error_and_others_run_on() -> None:

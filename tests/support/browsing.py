@@ -313,3 +313,27 @@ def visit(
         yield record
     finally:
         context.close()
+
+
+# Where the Run button's worker keeps its snapshots of Python
+# (docs/assets/run/run-worker.mjs), and what each holds: [address, bytes].
+SNAPSHOTS = "chapter2-run-snapshots"
+_SAVED_SNAPSHOTS = """async (name) => {
+  const cache = await caches.open(name);
+  const saved = [];
+  for (const request of await cache.keys()) {
+    const body = await (await cache.match(request)).arrayBuffer();
+    saved.push([request.url, body.byteLength]);
+  }
+  return saved;
+}"""
+
+
+def saved_snapshots(page: Page, timeout: float = 30) -> list[Any]:
+    """The site's saved snapshots, once there is one (the worker saves it
+    after its first run's answer); AssertionError after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not (saved := page.evaluate(_SAVED_SNAPSHOTS, SNAPSHOTS)):
+        assert time.monotonic() < deadline, f"no snapshot saved within {timeout} s"
+        page.wait_for_timeout(50)
+    return list(saved)

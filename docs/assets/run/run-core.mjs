@@ -160,15 +160,20 @@ export function wheelIntegrity(lock) {
 // Where crypto.subtle is missing, the worker fetched it with its integrity.
 async function checkWheel({ lock, wheel }) {
   if (!globalThis.crypto?.subtle) return;
-  const digest = await crypto.subtle.digest("SHA-256", wheel);
-  const actual = [...new Uint8Array(digest)]
-    .map((byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
+  const actual = await sha256(wheel);
   if (actual !== wheelDigest(lock)) {
     throw new Error(
       `the chapter2 wheel is not the one pyodide-lock.json names (SHA-256 ${actual})`,
     );
   }
+}
+
+// The SHA-256 of some bytes, in hexadecimal (needs crypto.subtle).
+export async function sha256(bytes) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)]
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
 }
 
 // The wheel's file name, as the lock file gives it.

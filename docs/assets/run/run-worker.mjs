@@ -32,7 +32,12 @@
 // page load, starts from it in a fraction of the time. A snapshot that does
 // not restore is deleted, and Python starts from nothing.
 
-import { startInterpreter, wheelIntegrity, wheelName } from "./run-core.mjs";
+import {
+  sha256,
+  startInterpreter,
+  wheelIntegrity,
+  wheelName,
+} from "./run-core.mjs";
 
 const here = new URL(".", import.meta.url);
 const runtime = new URL("python/", here);
@@ -86,13 +91,7 @@ async function keyOf(files) {
     files.listings,
     files.replay,
   ]);
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(text),
-  );
-  const hex = [...new Uint8Array(digest)]
-    .map((byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
+  const hex = await sha256(new TextEncoder().encode(text));
   return new URL(`python/snapshot-${hex}`, here).href;
 }
 

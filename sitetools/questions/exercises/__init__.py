@@ -6,9 +6,9 @@ reader starts from) and ``NAME_solution.py`` (one answer that passes), and
 code leaves, listed in ``CHECKS``; the first is the one the page shows), a
 file of the site that the page fetches at the first Check, so that the
 checks weigh nothing on the page's first load. The page runs
-:mod:`harness <sitetools.questions.exercises.harness>` with the checks and
-the reader's code as one script (``docs/assets/quiz/harness.py``, fetched
-by the page); :func:`judge` runs the very same text here,
+the harness (``docs/assets/quiz/harness.py``, fetched by the page) with
+the checks and the reader's code as one script; :func:`judge` runs the
+very same text here,
 which is how the tests prove that every solution passes and every starting
 code fails.
 """
