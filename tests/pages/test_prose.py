@@ -26,12 +26,19 @@ CALLED_RUSTCS = re.compile(
 
 
 def prose_sources() -> list[Path]:
-    """Pages, listings and the package's docstrings: all reach the site."""
+    """The README, the pages, the listings and the package's docstrings
+    (which reach the site through the API reference and snippets)."""
     return [
+        ROOT / "README.md",
         *sorted((ROOT / "docs").rglob("*.md")),
         *sorted((ROOT / "docs" / "listings").glob("*.rs")),
-        *sorted((ROOT / "chapter2").glob("*.py")),
+        *sorted((ROOT / "chapter2").rglob("*.py")),
     ]
+
+
+def sentences(text: str, ends: str = ".!?") -> list[str]:
+    """The sentences of ``text``, split after any of ``ends``."""
+    return re.split(rf"(?<=[{re.escape(ends)}])\s+", " ".join(text.split()))
 
 
 def said_in_prose(find: Callable[[str], list[str]]) -> dict[str, list[str]]:
@@ -45,10 +52,9 @@ def said_in_prose(find: Callable[[str], list[str]]) -> dict[str, list[str]]:
 
 def hand_written_called_rustcs(text: str) -> list[str]:
     """Sentences of ``text`` that call a hand-written version rustc's future."""
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
     return [
         sentence
-        for sentence in sentences
+        for sentence in sentences(text)
         if HAND_WRITTEN.search(sentence) and CALLED_RUSTCS.search(sentence)
     ]
 
@@ -79,10 +85,9 @@ ABOUT_CART_TOTAL = re.compile(r"cart_total|CartTotal")
 def only_what_is_needed(text: str) -> list[str]:
     """Sentences of ``text`` saying an async fn's states hold only what the
     rest needs, as a rule (for cart_total it is true, and may be said)."""
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
     return [
         sentence
-        for sentence in sentences
+        for sentence in sentences(text)
         if ONLY_WHAT_IS_NEEDED.search(sentence)
         and ABOUT_ASYNC.search(sentence)
         and not ABOUT_CART_TOTAL.search(sentence)
@@ -112,10 +117,9 @@ NAMES_WHOSE = re.compile(
 
 
 def wake_merging_as_a_rule(text: str) -> list[str]:
-    sentences = re.split(r"(?<=[.!?;])\s+", " ".join(text.split()))
     return [
         sentence
-        for sentence in sentences
+        for sentence in sentences(text, ".!?;")
         if MERGES_WAKES.search(sentence) and not NAMES_WHOSE.search(sentence)
     ]
 
@@ -173,10 +177,9 @@ DROP_NOT_ENOUGH = re.compile(r"\bdrop\b[^.]*\bnot enough\b|\bnot enough\b[^.]*\b
 
 
 def drop_said_not_to_release(text: str) -> list[str]:
-    sentences = re.split(r"(?<=[.!?])\s+", " ".join(text.split()))
     return [
         sentence
-        for sentence in sentences
+        for sentence in sentences(text)
         if DROP_NOT_ENOUGH.search(sentence) and "`Send`" not in sentence
     ]
 
@@ -203,18 +206,12 @@ def test_no_page_promises_a_poll_for_every_wake() -> None:
     """Two wakes before a poll bring one poll (tests/model/test_executor.py,
     test_double_wake_means_one_poll), so no page or docstring may say a task
     is polled once per wake."""
-    sources = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
-    sources += [
-        *(ROOT / "docs" / "listings").glob("*.rs"),
-        *(ROOT / "chapter2").rglob("*.py"),
-    ]
-    found = [
-        f"{path.relative_to(ROOT)}: {match[0]!r}"
-        for path in sources
-        for match in PROMISES_A_POLL_PER_WAKE.finditer(
-            " ".join(path.read_text(encoding="utf-8").split())
-        )
-    ]
+    found = said_in_prose(
+        lambda text: [
+            match[0]
+            for match in PROMISES_A_POLL_PER_WAKE.finditer(" ".join(text.split()))
+        ]
+    )
     assert not found, found
 
 
@@ -223,5 +220,6 @@ def test_the_prose_scans_read_every_kind_of_source() -> None:
     folder, a wrong glob) would pass them all. Each kind must be there,
     the chapter's pages included."""
     found = {path.relative_to(ROOT).as_posix() for path in prose_sources()}
-    assert {"docs/async-fn.md", "docs/errors.md", "chapter2/cart.py"} <= found
+    wanted = {"README.md", "docs/async-fn.md", "docs/errors.md", "chapter2/cart.py"}
+    assert wanted <= found, wanted - found
     assert any(name.startswith("docs/listings/") for name in found), found

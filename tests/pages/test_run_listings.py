@@ -62,7 +62,7 @@ def test_every_script_block_has_run_or_says_why_not(
         block
         for block in built_blocks(built)
         if block.language in ("python", "py", "python3")
-        and not block.shown.lstrip().startswith(">>>")
+        and not codeblocks.is_session(block.shown)
     ]
     on_page = listings(page)
     assert len(scripts) == len(on_page), f"{page}: {len(scripts)} script blocks built"

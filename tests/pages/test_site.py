@@ -17,7 +17,7 @@ from sybil import Sybil
 from sybil.parsers.markdown.lexers import RawFencedCodeBlockLexer
 
 from sitetools import runtime
-from sitetools.codeblocks import console_commands, shown
+from sitetools.codeblocks import console_commands, is_session, shown
 from sitetools.snippets import expand, includes_in
 from tests.support.sitebuild import (
     BROKEN_LINKS,
@@ -125,7 +125,7 @@ def shown_code(markdown: Path) -> Iterator[tuple[str, str]]:
             continue
         if language == "console":
             lines = [f"$ {command}" for command in console_commands(text)]
-        elif text.lstrip().startswith(">>>"):
+        elif is_session(text):
             lines = []
             for example in doctest.DocTestParser().get_examples(text):
                 source = example.source.splitlines()

@@ -25,6 +25,7 @@ from sitetools.codeblocks import (
     CopyError,
     console_copy,
     hidden_lines,
+    is_session,
     runnable,
     session_copy,
     shown,
@@ -114,7 +115,7 @@ def test_copied_code_pastes_into_python_prompt(
     checker = doctest.OutputChecker()
     built = html_path(built_site.site, page).read_text(encoding="utf-8")
     on_page = [s.source for s in sessions(page)]
-    blocks = [b for b in built_blocks(built) if b.shown.lstrip().startswith(">>>")]
+    blocks = [b for b in built_blocks(built) if is_session(b.shown)]
     assert len(blocks) == len(on_page), f"{page}: {len(blocks)} >>> blocks built"
     for block, session in zip(blocks, on_page, strict=True):
         printed = feed_to_console(block.copy.rstrip())

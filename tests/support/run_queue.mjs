@@ -130,6 +130,11 @@ two.reply({ type: "result", id: two.lastRun().id, records: ok });
 await settle();
 assert.deepEqual(retried.value.records, ok);
 assert.equal(retried.value.restored, true, "a start from the snapshot");
+assert.equal(
+  typeof retried.value.startSeconds,
+  "number",
+  "the restart's start time was left out",
+);
 console.log(
   "an own example that differs after the reader's code runs again afresh",
 );
@@ -194,4 +199,26 @@ assert.ok(four.terminated);
 console.log(
   "Stop on a run in progress or on Python starting ends its worker only",
 );
+// 7. On a worker the reader's code ran on, a page example whose output is
+// the page's keeps that answer: no new Python for it.
+const readers = track(
+  client.run({ kind: "script", source: "x = 1" }, { own: false }),
+);
+await settle();
+const five = workers[4];
+five.reply({ type: "ready", version: "3.14", seconds: 0.5, restored: true });
+await settle();
+five.reply({ type: "result", id: five.lastRun().id, records: ok });
+await settle();
+const passing = track(
+  client.run({ kind: "session", source: "h" }, { own: true }),
+);
+await settle();
+five.reply({ type: "result", id: five.lastRun().id, records: ok });
+await settle();
+assert.deepEqual(readers.value.records, ok);
+assert.deepEqual(passing.value.records, ok);
+assert.equal(workers.length, 5, "a passing example got a new Python");
+assert.equal(five.terminated, false);
+console.log("an example that passes after the reader's code keeps its answer");
 console.log("ok");
