@@ -24,7 +24,7 @@ fn main() {
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
     if let Poll::Ready(levels) = future.as_mut().poll(&mut cx) {
-        println!("count_down(3) went {levels} levels down, one box each");
+        println!("count_down(3) went {levels} levels down");
     }
     // --8<-- [end:main]
 }
