@@ -671,6 +671,17 @@ def test_the_solution_passes_every_check(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_the_reader_sees_code_without_the_tools_comments(name: str) -> None:
+    """The files open with lint directives (and why), which the page leaves
+    out; the code itself is shown whole."""
+    exercise = EXERCISES[name]
+    for shown in (exercise.start, exercise.solution):
+        assert not shown.startswith("#"), shown.splitlines()[0]
+        assert not re.search(r"^# (ruff|mypy):", shown, re.MULTILINE), shown
+        assert shown.startswith(("from ", "import ")), shown.splitlines()[0]
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
 def test_the_starting_code_fails_the_visible_check(name: str) -> None:
     exercise = EXERCISES[name]
     verdict = exercises.judge(exercise, exercise.start)

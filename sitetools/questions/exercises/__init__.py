@@ -110,13 +110,11 @@ PLANS = (
 
 
 def code(name: str, folder: Path = HERE) -> str:
-    """A code file, without lint directives, which are not for the reader."""
-    text = (folder / f"{name}.py").read_text(encoding="utf-8")
-    lines = [
-        line
-        for line in text.splitlines()
-        if not line.startswith(("# ruff:", "# mypy:", "# (the clock"))
-    ]
+    """A code file without the comments it opens with: lint directives and
+    why they are there, which are for the tools, not for the reader."""
+    lines = (folder / f"{name}.py").read_text(encoding="utf-8").splitlines()
+    while lines and lines[0].startswith("#"):
+        del lines[0]
     return "\n".join(lines).strip() + "\n"
 
 
