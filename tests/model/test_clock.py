@@ -236,16 +236,25 @@ def test_real_clock_sleep_waits_for_real() -> None:
 def test_real_clock_counts_threads_and_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every thread's wait overlaps the others', even when starting a thread
     takes longer than the wait (as on a loaded machine): bodies start together.
+
+    Only the first start is slow, which is enough to part the waits if bodies
+    did not start together; the wait is long enough that a thread scheduled
+    late on a busy machine (make test runs browsers alongside) still overlaps.
     """
+    wait = 0.1
     start_thread = threading.Thread.start
+    starts = 0
 
-    def slow_start(thread: threading.Thread) -> None:
+    def slow_first_start(thread: threading.Thread) -> None:
+        nonlocal starts
         start_thread(thread)
-        time.sleep(0.03)
+        starts += 1
+        if starts == 1:
+            time.sleep(wait * 1.5)
 
-    monkeypatch.setattr(threading.Thread, "start", slow_start)
+    monkeypatch.setattr(threading.Thread, "start", slow_first_start)
     clock = RealClock()
-    clock.run_threads([lambda: clock.block(0.02)] * 4)
+    clock.run_threads([lambda: clock.block(wait)] * 4)
     assert clock.threads_used() == 4
     assert clock.peak_waiting == 4
 
