@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import code
 import doctest
+import gc
 import importlib
 import io
 import pkgutil
@@ -76,6 +77,10 @@ def feed_to_console(copied: str) -> str:
     In a thread of its own, so that asyncio.run() finds no loop running.
     """
     printed = io.StringIO()
+    # The runner collects garbage after the paste (forget_run). Frozen, what
+    # lived before the paste is not walked again: as after collection
+    # (tests/conftest.py). Otherwise about 25 ms a block, 2 s in all.
+    gc.freeze()
 
     def paste() -> None:
         console = code.InteractiveConsole({"__name__": "__main__"})
