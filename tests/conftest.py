@@ -7,14 +7,17 @@ import os
 import shutil
 import sys
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 from sitetools import runtime
 from tests.browser.pages import ALL_PAGES
+from tests.support import durations
 from tests.support.buildcache import Product, locked, project_fingerprint
 from tests.support.pyodide_check import PyodideCheck
 from tests.support.report import merge, note, taken, write_summary
@@ -150,7 +153,8 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 # handing out whole groups of tests. Tests that share state run in one group:
 # every browser test on an opened page, in the order pytest grouped them by
 # page; every other test with the rest of its file, so a page's examples keep
-# their order and namespace.
+# their order and namespace. The groups that took longest last time go
+# first (tests.support.durations), so no long one is left for the end.
 #
 # xdist's own way, --dist loadgroup with xdist_group marks, does not work
 # here: pytest-xdist 3.8.0 tags a marked test by assigning item._nodeid
@@ -181,10 +185,45 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     from xdist.scheduler import LoadScopeScheduling
 
     class ByGroup(LoadScopeScheduling):
+        ordered = False
+
         def _split_scope(self, nodeid: str) -> str:
             return xdist_group(nodeid)
 
+        def _assign_work_unit(self, node: Any) -> None:
+            # The first time work is handed out, every group is queued.
+            if not self.ordered:
+                self.ordered = True
+                queue = self.workqueue
+                order = durations.longest_first(
+                    (group, len(queue[group])) for group in queue
+                )
+                self.workqueue = OrderedDict((group, queue[group]) for group in order)
+            super()._assign_work_unit(node)
+
     return ByGroup(config, log)
+
+
+class GroupClock:
+    """In the main process: each group's seconds (setup, call, teardown),
+    kept at the end for the next run's order (tests.support.durations),
+    unless the run was cut short (its figures would be too small)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        group = xdist_group(report.nodeid)
+        self.seconds[group] = self.seconds.get(group, 0.0) + report.duration
+
+    def pytest_sessionfinish(self, exitstatus: int) -> None:
+        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            durations.record(self.seconds)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(GroupClock(), "chapter2-group-clock")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -1,0 +1,62 @@
+"""How long each group of tests took last time, so the longest start first.
+
+pytest-xdist hands whole groups of tests (``tests/conftest.py``) to its
+processes, by default the groups with the most tests first. Test count says
+little about time here: the stateful ATM test is one test of several
+seconds, test_run_listings is 55 quick ones. A long group handed out last
+keeps one process busy while the other waits, about 5 s of a run. So the
+main process records each group's seconds in ``.cache/test-durations.json``
+at the end of a run, and the next run hands out the longest first (the
+longest-processing-time rule). A group with no record yet counts by its
+number of tests, at :data:`UNKNOWN_TEST_SECONDS` each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+
+from tests.support.sitebuild import ROOT
+
+RECORD = ROOT / ".cache" / "test-durations.json"
+UNKNOWN_TEST_SECONDS = 0.1
+
+
+def recorded() -> dict[str, float]:
+    """Seconds per group from earlier runs; empty if none or unreadable."""
+    try:
+        data = json.loads(RECORD.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(group): float(seconds)
+        for group, seconds in data.items()
+        if isinstance(seconds, int | float)
+    }
+
+
+def record(seconds: Mapping[str, float]) -> None:
+    """Keep this run's seconds per group, and earlier ones for groups it
+    did not run (a run with ``-k`` or ``-m`` runs some)."""
+    if not seconds:
+        return
+    kept = {**recorded(), **seconds}
+    RECORD.parent.mkdir(parents=True, exist_ok=True)
+    partial = RECORD.with_name(f"{RECORD.name}.{os.getpid()}")
+    partial.write_text(json.dumps(kept, indent=0, sort_keys=True), encoding="utf-8")
+    partial.replace(RECORD)  # whole or not at all: two runs may end together
+
+
+def longest_first(groups: Iterable[tuple[str, int]]) -> list[str]:
+    """Group names, longest expected first; ``groups`` gives each group's
+    name and its number of tests."""
+    known = recorded()
+
+    def expected(group: tuple[str, int]) -> float:
+        name, tests = group
+        return known.get(name, tests * UNKNOWN_TEST_SECONDS)
+
+    return [name for name, _ in sorted(groups, key=expected, reverse=True)]
