@@ -34,7 +34,6 @@ from tests.support.browsing import (
     SCREENSHOTS,
     SiteServer,
     Visit,
-    fetches_icons,
     page_url,
     site_prefix,
     visit,
@@ -122,12 +121,6 @@ def screenshots(request: pytest.FixtureRequest) -> Path | None:
 
 
 @pytest.fixture(scope="package")
-def icons(browser: Browser, server: SiteServer) -> bool:
-    """Whether the browser fetches page icons, so a first load waits for one."""
-    return fetches_icons(browser, server)
-
-
-@pytest.fixture(scope="package")
 def first_visits(browser: Browser, server: SiteServer) -> Iterator[Visit]:
     """The context in which ``opened`` opens every page, one after another.
 
@@ -150,18 +143,16 @@ def first_visits(browser: Browser, server: SiteServer) -> Iterator[Visit]:
 def opened(
     request: pytest.FixtureRequest,
     first_visits: Visit,
-    icons: bool,
 ) -> Iterator[Opened]:
     """The page named by the test's parameter, with everything it asked for.
 
-    The browser fetches the site's icon once per context: only the first page waits for
-    it (``test_loading`` counts it on every page).
+    The browser fetches the site's icon once per context: only the first page
+    waits for it (``test_loading`` counts it on every page).
     """
     name: str = request.param
     first_visits.forget_the_site()
-    first = not first_visits.finished
     before, trouble = len(first_visits.finished), first_visits.checkpoint()
-    first_visits.goto_everything(page_url(name), icon=icons and first)
+    first_visits.goto_everything(page_url(name))
     yield Opened(
         name,
         first_visits,

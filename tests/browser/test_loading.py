@@ -27,7 +27,7 @@ def gzipped_size(path: Path) -> int:
 
 @on_pages(ALL_PAGES)
 def test_first_load_is_offline_clean_and_light(
-    opened: Opened, server: SiteServer, icons: bool, request: pytest.FixtureRequest
+    opened: Opened, server: SiteServer, request: pytest.FixtureRequest
 ) -> None:
     """No request leaves the site, nothing errors, and the page stays small."""
     assert not opened.load_trouble, f"{opened.name}: {opened.load_trouble}"
@@ -50,7 +50,7 @@ def test_first_load_is_offline_clean_and_light(
     # The browser fetched the icon on the first page it opened (see the
     # ``opened`` fixture); a reader arriving on this page fetches it here.
     icon = opened.visit.icon_address(page_url(opened.name))
-    if icons and icon not in loaded:
+    if opened.visit.fetches_icons and icon not in loaded:
         served = server.file_for(icon)
         raw += served.stat().st_size
         compressed += gzipped_size(served)

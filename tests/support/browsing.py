@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -72,6 +72,9 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
 SEARCH_INDEX = "search/search_index.json"
 SETTLE_TIMEOUT = 10  # seconds
+# How long a first page waits for its icon before taking it that the
+# browser fetches none (seconds): it comes right after the load if at all.
+ICON_TIMEOUT = 5
 ICON_LINK = re.compile(r'<link\b(?=[^>]*\brel="icon")[^>]*\bhref="([^"]+)"')
 
 
@@ -176,6 +179,9 @@ class Visit:
     in_flight: set[Request] = field(default_factory=set)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Whether this browser fetches a page's icon (a headless shell may not):
+    # learnt on the context's first page, the only one that fetches it.
+    fetches_icons: bool | None = None
 
     def goto(self, url: str) -> None:
         """Opens ``url`` (relative to the site root) up to its ``load`` event."""
@@ -183,27 +189,26 @@ class Visit:
         status = response.status if response else "no response"
         assert response is not None and response.ok, f"{url}: {status}"
 
-    def goto_everything(self, url: str, *, icon: bool) -> None:
+    def goto_everything(self, url: str) -> None:
         """Opens a page and waits until everything it asks for has arrived.
 
         That is what the HTML links to (up to the ``load`` event), then what
         is asked for after it: the search index, which Material's script
-        fetches, and, if ``icon`` says this browser fetches icons, the page's
-        icon; then whatever is still in flight. For this site that is every
-        request Playwright's ``networkidle`` (500 ms of network silence) saw,
-        to the byte, without the wait; a request started later than that
-        would not be counted.
+        fetches, and on the context's first page the page's icon, which the
+        browser fetches once per context (if it fetches icons at all:
+        :attr:`fetches_icons`); then whatever is still in flight. For this
+        site that is every request Playwright's ``networkidle`` (500 ms of
+        network silence) saw, to the byte, without the wait; a request
+        started later than that would not be counted.
         """
         # The icon's address is relative to the page's; a redirect (a missing
         # trailing slash) would change what it is relative to.
         assert url == "" or url.endswith(("/", ".html")), f"not a page address: {url}"
-        after_load = {"the search index": self.server.root + SEARCH_INDEX}
-        if icon:
-            after_load["the icon"] = self.icon_address(url)
-        with ExitStack() as waits:
-            for what, wanted in after_load.items():
-                waits.enter_context(self._arrival(what, wanted))
-            self.goto(url)
+        with self._arrival("the search index", self.server.root + SEARCH_INDEX):
+            if self.fetches_icons is None:
+                self.fetches_icons = self._fetches_icon(url)
+            else:
+                self.goto(url)
         deadline = time.monotonic() + SETTLE_TIMEOUT
         while self.in_flight:
             assert time.monotonic() < deadline, (
@@ -211,6 +216,18 @@ class Visit:
                 f" {sorted(r.url for r in self.in_flight)}"
             )
             self.page.wait_for_timeout(10)
+
+    def _fetches_icon(self, url: str) -> bool:
+        """Opens ``url``; whether the browser fetched the page's icon."""
+        icon = self.icon_address(url)
+        try:
+            with self.page.expect_request_finished(
+                lambda r: r.url == icon, timeout=ICON_TIMEOUT * 1000
+            ):
+                self.goto(url)
+        except PlaywrightTimeoutError:
+            return False
+        return True
 
     def forget_the_site(self) -> None:
         """Clears everything the site stored in this context, as if it were new.
@@ -258,18 +275,6 @@ class Visit:
             ),
             *self.errors[errors:],
         ]
-
-
-def fetches_icons(browser: Browser, server: SiteServer) -> bool:
-    """Whether this browser fetches a page's icon (a headless shell may not)."""
-    with visit(browser, server) as v:
-        icon = v.icon_address("404.html")
-        try:
-            with v.page.expect_request_finished(lambda r: r.url == icon, timeout=5000):
-                v.goto("404.html")
-        except PlaywrightTimeoutError:
-            return False
-    return True
 
 
 @contextmanager

@@ -101,7 +101,8 @@ def build_zensical(project: Path) -> BuildResult:
 
 
 # What a build reads: configuration, pages, theme overrides, the tooling, and
-# every folder a page includes code from (docs/waiting.md shows a test).
+# every folder a page includes code from. Not tests/: no page shows a test,
+# and a change to a test would build both sites again for nothing.
 BUILD_INPUTS = (
     "mkdocs.yml",
     ZENSICAL_CONFIG,
@@ -109,7 +110,6 @@ BUILD_INPUTS = (
     "overrides",
     "sitetools",
     "chapter2",
-    "tests",
 )
 SCRATCH_PAGE = "# Scratch page\n\n## A heading\n\nA [link](#a-heading).\n"
 
