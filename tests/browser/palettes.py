@@ -212,7 +212,8 @@ COLOUR_RULES = {"runOnly": {"type": "rule", "values": COLOUR_RULE_IDS}}
 ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULE_IDS}}
 
 # Marks one element of each look under `root` (a selector; null for the
-# whole page) with data-axe-look, and returns how many it marked. axe's
+# whole page) with data-axe-look, leaving out the looks in `skip` (axe has
+# judged them already), and returns the looks it marked. axe's
 # colour rules judge an element by its text's colour, size and weight, its
 # shadow, its opacity and what lies behind it; a link also by the text
 # around it. Two elements alike in all of that get the same verdict, so
@@ -224,7 +225,7 @@ ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULE_IDS
 # ::after content; and of a look's elements, one that nothing covers (the
 # sticky header, say) is the one marked. A link is marked itself, since
 # the rule about links checks the link element.
-MARK_LOOKS_JS = """(rootSelector) => {
+MARK_LOOKS_JS = """([rootSelector, skip]) => {
   const root = rootSelector ? document.querySelector(rootSelector) : document.body;
   const style = new Map();
   const css = (e) => style.get(e) || style.set(e, getComputedStyle(e)).get(e);
@@ -270,8 +271,14 @@ MARK_LOOKS_JS = """(rootSelector) => {
     if (!seen) looks.set(look, [mark, clear(element, box)]);
     else if (!seen[1] && clear(element, box)) looks.set(look, [mark, true]);
   }
-  for (const [mark] of looks.values()) mark.setAttribute("data-axe-look", "");
-  return looks.size;
+  const judged = new Set(skip);
+  const marked = [];
+  for (const [look, [mark]] of looks) {
+    if (judged.has(look)) continue;
+    mark.setAttribute("data-axe-look", "");
+    marked.push(look);
+  }
+  return marked;
 }"""
 UNMARK_LOOKS_JS = """() => {
   for (const e of document.querySelectorAll("[data-axe-look]")) {
@@ -281,19 +288,32 @@ UNMARK_LOOKS_JS = """() => {
 
 
 def accessibility_findings(
-    page: Page, *, colours_only: bool, within: str | None = None
+    page: Page,
+    *,
+    colours_only: bool,
+    within: str | None = None,
+    judged: set[str] | None = None,
 ) -> list[str]:
     """axe's serious and critical findings on the page (or in what ``within``
     selects): with every rule, or only those that depend on colour, which
-    see one element of each look (MARK_LOOKS_JS)."""
+    see one element of each look (MARK_LOOKS_JS).
+
+    ``judged``, if given, holds the looks axe's colour rules have judged on
+    earlier pages: they are not judged again, and this page's are added once
+    axe has run. A look gets the same verdict wherever it is, and most of a
+    page's looks (body text, navigation, header) are on every page.
+    """
     findings = []
     if not colours_only:
         findings += serious_violations(page, ALL_BUT_COLOUR, within)
-    if page.evaluate(MARK_LOOKS_JS, within):
+    marked: list[str] = page.evaluate(MARK_LOOKS_JS, [within, sorted(judged or ())])
+    if marked:
         try:
             findings += serious_violations(page, COLOUR_RULES, "[data-axe-look]")
         finally:
             page.evaluate(UNMARK_LOOKS_JS)
+    if judged is not None:
+        judged.update(marked)
     return findings
 
 

@@ -26,6 +26,11 @@ from tests.browser.palettes import (
 )
 from tests.support.browsing import SiteServer, visit
 
+# The looks axe's colour rules have judged, in each palette, on the pages
+# tested so far in this process (accessibility_findings): a later page has
+# only its new looks judged. Four pages of fifteen have none, and most a few.
+JUDGED: dict[str, set[str]] = {palette: set() for palette, _ in PALETTES}
+
 
 @on_pages(ALL_PAGES)
 def test_readable_and_accessible_in_both_palettes(
@@ -55,7 +60,9 @@ def test_readable_and_accessible_in_both_palettes(
     for number, (expected, toggle) in enumerate(PALETTES):
         assert scheme(page) == expected, f"{quiet.name}: palette is {scheme(page)}"
         problems += [f"{expected}: low contrast {c}" for c in low_contrast(page)]
-        findings = accessibility_findings(page, colours_only=number > 0)
+        findings = accessibility_findings(
+            page, colours_only=number > 0, judged=JUDGED[expected]
+        )
         findings += low_code_contrast(page)
         problems += [f"{expected}: {finding}" for finding in findings]
         # After axe, which sees the stepper as the other tests left it.
@@ -94,6 +101,15 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
         colours = " ".join(accessibility_findings(v.page, colours_only=True))
         everything = " ".join(accessibility_findings(v.page, colours_only=False))
         code = low_code_contrast(v.page)
+        # Looks judged on an earlier page are not judged again; new ones are.
+        judged: set[str] = set()
+        first = accessibility_findings(v.page, colours_only=True, judged=judged)
+        again = accessibility_findings(v.page, colours_only=True, judged=judged)
+        v.page.evaluate("document.getElementById('one').style.color = '#ccc'")
+        v.page.evaluate("document.getElementById('one').textContent = 'Pale too.'")
+        new_look = accessibility_findings(v.page, colours_only=True, judged=judged)
+    assert " ".join(first) == colours and judged and not again, (first, again)
+    assert "color-contrast" in " ".join(new_look), new_look
     assert "image-alt" in found and "button-name" in found, found
     for rule in ("color-contrast", "link-in-text-block"):
         assert rule in colours and rule in everything, (rule, colours, everything)
