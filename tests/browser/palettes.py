@@ -212,20 +212,23 @@ COLOUR_RULES = {"runOnly": {"type": "rule", "values": COLOUR_RULE_IDS}}
 ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULE_IDS}}
 
 # Marks one element of each look under `root` (a selector; null for the
-# whole page) with data-axe-look, leaving out the looks in `skip` (axe has
-# judged them already), and returns the looks it marked. axe's
-# colour rules judge an element by its text's colour, size and weight, its
-# shadow, its opacity and what lies behind it; a link also by the text
-# around it. Two elements alike in all of that get the same verdict, so
-# axe needs to see one of them: a chapter page has several hundred
-# elements with text and a few dozen looks, and axe spends two thirds of
-# its time on colour. (Code blocks are left to low_code_contrast.)
-# Where axe can only say "incomplete" (not a violation), the look tells
-# apart what makes it so: text of one character, text over ::before or
-# ::after content; and of a look's elements, one that nothing covers (the
-# sticky header, say) is the one marked. A link is marked itself, since
-# the rule about links checks the link element.
-MARK_LOOKS_JS = """([rootSelector, skip]) => {
+# whole page) with data-axe-look, leaving out the looks axe has judged
+# already: those in `seen` (judged uncovered), and those in `covered`
+# (judged only where something covered them) unless one is uncovered here.
+# Returns the looks it marked, each with whether its element is uncovered.
+# axe's colour rules judge an element by its text's colour, size and
+# weight, its shadow, its opacity and what lies behind it; a link also by
+# the text around it. Two elements alike in all of that get the same
+# verdict, so axe needs to see one of them: a chapter page has several
+# hundred elements with text and a few dozen looks, and axe spends two
+# thirds of its time on colour. (Code blocks are left to
+# low_code_contrast.) Where axe can only say "incomplete" (not a
+# violation), the look tells apart what makes it so: text of one
+# character, text over ::before or ::after content; and of a look's
+# elements, one that nothing covers (the sticky header, say) is the one
+# marked. A link is marked itself, since the rule about links checks the
+# link element.
+MARK_LOOKS_JS = """([rootSelector, seen, covered]) => {
   const root = rootSelector ? document.querySelector(rootSelector) : document.body;
   const style = new Map();
   const css = (e) => style.get(e) || style.set(e, getComputedStyle(e)).get(e);
@@ -271,12 +274,12 @@ MARK_LOOKS_JS = """([rootSelector, skip]) => {
     if (!seen) looks.set(look, [mark, clear(element, box)]);
     else if (!seen[1] && clear(element, box)) looks.set(look, [mark, true]);
   }
-  const judged = new Set(skip);
+  const [judged, under] = [new Set(seen), new Set(covered)];
   const marked = [];
-  for (const [look, [mark]] of looks) {
-    if (judged.has(look)) continue;
+  for (const [look, [mark, uncovered]] of looks) {
+    if (judged.has(look) || (under.has(look) && !uncovered)) continue;
     mark.setAttribute("data-axe-look", "");
-    marked.push(look);
+    marked.push([look, uncovered]);
   }
   return marked;
 }"""
@@ -292,28 +295,36 @@ def accessibility_findings(
     *,
     colours_only: bool,
     within: str | None = None,
-    judged: set[str] | None = None,
+    judged: dict[str, bool] | None = None,
 ) -> list[str]:
     """axe's serious and critical findings on the page (or in what ``within``
     selects): with every rule, or only those that depend on colour, which
     see one element of each look (MARK_LOOKS_JS).
 
     ``judged``, if given, holds the looks axe's colour rules have judged on
-    earlier pages: they are not judged again, and this page's are added once
-    axe has run. A look gets the same verdict wherever it is, and most of a
-    page's looks (body text, navigation, header) are on every page.
+    earlier pages, each with whether axe saw it uncovered; this page's are
+    added once axe has run. A look gets the same verdict wherever it is,
+    and most of a page's looks (body text, navigation, header) are on every
+    page: axe judges only the new ones. A look it saw only under something
+    else (the sticky header, say), where it can only say "incomplete", it
+    judges again where a page shows it uncovered.
     """
     findings = []
     if not colours_only:
         findings += serious_violations(page, ALL_BUT_COLOUR, within)
-    marked: list[str] = page.evaluate(MARK_LOOKS_JS, [within, sorted(judged or ())])
+    judged = {} if judged is None else judged
+    seen = sorted(look for look, uncovered in judged.items() if uncovered)
+    covered = sorted(look for look, uncovered in judged.items() if not uncovered)
+    marked: list[tuple[str, bool]] = page.evaluate(
+        MARK_LOOKS_JS, [within, seen, covered]
+    )
     if marked:
         try:
             findings += serious_violations(page, COLOUR_RULES, "[data-axe-look]")
         finally:
             page.evaluate(UNMARK_LOOKS_JS)
-    if judged is not None:
-        judged.update(marked)
+    for look, uncovered in marked:
+        judged[look] = judged.get(look, False) or uncovered
     return findings
 
 

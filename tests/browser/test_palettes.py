@@ -29,7 +29,7 @@ from tests.support.browsing import SiteServer, visit
 # The looks axe's colour rules have judged, in each palette, on the pages
 # tested so far in this process (accessibility_findings): a later page has
 # only its new looks judged. Four pages of fifteen have none, and most a few.
-JUDGED: dict[str, set[str]] = {palette: set() for palette, _ in PALETTES}
+JUDGED: dict[str, dict[str, bool]] = {palette: {} for palette, _ in PALETTES}
 
 
 @on_pages(ALL_PAGES)
@@ -85,7 +85,13 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
             # Many paragraphs alike, one of them pale, and a link told from
             # the text around it by a colour too close to it: axe's colour
             # rules see one element of each look, and must find both.
-            + "<p>Dark enough.</p>" * 30
+            + "<p>Dark enough.</p>"
+            * 30
+            # Text whose only element lies under a fixed header: axe can
+            # only say "incomplete", so the look is judged again uncovered.
+            + '<div id="header" style="position: fixed; top: 0; left: 0; right: 0;'
+            ' height: 4em; z-index: 1; background: #fff">Header</div>'
+            + '<p style="position: absolute; top: 0; color: #555">Under it.</p>'
             # A pale one-character text first: for it axe can only say
             # "incomplete", which must not stand for the longer text.
             + '<p style="color: #bbb">7</p>'
@@ -102,13 +108,18 @@ def test_axe_reports_what_it_should(browser: Browser, server: SiteServer) -> Non
         everything = " ".join(accessibility_findings(v.page, colours_only=False))
         code = low_code_contrast(v.page)
         # Looks judged on an earlier page are not judged again; new ones are.
-        judged: set[str] = set()
+        judged: dict[str, bool] = {}
         first = accessibility_findings(v.page, colours_only=True, judged=judged)
         again = accessibility_findings(v.page, colours_only=True, judged=judged)
+        under = [look for look in judged if look.startswith("rgb(85, 85, 85)/")]
+        covered_first = [judged[look] for look in under]
         v.page.evaluate("document.getElementById('one').style.color = '#ccc'")
         v.page.evaluate("document.getElementById('one').textContent = 'Pale too.'")
+        v.page.evaluate("document.getElementById('header').remove()")
         new_look = accessibility_findings(v.page, colours_only=True, judged=judged)
     assert " ".join(first) == colours and judged and not again, (first, again)
+    # The covered text was judged covered, then again once uncovered.
+    assert covered_first == [False] and [judged[look] for look in under] == [True]
     assert "color-contrast" in " ".join(new_look), new_look
     assert "image-alt" in found and "button-name" in found, found
     for rule in ("color-contrast", "link-in-text-block"):
