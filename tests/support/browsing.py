@@ -218,16 +218,22 @@ class Visit:
             self.page.wait_for_timeout(10)
 
     def _fetches_icon(self, url: str) -> bool:
-        """Opens ``url``; whether the browser fetched the page's icon."""
+        """Opens ``url``; whether the browser asked for the page's icon.
+
+        It asks right after the ``load`` event if at all, so the wait
+        starts there (a slow first load does not eat into it); the
+        settling in :meth:`goto_everything` then waits for the icon itself.
+        """
         icon = self.icon_address(url)
-        try:
-            with self.page.expect_request_finished(
-                lambda r: r.url == icon, timeout=ICON_TIMEOUT * 1000
-            ):
-                self.goto(url)
-        except PlaywrightTimeoutError:
-            return False
-        return True
+
+        def asked() -> bool:
+            return any(r.url == icon for r in (*self.finished, *self.in_flight))
+
+        self.goto(url)
+        deadline = time.monotonic() + ICON_TIMEOUT
+        while not asked() and time.monotonic() < deadline:
+            self.page.wait_for_timeout(10)
+        return asked()
 
     def forget_the_site(self) -> None:
         """Clears everything the site stored in this context, as if it were new.
