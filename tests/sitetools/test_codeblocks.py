@@ -79,7 +79,10 @@ def feed_to_console(copied: str) -> str:
     printed = io.StringIO()
     # The runner collects garbage after the paste (forget_run). Frozen, what
     # lived before the paste is not walked again: as after collection
-    # (tests/conftest.py). Otherwise about 25 ms a block, 2 s in all.
+    # (tests/conftest.py). Otherwise about 25 ms a block, 2 s in all. The
+    # collection first frees what earlier tests left (and lets it warn);
+    # only the first one here walks much.
+    gc.collect()
     gc.freeze()
 
     def paste() -> None:
