@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
-import shutil
 import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,35 +21,20 @@ from tests.support.pyodide_check import PyodideCheck
 from tests.support.report import merge, note, taken, write_summary
 from tests.support.sitebuild import (
     BUILD_INPUTS,
-    ROOT,
+    BUILD_RECIPE,
     ZENSICAL_MISSING,
     BuildResult,
-    ZensicalBuild,
-    build,
-    copy_project,
+    make_mkdocs_site,
+    make_zensical_site,
     zensical_installed,
 )
-
-
-def _build_mkdocs(folder: Path) -> dict[str, object]:
-    result = build(ROOT, folder / "site")
-    return {"returncode": result.returncode, "log": result.log}
-
-
-def _build_zensical(folder: Path) -> dict[str, object]:
-    # Zensical builds into the project it reads, and keeps its cache there.
-    project = copy_project(folder / "project")
-    result = ZensicalBuild(project).result()
-    result.site.rename(folder / "site")
-    shutil.rmtree(project)
-    return {"returncode": result.returncode, "log": result.log}
 
 
 def _site_key(builder: str) -> Callable[[], str]:
     def key() -> str:
         with locked("runtime"):
             runtime.prepare()  # the Run buttons' files, as make does before a build
-        return project_fingerprint(BUILD_INPUTS, builder)
+        return project_fingerprint((*BUILD_INPUTS, BUILD_RECIPE), builder)
 
     return key
 
@@ -59,8 +42,10 @@ def _site_key(builder: str) -> Callable[[], str]:
 # The site as each builder builds it, made once per change of what it is built
 # from (tests.support.buildcache) and shared by every test process.
 SITES = {
-    "built_site": Product("mkdocs-site", _site_key("mkdocs"), _build_mkdocs),
-    "zensical_site": Product("zensical-site", _site_key("zensical"), _build_zensical),
+    "built_site": Product("mkdocs-site", _site_key("mkdocs"), make_mkdocs_site),
+    "zensical_site": Product(
+        "zensical-site", _site_key("zensical"), make_zensical_site
+    ),
 }
 
 
@@ -206,24 +191,38 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
 
 class GroupClock:
     """In the main process: each group's seconds (setup, call, teardown),
-    kept at the end for the next run's order (tests.support.durations),
-    unless the run was cut short (its figures would be too small)."""
+    kept at the end for the next run's order (tests.support.durations).
 
-    def __init__(self) -> None:
+    Only from a run of whole groups: every test path, no ``-k``, no stop
+    at the first failure, not interrupted. Markers (``make quick``'s ``-m``)
+    leave out whole groups, which keep their earlier figures.
+    """
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
         self.seconds: dict[str, float] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         group = xdist_group(report.nodeid)
         self.seconds[group] = self.seconds.get(group, 0.0) + report.duration
 
+    def whole_groups(self) -> bool:
+        option = self.config.option
+        return (
+            self.config.args_source == pytest.Config.ArgsSource.TESTPATHS
+            and not option.keyword
+            and not option.maxfail
+        )
+
     def pytest_sessionfinish(self, exitstatus: int) -> None:
-        if exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        finished = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        if finished and self.whole_groups():
             durations.record(self.seconds)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
-        config.pluginmanager.register(GroupClock(), "chapter2-group-clock")
+        config.pluginmanager.register(GroupClock(config), "chapter2-group-clock")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -40,7 +40,7 @@ def recorded() -> dict[str, float]:
 
 def record(seconds: Mapping[str, float]) -> None:
     """Keep this run's seconds per group, and earlier ones for groups it
-    did not run (a run with ``-k`` or ``-m`` runs some)."""
+    did not run (a run with ``-m`` leaves some out)."""
     if not seconds:
         return
     kept = {**recorded(), **seconds}

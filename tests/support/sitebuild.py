@@ -111,6 +111,27 @@ BUILD_INPUTS = (
     "sitetools",
     "chapter2",
 )
+# How the tests build the sites they share: this module. The stored sites
+# (tests/conftest.py) are keyed by it as well as by what the build reads.
+BUILD_RECIPE = "tests/support/sitebuild.py"
+
+
+def make_mkdocs_site(folder: Path) -> dict[str, object]:
+    """The MkDocs site, built into ``folder/site``: the stored product."""
+    result = build(ROOT, folder / "site")
+    return {"returncode": result.returncode, "log": result.log}
+
+
+def make_zensical_site(folder: Path) -> dict[str, object]:
+    """The Zensical site, built into ``folder/site``: the stored product."""
+    # Zensical builds into the project it reads, and keeps its cache there.
+    project = copy_project(folder / "project")
+    result = ZensicalBuild(project).result()
+    result.site.rename(folder / "site")
+    shutil.rmtree(project)
+    return {"returncode": result.returncode, "log": result.log}
+
+
 SCRATCH_PAGE = "# Scratch page\n\n## A heading\n\nA [link](#a-heading).\n"
 
 
