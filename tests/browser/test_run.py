@@ -28,9 +28,7 @@ page load; about 0.1 s per run.
 
 from __future__ import annotations
 
-import hashlib
 import http.server
-import json
 import re
 import threading
 from collections.abc import Iterator
@@ -62,6 +60,7 @@ from tests.support.browsing import (
     visit,
 )
 from tests.support.pyodide_check import TRACE_EXAMPLE, WAKER_LINE
+from tests.support.python_snapshot import snapshot_address
 from tests.support.sessions import CHAPTER_PAGES, sessions
 from tests.support.sitebuild import BuildResult, needs_runtime
 
@@ -74,7 +73,6 @@ WASM = "/assets/run/python/pyodide.asm.wasm"
 WASM_FILE = re.compile(r".*pyodide\.asm\.wasm$")
 # What a Run says when Python started from the first start's snapshot.
 SAVED_COPY = "from the copy saved at your first Run"
-RUNNER_MODULES = ("runner.py", "listings.py", "replay.py")
 IN_STATE = "([root, state]) => root.dataset.state === state"
 RUNNABLE = [page for page in CHAPTER_PAGES if any(not s.norun for s in sessions(page))]
 
@@ -548,19 +546,6 @@ DAMAGE_SNAPSHOT = """async ([name, address]) => {
   const cache = await caches.open(name);
   await cache.put(address, new Response(new Uint8Array(4096).fill(7)));
 }"""
-
-
-def snapshot_address(server: SiteServer) -> str:
-    """Where the worker keeps its snapshot: named by a digest of the files
-    that make the ready interpreter, as run-worker.mjs's keyOf names it."""
-    run = server.site / "assets" / "run"
-    names = ("python/pyodide-lock.json", "run-core.mjs", *RUNNER_MODULES)
-    # As fetch() reads them: bytes decoded, line ends as they are.
-    texts = [(run / name).read_bytes().decode() for name in names]
-    # JSON.stringify's text for a list of strings.
-    as_json = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(as_json.encode()).hexdigest()
-    return f"{server.root}assets/run/python/snapshot-{digest}"
 
 
 # An example that needs WebAssembly stack switching (asyncio.run), which a

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
@@ -105,6 +105,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     prefix = "/"
     site_url = ""
+    # Files served beyond the site: path under the prefix -> file.
+    extra: ClassVar[dict[str, Path]] = {}
 
     def send_head(self) -> Any:
         if not urlsplit(self.path).path.endswith("/sitemap.xml"):
@@ -125,7 +127,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         path = urlsplit(path).path
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "no-such-file")
-        return super().translate_path("/" + path[len(self.prefix) :])
+        inside = path[len(self.prefix) :]
+        if inside in self.extra:
+            return str(self.extra[inside])
+        return super().translate_path("/" + inside)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean; failures show up in the browser."""
@@ -137,8 +142,11 @@ class SiteServer:
 
     def __init__(self, site: Path, prefix: str, host: str = "127.0.0.1") -> None:
         site_url = str(config()["site_url"])
+        self.extra: dict[str, Path] = {}
         handler = type(
-            "Handler", (_QuietHandler,), {"prefix": prefix, "site_url": site_url}
+            "Handler",
+            (_QuietHandler,),
+            {"prefix": prefix, "site_url": site_url, "extra": self.extra},
         )
         self.site = site
         self.httpd = http.server.ThreadingHTTPServer(
@@ -157,6 +165,10 @@ class SiteServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=5)
+
+    def also_serve(self, path: str, file: Path) -> None:
+        """Serve ``file`` at ``path`` under the site's prefix too."""
+        self.extra[path] = file
 
     def is_local(self, url: str) -> bool:
         return url == self.origin or url.startswith(self.origin + "/")
