@@ -252,7 +252,7 @@ def _run_attributes(
     """What run.js needs to run a Python block (see the module docstring)."""
     if norun is not None:
         return [("data-norun", norun)]
-    if not _runtime_served():
+    if not runtime.served():
         return []
     code = runnable(src)
     if listing is not None:
@@ -267,21 +267,6 @@ def _run_attributes(
     if hidden := hidden_lines(src):
         attributes.append(("data-run-hidden", json.dumps(hidden)))
     return attributes
-
-
-_said: set[str] = set()
-
-
-def _runtime_served() -> bool:
-    """Whether the site serves the runtime; if not, say why, once a build.
-
-    Information, not a warning: a strict build without npm still passes.
-    """
-    reason = runtime.absent()
-    if reason is not None and reason not in _said:
-        _said.add(reason)
-        runtime.log.info("%s", reason)
-    return reason is None
 
 
 def _section_lines(source: str, sections: Iterable[str]) -> set[int]:

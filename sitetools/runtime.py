@@ -127,6 +127,22 @@ def absent() -> str | None:
     )
 
 
+_said: set[str] = set()
+
+
+def served() -> bool:
+    """Whether the site serves the runtime, for what needs it on a page
+    (Run buttons, an exercise's Check); if not, say why, once a build.
+
+    Information, not a warning: a strict build without npm still passes.
+    """
+    reason = absent()
+    if reason is not None and reason not in _said:
+        _said.add(reason)
+        log.info("%s", reason)
+    return reason is None
+
+
 def missing_reason() -> str | None:
     """Why set-up cannot install the runtime here, or None if it can.
 

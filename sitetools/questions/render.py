@@ -17,7 +17,10 @@ An exercise (``data-exercise``) shows its task, the starting code, the check
 the page shows, hints and a solution, each hint and the solution in a
 ``<details>``; the script adds an editor and a Check button that runs the
 checks in the page's Python (``data-checks`` names their file in
-``docs/assets/quiz/checks/``, fetched at the first Check).
+``docs/assets/quiz/checks/``, fetched at the first Check). A site built
+without the page's Python (:func:`sitetools.runtime.served`) has no
+``data-checks`` and says why instead; the script leaves such an exercise as
+it is.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import re
 
 from markdown import Markdown
 
-from sitetools import searchable
+from sitetools import runtime, searchable
 from sitetools.questions.core import Exercise, Question
 
 # Questions stay out of the search index (see sitetools/searchable.py): they
@@ -148,6 +151,19 @@ class Renderer:
 
     def exercise(self, exercise: Exercise) -> str:
         eid = exercise.id
+        # Checks run in the page's Python: a site built without it offers no
+        # Check, and says so; the hints and the solution stay open to all.
+        if runtime.served():
+            checks = f' data-checks="{html.escape(exercise.checks_file)}"'
+            no_python = ""
+        else:
+            checks = ""
+            no_python = (
+                '<p class="chapter-exercise__note">Checking your code needs'
+                " Python in the page, and this copy of the site was built"
+                " without it: try the code in your own Python, then compare"
+                " with the hints and the solution below.</p>"
+            )
         hints = "\n".join(
             f'<details class="chapter-exercise__hint" data-hint="{number}">'
             f"<summary>Hint {number + 1} of {len(exercise.hints)}</summary>"
@@ -161,11 +177,11 @@ class Renderer:
                     eid,
                     "Exercise:",
                     exercise.title,
-                    f' data-key="{exercise.digest()}"'
-                    f' data-checks="{html.escape(exercise.checks_file)}"',
+                    f' data-key="{exercise.digest()}"' + checks,
                 ),
                 '<div class="chapter-exercise__task">'
                 f"{self.block(exercise.task)}</div>",
+                no_python,
                 '<div class="chapter-exercise__start">',
                 self.block(f"```python\n{exercise.start.rstrip()}\n```"),
                 "</div>",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -58,7 +59,7 @@ from chapter2.recap import brew, drive
 from chapter2.task import Context, Pending, Waker
 from chapter2.unwind import ResumedAfterPanic
 from chapter2.waiting import serve_async
-from sitetools import questions
+from sitetools import questions, runtime
 from sitetools.questions import (
     async_fn,
     async_fn_rustc,
@@ -778,14 +779,37 @@ def test_a_question_is_native_radios_a_status_and_a_details() -> None:
     assert "data-quiz-chapter=" in out  # the first question on the page
 
 
-def test_an_exercise_names_its_checks_and_hides_nothing_in_html() -> None:
+def test_an_exercise_names_its_checks_and_hides_nothing_in_html(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The checks are a file the page fetches at the first Check, not part
     of the page's first load: the HTML names it and holds none of it."""
+    monkeypatch.setattr(runtime, "absent", lambda: None)  # as with npm
     out = render("<!-- exercise: timer-leaf -->\n")
     assert 'data-exercise="timer-leaf"' in out and 'data-checks="timer_leaf.py"' in out
     assert "def check_three_timers" not in out  # a check the page does not show
     assert out.count("data-hint=") == len(EXERCISES["timer-leaf"].hints)
     assert 'class="chapter-exercise__solution"' in out
+
+
+def test_without_the_pages_python_an_exercise_offers_no_check(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A site built without the runtime (no npm) has no Python to check
+    with: the exercise names no checks, so quiz.js adds no Check, and the
+    page says why; the hints and solution are there to read. (Before, Check
+    was offered and failed: "pyodide.asm.wasm is not on this site".)"""
+    monkeypatch.setattr(runtime, "absent", lambda: "no runtime here")
+    monkeypatch.setattr(runtime, "_said", set())
+    with caplog.at_level(logging.INFO, logger=runtime.log.name):
+        out = render("<!-- exercise: timer-leaf -->\n")
+    assert 'data-exercise="timer-leaf"' in out and "data-checks" not in out
+    assert "Checking your code needs Python in the page" in out
+    assert out.count("data-hint=") == len(EXERCISES["timer-leaf"].hints)
+    assert 'class="chapter-exercise__solution"' in out
+    assert [r.getMessage() for r in caplog.records] == ["no runtime here"]
+    quiz_js = (exercises.HARNESS_FILE.parent / "quiz.js").read_text(encoding="utf-8")
+    assert 'fresh("[data-exercise][data-checks]")' in quiz_js
 
 
 def test_a_bad_marker_fails_the_build() -> None:

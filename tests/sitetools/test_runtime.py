@@ -55,7 +55,7 @@ def test_a_build_without_the_runtime_writes_none_and_says_why_once(
     # here, none of them may write into it.
     with locked("runtime"), monkeypatch.context() as patched:
         patched.setattr(runtime, "OUT", out)
-        patched.setattr(codeblocks, "_said", set())
+        patched.setattr(runtime, "_said", set())
         with caplog.at_level(logging.INFO, logger=runtime.log.name):
             html = render(page) + render(page)
     assert "data-run" not in html

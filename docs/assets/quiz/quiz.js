@@ -552,7 +552,8 @@
         return true;
       });
     const questions = fresh("[data-question]");
-    const exercises = fresh("[data-exercise]");
+    // Without data-checks the site has no Python to check with (render.py).
+    const exercises = fresh("[data-exercise][data-checks]");
     if (!questions.length && !exercises.length) return;
     let page;
     try {
