@@ -47,6 +47,7 @@ from sitetools import runtime
 from tests.support.browsing import (
     CHROMIUM,
     CHROMIUM_FLAGS,
+    FINISHED,
     SiteServer,
     page_url,
     saved_snapshots,
@@ -58,7 +59,6 @@ from tests.support.sitebuild import ROOT, build
 FIRST_PAGE = "async-fn.md"
 OTHER_PAGE = "state-machines.md"
 RUNTIME_PATH = "/assets/run/"
-FINISHED = "(root) => ['done', 'error'].includes(root.dataset.state)"
 # pyodide's own start, nothing else: its loader in a module worker (from a
 # blob: URL, as the Run button's), given the site's folder; milliseconds
 # from creating the worker to loadPyodide's answer.

@@ -189,40 +189,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     return ByGroup(config, log)
 
 
-class GroupClock:
-    """In the main process: each group's seconds (setup, call, teardown),
-    kept at the end for the next run's order (tests.support.durations).
-
-    Only from a run of whole groups: every test path, no ``-k``, no stop
-    at the first failure, not interrupted. Markers (``make quick``'s ``-m``)
-    leave out whole groups, which keep their earlier figures.
-    """
-
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.seconds: dict[str, float] = {}
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        group = xdist_group(report.nodeid)
-        self.seconds[group] = self.seconds.get(group, 0.0) + report.duration
-
-    def whole_groups(self) -> bool:
-        option = self.config.option
-        return (
-            self.config.args_source == pytest.Config.ArgsSource.TESTPATHS
-            and not option.keyword
-            and not option.maxfail
-        )
-
-    def pytest_sessionfinish(self, exitstatus: int) -> None:
-        finished = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
-        if finished and self.whole_groups():
-            durations.record(self.seconds)
-
-
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
-        config.pluginmanager.register(GroupClock(config), "chapter2-group-clock")
+        clock = durations.GroupClock(config, xdist_group)
+        config.pluginmanager.register(clock, "chapter2-group-clock")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

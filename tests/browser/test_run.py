@@ -50,8 +50,9 @@ from tests.browser.pages import (
     reveal,
 )
 from tests.browser.palettes import accessibility_findings
-from tests.browser.widgets import FINISHED, RUN_TIMEOUT
+from tests.browser.widgets import RUN_TIMEOUT
 from tests.support.browsing import (
+    FINISHED,
     SNAPSHOTS,
     SiteServer,
     Visit,

@@ -22,7 +22,6 @@ from playwright.sync_api import Browser
 
 from tests.browser.pages import DESKTOP, DOCS, POLLING, reveal
 from tests.browser.widgets import (
-    FINISHED,
     RUN_TIMEOUT,
     TAB_STATE_JS,
     same,
@@ -31,6 +30,7 @@ from tests.browser.widgets import (
     tracks_of,
 )
 from tests.support.browsing import (
+    FINISHED,
     SETTLE_TIMEOUT,
     SiteServer,
     Visit,

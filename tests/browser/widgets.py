@@ -12,9 +12,8 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
-# The Run button: how long a first Run may take, and when it has finished.
+# The Run button: how long a first Run may take.
 RUN_TIMEOUT = 120_000  # ms; Python's first start on a busy machine, with margin
-FINISHED = "(root) => ['done', 'error'].includes(root.dataset.state)"
 
 
 # What the widget and its figure show now, in one round trip.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -39,3 +41,39 @@ def test_a_run_of_some_groups_keeps_the_others(record_file: Path) -> None:
 def test_an_unreadable_record_counts_as_none(record_file: Path, text: str) -> None:
     record_file.write_text(text, encoding="utf-8")
     assert durations.recorded() == ({"b": 2.0} if "b" in text else {})
+
+
+def run_with(
+    *, paths: bool = False, keyword: str = "", maxfail: int = 0
+) -> pytest.Config:
+    """A main process's configuration, as far as GroupClock reads it."""
+    source = pytest.Config.ArgsSource
+    config: Any = SimpleNamespace(
+        args_source=source.ARGS if paths else source.TESTPATHS,
+        option=SimpleNamespace(keyword=keyword, maxfail=maxfail),
+    )
+    return config
+
+
+@pytest.mark.parametrize(
+    ("run", "kept"),
+    [
+        ({}, True),
+        ({"paths": True}, False),
+        ({"keyword": "copy"}, False),
+        ({"maxfail": 1}, False),
+    ],
+    ids=["whole run", "some paths", "-k", "-x"],
+)
+def test_only_a_run_of_whole_groups_is_recorded(
+    record_file: Path, run: dict[str, Any], kept: bool
+) -> None:
+    """A run of part of a group would record it as short, and the next run
+    would hand it out last."""
+    clock = durations.GroupClock(run_with(**run), lambda nodeid: nodeid.split("::")[0])
+    for nodeid, seconds in (("a.py::one", 1.0), ("a.py::two", 2.0), ("b.py::x", 4.0)):
+        clock.pytest_runtest_logreport(SimpleNamespace(nodeid=nodeid, duration=seconds))
+    clock.pytest_sessionfinish(pytest.ExitCode.INTERRUPTED)  # cut short: never
+    assert durations.recorded() == {}
+    clock.pytest_sessionfinish(pytest.ExitCode.TESTS_FAILED)
+    assert durations.recorded() == ({"a.py": 3.0, "b.py": 4.0} if kept else {})

@@ -72,6 +72,8 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
 SEARCH_INDEX = "search/search_index.json"
 SETTLE_TIMEOUT = 10  # seconds
+# Whether a Run button's block (passed as `root`) has finished its run.
+FINISHED = "(root) => ['done', 'error'].includes(root.dataset.state)"
 # How long a first page waits for its icon before taking it that the
 # browser fetches none (seconds): it comes right after the load if at all.
 ICON_TIMEOUT = 5

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+
+import pytest
 
 from tests.support.sitebuild import ROOT
 
@@ -60,3 +62,35 @@ def longest_first(groups: Iterable[tuple[str, int]]) -> list[str]:
         return known.get(name, tests * UNKNOWN_TEST_SECONDS)
 
     return [name for name, _ in sorted(groups, key=expected, reverse=True)]
+
+
+class GroupClock:
+    """A plugin for the main process: each group's seconds (setup, call,
+    teardown; ``group_of`` names a test's group), recorded at the end.
+
+    Only from a run of whole groups: every test path, no ``-k``, no stop
+    at the first failure, not interrupted. Markers (``make quick``'s ``-m``)
+    leave out whole groups, which keep their earlier figures.
+    """
+
+    def __init__(self, config: pytest.Config, group_of: Callable[[str], str]) -> None:
+        self.config = config
+        self.group_of = group_of
+        self.seconds: dict[str, float] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        group = self.group_of(report.nodeid)
+        self.seconds[group] = self.seconds.get(group, 0.0) + report.duration
+
+    def whole_groups(self) -> bool:
+        option = self.config.option
+        return (
+            self.config.args_source == pytest.Config.ArgsSource.TESTPATHS
+            and not option.keyword
+            and not option.maxfail
+        )
+
+    def pytest_sessionfinish(self, exitstatus: int) -> None:
+        finished = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+        if finished and self.whole_groups():
+            record(self.seconds)

@@ -23,6 +23,7 @@ from pathlib import Path
 from playwright.sync_api import Browser
 
 from tests.support.browsing import (
+    FINISHED,
     SNAPSHOTS,
     SiteServer,
     Visit,
@@ -36,7 +37,6 @@ RUNNER_MODULES = ("runner.py", "listings.py", "replay.py")
 # A page with quick examples, and where on the site the seed is served from.
 FIRST_RUN_PAGE = "async-fn.md"
 SEED_PATH = "assets/run/python/seed-snapshot"
-FINISHED = "(root) => ['done', 'error'].includes(root.dataset.state)"
 
 # The one snapshot saved, as base64 (a string is what evaluate() returns).
 _READ_OUT = """async (name) => {
