@@ -209,7 +209,46 @@ def stepper_buttons_low(page: Page) -> list[str]:
 # colours and nothing else, so there it needs only these, in half the time.
 COLOUR_RULE_IDS = ["color-contrast", "link-in-text-block"]
 COLOUR_RULES = {"runOnly": {"type": "rule", "values": COLOUR_RULE_IDS}}
-ALL_BUT_COLOUR = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULE_IDS}}
+
+# The rules axe runs by default, each with its impact. axe gives every
+# finding of a rule the rule's own impact (axe-core 4.12 copies it onto each
+# of the rule's checks before it sums up), so a rule whose impact is moderate
+# or minor can never report what SERIOUS keeps: the full run leaves them out,
+# about a third of its time. A run on the whole page (rules about the whole
+# page run only there) names the rules a default run runs, applicable or
+# not; their impacts are in axe's own table of rules.
+DEFAULT_RULES_JS = """async (options) => {
+  const run = await axe.run(document, { resultTypes: ["violations"], ...options });
+  const ran = new Set(
+    ["violations", "passes", "incomplete", "inapplicable"]
+      .flatMap((kind) => run[kind])
+      .map((result) => result.id),
+  );
+  return axe._audit.rules
+    .filter((rule) => ran.has(rule.id))
+    .map((rule) => [rule.id, rule.impact ?? null]);
+}"""
+# The rules of axe's default run that can report a serious or critical
+# finding, but for the colour rules: learnt once per process (serious_rules).
+_SERIOUS_RULES: list[str] = []
+
+
+def serious_rules(page: Page) -> list[str]:
+    """The rules of axe's default run, but for the colour rules, that can
+    report a serious or critical finding (a rule with no impact of its own
+    is kept: its checks decide)."""
+    if not _SERIOUS_RULES:
+        load_axe(page)
+        no_colour = {"rules": {rule: {"enabled": False} for rule in COLOUR_RULE_IDS}}
+        rules: list[list[Any]] = page.evaluate(DEFAULT_RULES_JS, no_colour)
+        assert len(rules) > 50, f"axe's default run names {len(rules)} rules"
+        _SERIOUS_RULES.extend(
+            rule
+            for rule, impact in rules
+            if rule not in COLOUR_RULE_IDS and (impact is None or impact in SERIOUS)
+        )
+    return list(_SERIOUS_RULES)
+
 
 # Marks one element of each look under `root` (a selector; null for the
 # whole page) with data-axe-look, leaving out the looks axe has judged
@@ -311,7 +350,8 @@ def accessibility_findings(
     """
     findings = []
     if not colours_only:
-        findings += serious_violations(page, ALL_BUT_COLOUR, within)
+        only = {"runOnly": {"type": "rule", "values": serious_rules(page)}}
+        findings += serious_violations(page, only, within)
     judged = {} if judged is None else judged
     seen = sorted(look for look, uncovered in judged.items() if uncovered)
     covered = sorted(look for look, uncovered in judged.items() if not uncovered)
@@ -349,6 +389,13 @@ AXE_RUN = """async ([context, options]) => {
 }"""
 
 
+def load_axe(page: Page) -> None:
+    """Puts axe-core in the page, once: a second copy would only parse the
+    same half megabyte."""
+    if not page.evaluate("typeof axe !== 'undefined' && !!axe.run"):
+        page.evaluate(AXE_SOURCE)
+
+
 def serious_violations(
     page: Page, options: dict[str, Any] | None = None, within: str | None = None
 ) -> list[str]:
@@ -356,9 +403,7 @@ def serious_violations(
     elements ``within`` selects."""
     # Only violations get full details: the same findings, in half the time.
     options = {"resultTypes": ["violations"], **(options or {})}
-    # Once per page: a second copy would only parse the same half megabyte.
-    if not page.evaluate("typeof axe !== 'undefined' && !!axe.run"):
-        page.evaluate(AXE_SOURCE)
+    load_axe(page)
     context = CODE_BLOCKS if within is None else {"include": [[within]], **CODE_BLOCKS}
     results = page.evaluate(AXE_RUN, [context, options])
     assert results["testEngine"]["name"] == "axe-core", "axe-core did not run"
