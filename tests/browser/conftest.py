@@ -127,7 +127,8 @@ def first_visits(browser: Browser, server: SiteServer) -> Iterator[Visit]:
     One context, not one per page: a new context starts a new renderer
     process, which cost more than a second per page. Each page still opens
     as on a first visit: the site's storage is cleared before it, and the
-    routing turns the HTTP cache off.
+    routing turns the HTTP cache off. A context no other test has used, so
+    that the first page shows whether the browser fetches the site's icon.
     """
     with visit(
         browser,
@@ -135,6 +136,7 @@ def first_visits(browser: Browser, server: SiteServer) -> Iterator[Visit]:
         viewport=DESKTOP,
         color_scheme="light",
         permissions=["clipboard-read", "clipboard-write"],
+        new_context=True,
     ) as v:
         yield v
 

@@ -116,9 +116,9 @@ class Reader:
     def __init__(self, visit: Visit) -> None:
         self.visit = visit
         self.requests: list[tuple[str, str]] = []  # method, address
-        visit.page.context.on("request", self._seen)
+        visit.page.context.on("request", self.seen)
 
-    def _seen(self, request: Request) -> None:
+    def seen(self, request: Request) -> None:
         self.requests.append((request.method, request.url))
 
     @property
@@ -203,7 +203,10 @@ def reader(browser: Browser, server: SiteServer) -> Iterator[Reader]:
             "**/sitemap.xml",
             lambda route: route.fulfill(body=published, content_type="application/xml"),
         )
-        yield Reader(v)
+        reader = Reader(v)
+        yield reader
+        # The context outlives this module (visit() lends it again).
+        v.page.context.remove_listener("request", reader.seen)
         assert not v.trouble_since(), f"while running examples: {v.trouble_since()}"
 
 
