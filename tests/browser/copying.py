@@ -22,7 +22,7 @@ from itertools import accumulate
 from types import CodeType
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.pages import REVEAL_JS
@@ -93,25 +93,33 @@ def run_docstring_copy(copied: str, shown: str, owner: str) -> None:
 
 COPY_BUTTON = "button[data-clipboard-target]"
 CODE_BLOCKS = ".highlight:has(> pre > code)"
+# For each block: the text it shows, the documented object whose docstring
+# holds it (mkdocstrings puts each object in a .doc-object under a heading
+# with its dotted path), null for a block written on the page itself; the
+# build's data-copy, null where the build gave none; and the data-copy that
+# Material's button copies, the nearest around the code (the build's, or
+# the one assets/doctest-copy.js put on a docstring's example).
+DESCRIBE_JS = """
+(block) => {
+  const owner = block.closest('.doc-object');
+  const heading = owner && owner.querySelector(':scope > .doc-heading');
+  const built = block.closest('.chapter-code');
+  const code = block.querySelector('pre > code');
+  return [
+    code.textContent,
+    heading ? heading.id : null,
+    built ? built.dataset.copy : null,
+    code.closest('[data-copy]')?.dataset.copy ?? null,
+  ];
+}
+"""
 # Gets a block ready to copy: shows it (opening tabs and details around it)
-# and empties the clipboard. Returns the text the block shows, the documented
-# object whose docstring holds it (mkdocstrings puts each object in a
-# .doc-object under a heading with its dotted path), null for a block written
-# on the page itself, and the build's data-copy, null where the build gave
-# none. One round trip to the browser per block, not five.
+# and empties the clipboard. One round trip to the browser, not several.
 PREPARE_COPY_JS = (
     "async (block) => {\n  ("
     + REVEAL_JS.strip()
     + """)(block);
   await navigator.clipboard.writeText('');
-  const owner = block.closest('.doc-object');
-  const heading = owner && owner.querySelector(':scope > .doc-heading');
-  const built = block.closest('.chapter-code');
-  return [
-    block.querySelector('pre > code').textContent,
-    heading ? heading.id : null,
-    built ? built.dataset.copy : null,
-  ];
 }
 """
 )
@@ -121,7 +129,7 @@ CLIPBOARD_TEXT = "async () => (await navigator.clipboard.readText()) || null"
 
 @dataclass(frozen=True)
 class Copied:
-    """What a block showed, what its copy button gave, what the build said."""
+    """What a block showed, what its copy button gives, what the build said."""
 
     shown: str
     copied: str
@@ -129,48 +137,58 @@ class Copied:
     built: str | None  # the build's data-copy, for a block of the site's fences
 
 
-# For each block: whether the site's fences built it, and what kind it is.
-KIND_JS = """
-(block) => [
-  block.closest('.chapter-code') !== null,
-  block.querySelector('pre > code').textContent.trimStart().slice(0, 3),
-]
-"""
-
-
 def copy_each_block(page: Page) -> tuple[list[Copied], int]:
-    """Click copy buttons on >>> and console blocks; read the clipboard.
+    """What the copy buttons on >>> and console blocks give.
 
-    Every docstring example is copied: assets/doctest-copy.js computes each
-    one. Of the blocks the site's fences built, which all carry the build's
-    data-copy, the first of each kind (>>>, console) is: the button's part
-    is the same for all, and tests/sitetools/test_codeblocks.py checks every data-copy.
-    Returns the copies and how many >>> blocks the fences built on the page.
+    The button copies the data-copy nearest around the code, the same way on
+    every block: the first block of each kind (>>> or console; built by the
+    site's fences, or a docstring's example) is pressed, and its clipboard
+    must hold that data-copy. Every docstring example is returned, with the
+    data-copy assets/doctest-copy.js computed for it, as what its button
+    gives. Of the fences' blocks only the pressed ones are:
+    tests/sitetools/test_codeblocks.py checks every data-copy the build
+    wrote. Returns the copies and how many >>> blocks the fences built on
+    the page.
     """
     results = []
     blocks = page.locator(CODE_BLOCKS).filter(
         has=page.locator("pre > code", has_text=re.compile(r"^\s*(>>>|\$ )"))
     )
-    handles = blocks.element_handles()
-    kinds = [handle.evaluate(KIND_JS) for handle in handles]
+    described = blocks.evaluate_all(f"(blocks) => blocks.map({DESCRIBE_JS.strip()})")
+    kinds = [
+        (built is not None, shown.lstrip()[:3]) for shown, _, built, _ in described
+    ]
     sessions_built = sum(1 for built, kind in kinds if built and kind == ">>>")
-    done: set[str] = set()
-    for block, (built, kind) in zip(handles, kinds, strict=True):
-        if built and kind in done:
+    pressed: set[tuple[bool, str]] = set()
+    for number, ((shown, owner, built, nearest), kind) in enumerate(
+        zip(described, kinds, strict=True)
+    ):
+        if kind not in pressed:
+            pressed.add(kind)
+            copied = press_copy(page, blocks.nth(number), shown)
+            assert nearest is not None and copied == nearest.rstrip(), (
+                f"the button copied\n{copied}\nnot the block's data-copy\n{nearest}"
+            )
+        elif built is None and nearest is not None:
+            copied = nearest.rstrip()
+        else:
             continue
-        if built:
-            done.add(kind)
-        shown, owner, data_copy = block.evaluate(PREPARE_COPY_JS)
-        button = block.query_selector(COPY_BUTTON)
-        assert button is not None, f"no copy button on the block showing {shown!r}"
-        # A real click: Playwright scrolls to the button, moves the mouse over
-        # the block (which is what shows the button) and presses.
-        button.click()
-        try:
-            copied = page.wait_for_function(CLIPBOARD_TEXT, timeout=5000).json_value()
-        except PlaywrightTimeoutError:
-            raise AssertionError(
-                f"the copy button put nothing on the clipboard for\n{shown}"
-            ) from None
-        results.append(Copied(shown, copied, owner, data_copy))
+        results.append(Copied(shown, copied, owner, built))
     return results, sessions_built
+
+
+def press_copy(page: Page, block: Locator, shown: str) -> str:
+    """Press a block's copy button; what it put on the clipboard."""
+    block.evaluate(PREPARE_COPY_JS)
+    # A real click: Playwright scrolls to the button, moves the mouse over
+    # the block (which is what shows the button) and presses.
+    button = block.locator(COPY_BUTTON)
+    assert button.count() == 1, f"no copy button on the block showing {shown!r}"
+    button.click()
+    try:
+        copied: str = page.wait_for_function(CLIPBOARD_TEXT, timeout=5000).json_value()
+    except PlaywrightTimeoutError:
+        raise AssertionError(
+            f"the copy button put nothing on the clipboard for\n{shown}"
+        ) from None
+    return copied
