@@ -3,11 +3,15 @@ next is lent (tests.support.browsing.visit) starts as a first visit does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Browser
 
-from tests.support.browsing import SiteServer, page_url, visit
+from tests.support.browsing import SiteServer, visit
 
-PAGE = page_url("404.html")  # the lightest page of the site
+# A page of the site's address with nothing in it: the site's own pages
+# would cost a second of the browser's time each, for nothing checked here.
+PAGE = "empty-page-for-test-visits.html"
 
 # What a visit can leave behind in its context.
 LEAVE_TRACES_JS = """async () => {
@@ -28,8 +32,11 @@ TRACES_JS = """async () => ({
 
 
 def test_a_context_lent_again_starts_as_a_first_visit(
-    browser: Browser, server: SiteServer
+    browser: Browser, server: SiteServer, tmp_path: Path
 ) -> None:
+    empty = tmp_path / "empty.html"
+    empty.write_text('<!doctype html><html lang="en"><title>Empty</title></html>')
+    server.also_serve(PAGE, empty)
     with visit(
         browser,
         server,
