@@ -169,7 +169,10 @@ def copy_each_block(page: Page) -> tuple[list[Copied], int]:
             assert nearest is not None and copied == nearest.rstrip(), (
                 f"the button copied\n{copied}\nnot the block's data-copy\n{nearest}"
             )
-        elif built is None and nearest is not None:
+        elif built is None:
+            assert nearest is not None, (
+                f"assets/doctest-copy.js gave no data-copy to the example\n{shown}"
+            )
             copied = nearest.rstrip()
         else:
             continue

@@ -13,15 +13,17 @@ from tests.support.browsing import SiteServer, visit
 # would cost a second of the browser's time each, for nothing checked here.
 PAGE = "empty-page-for-test-visits.html"
 
-# What a visit can leave behind in its context.
+# What a visit can leave behind in its context, a timer that goes on
+# storing included.
 LEAVE_TRACES_JS = """async () => {
   localStorage.setItem("left", "behind");
   document.cookie = "left=behind; path=/";
   await (await caches.open("left")).put("left", new Response("behind"));
-  indexedDB.open("left", 1);
+  await new Promise((opened) => { indexedDB.open("left", 1).onsuccess = opened; });
+  setInterval(() => localStorage.setItem("late", "behind"), 1);
 }"""
 TRACES_JS = """async () => ({
-  storage: Object.keys(localStorage).filter((key) => key === "left"),
+  storage: Object.keys(localStorage).filter((key) => ["left", "late"].includes(key)),
   cookies: document.cookie,
   caches: await caches.keys(),
   databases: (await indexedDB.databases()).map((database) => database.name),
@@ -29,6 +31,15 @@ TRACES_JS = """async () => ({
   dark: matchMedia("(prefers-color-scheme: dark)").matches,
   size: [innerWidth, innerHeight],
 })"""
+FIRST_VISIT = {
+    "storage": [],
+    "cookies": "",
+    "caches": [],
+    "databases": [],
+    "clipboard": "prompt",
+    "dark": False,
+    "size": [1280, 720],
+}
 
 
 def test_a_context_lent_again_starts_as_a_first_visit(
@@ -46,22 +57,26 @@ def test_a_context_lent_again_starts_as_a_first_visit(
     ) as first:
         first.goto(PAGE)
         first.page.evaluate(LEAVE_TRACES_JS)
+        first.page.wait_for_function("localStorage.getItem('late') !== null")
         context = first.page.context
         left = first.page.evaluate(TRACES_JS)
-    assert left["storage"] and left["caches"] and left["dark"], left
-    assert left["clipboard"] == "granted", left
+    assert left == {
+        "storage": ["left", "late"],
+        "cookies": "left=behind",
+        "caches": ["left"],
+        "databases": ["left"],
+        "clipboard": "granted",
+        "dark": True,
+        "size": [500, 600],
+    }, left
     with visit(browser, server) as second:
         assert second.page.context is context, "the context was not lent again"
         assert second.page.context.pages == [second.page]
         second.goto(PAGE)
         found = second.page.evaluate(TRACES_JS)
         assert not second.trouble_since(), second.trouble_since()
-    assert found == {
-        "storage": [],
-        "cookies": "",
-        "caches": [],
-        "databases": [],
-        "clipboard": "prompt",
-        "dark": False,
-        "size": [1280, 720],
-    }, found
+        # A visit that opens a second page: its context is not lent again.
+        second.page.context.new_page()
+    assert found == FIRST_VISIT, found
+    with visit(browser, server) as third:
+        assert third.page.context is not context, "a context with two pages was lent"

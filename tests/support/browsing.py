@@ -19,7 +19,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -347,22 +347,24 @@ def visit(
     The page opens in a context an earlier visit left behind, if there is
     one: a new context starts a new renderer process, which then compiles
     the site's scripts afresh, and with its first page that cost 1.5-2 CPU-s
-    against 0.7-1. A visit that ends without an error leaves its context as
-    good as new: whatever the site stored on any address it reached
-    (cookies too) cleared, permissions withdrawn, routes removed, its page
-    closed (tests/browser/test_visits.py checks it). A visit that fails
-    closes its context. ``new_context`` asks for a context no visit has
+    against 0.7-1. When the visit's code has run without raising, its
+    context is left as good as new (:func:`_as_new`) and lent again;
+    otherwise it is closed. ``new_context`` asks for a context no visit has
     used, for a test that needs one (the browser fetches a site's icon
     once per context).
     """
     idle = _IDLE.setdefault(browser, [])
     context = browser.new_context() if new_context or not idle else idle.pop()
-    page = context.new_page()
-    size = viewport or DEFAULT_VIEWPORT
-    page.set_viewport_size({"width": size["width"], "height": size["height"]})
-    page.emulate_media(color_scheme=color_scheme)
-    if permissions:
-        context.grant_permissions(list(permissions))
+    try:
+        page = context.new_page()
+        size = viewport or DEFAULT_VIEWPORT
+        page.set_viewport_size({"width": size["width"], "height": size["height"]})
+        page.emulate_media(color_scheme=color_scheme)
+        if permissions:
+            context.grant_permissions(list(permissions))
+    except BaseException:
+        _close(context)
+        raise
     record = Visit(page, server)
 
     def route(route: Route) -> None:
@@ -392,19 +394,46 @@ def visit(
     try:
         yield record
     except BaseException:
-        context.close()
+        _close(context)
         raise
+    if _as_new(record):
+        idle.append(context)
+    else:
+        _close(context)
+
+
+def _as_new(record: Visit) -> bool:
+    """Leaves the context of ``record`` as a new one would be, for the next
+    visit; False where it cannot (a crashed page, a test that opened more
+    pages), and the context is closed instead.
+
+    First the page goes blank, which ends its scripts, timers and workers:
+    nothing stores anything after the clearing. Then whatever the site
+    stored on every address the page reached is cleared, cookies of any
+    address, routes (the next visit's own route would come first anyway;
+    this lets go of their handlers) and permissions; the page is closed.
+    tests/browser/test_visits.py checks what a visit can leave behind.
+    """
+    context = record.page.context
     try:
-        record.forget(record.origins_reached())  # cookies included
-        # The next visit's route would come first anyway; this lets go of
-        # the handlers of this one's routes (and of any a test added).
+        if context.pages != [record.page]:
+            return False
+        record.page.goto("about:blank")
+        record.forget(record.origins_reached())
+        context.clear_cookies()
         context.unroute_all(behavior="ignoreErrors")
-        page.close()
+        record.page.close()
         context.clear_permissions()
     except PlaywrightError:
-        context.close()  # a page that crashed, say: not worth keeping
-    else:
-        idle.append(context)
+        return False
+    return True
+
+
+def _close(context: BrowserContext) -> None:
+    """Closes ``context``; one that fails to close is the browser's to end
+    (an error here would hide the test's own)."""
+    with suppress(PlaywrightError):
+        context.close()
 
 
 # Where the Run button's worker keeps its snapshots of Python
