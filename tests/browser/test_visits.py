@@ -1,5 +1,6 @@
-"""The harness itself: a browser context that one test leaves behind and the
-next is lent (tests.support.browsing.visit) starts as a first visit does."""
+"""The harness itself (tests.support.browsing.visit): a request that leaves
+the site is stopped and named, and a browser context that one test leaves
+behind and the next is lent starts as a first visit does."""
 
 from __future__ import annotations
 
@@ -80,3 +81,44 @@ def test_a_context_lent_again_starts_as_a_first_visit(
     assert found == FIRST_VISIT, found
     with visit(browser, server) as third:
         assert third.page.context is not context, "a context with two pages was lent"
+
+
+# Fetches each address; which of them answered.
+FETCH_JS = """async (addresses) => {
+  const answered = [];
+  for (const address of addresses) {
+    try {
+      await fetch(address);
+      answered.push(address);
+    } catch {}
+  }
+  return answered;
+}"""
+
+
+def test_a_request_that_leaves_the_site_is_stopped_and_named(
+    browser: Browser, server: SiteServer, tmp_path: Path
+) -> None:
+    """Another host, another port of this machine, and the server's port
+    under another name are stopped and named; the server's own address is
+    not. (From a page without the site's Content-Security-Policy, which
+    would stop them first.)"""
+    empty = tmp_path / "empty.html"
+    empty.write_text('<!doctype html><html lang="en"><title>Empty</title></html>')
+    server.also_serve(PAGE, empty)
+    own = server.root + PAGE
+    port = server.origin.rpartition(":")[2]
+    elsewhere = [
+        "http://elsewhere.example/x",
+        "http://127.0.0.1:9/x",
+        f"http://localhost:{port}/x",
+    ]
+    with visit(browser, server) as v:
+        v.goto(PAGE)
+        answered = v.page.evaluate(FETCH_JS, [own, *elsewhere])
+        trouble = v.trouble_since()
+    assert answered == [own], answered
+    # Each also shows as a console error (ERR_BLOCKED_BY_CLIENT).
+    assert [line for line in trouble if "outside the site" in line] == [
+        f"tried to load from outside the site: {address}" for address in elsewhere
+    ], trouble
