@@ -138,8 +138,9 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 # handing out whole groups of tests. Tests that share state run in one group:
 # every browser test on an opened page, in the order pytest grouped them by
 # page; every other test with the rest of its file, so a page's examples keep
-# their order and namespace. The groups that took longest last time go
-# first (tests.support.durations), so no long one is left for the end.
+# their order and namespace. The browser's groups go first (in_the_browser),
+# and of each part the groups that took longest last time go first
+# (tests.support.durations), so no long one is left for the end.
 #
 # xdist's own way, --dist loadgroup with xdist_group marks, does not work
 # here: pytest-xdist 3.8.0 tags a marked test by assigning item._nodeid
@@ -165,6 +166,17 @@ def xdist_group(nodeid: str) -> str:
     return path
 
 
+def in_the_browser(group: str) -> bool:
+    """Whether a group's tests are the browser's (tests/browser/).
+
+    Those go before all others: the browser, its server and the opened
+    pages are fixtures of that package, so a process that left it for
+    other tests and came back started them all again (three times a run,
+    about 2 CPU-s each).
+    """
+    return group == BROWSER_PAGES or group.startswith("tests/browser/")
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     from xdist.scheduler import LoadScopeScheduling
@@ -181,7 +193,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
                 self.ordered = True
                 queue = self.workqueue
                 order = durations.longest_first(
-                    (group, len(queue[group])) for group in queue
+                    ((group, len(queue[group])) for group in queue),
+                    before=in_the_browser,
                 )
                 self.workqueue = OrderedDict((group, queue[group]) for group in order)
             super()._assign_work_unit(node)

@@ -24,6 +24,15 @@ def test_the_longest_group_last_time_goes_first(record_file: Path) -> None:
     assert order == ["one-slow-test", "many-quick"]
 
 
+def test_the_groups_picked_to_go_before_go_first_each_part_longest_first(
+    record_file: Path,
+) -> None:
+    durations.record({"browser-a": 1.0, "browser-b": 3.0, "other": 9.0})
+    groups = [("other", 1), ("browser-a", 1), ("browser-b", 1), ("other-2", 1)]
+    order = durations.longest_first(groups, before=lambda g: g.startswith("browser"))
+    assert order == ["browser-b", "browser-a", "other", "other-2"]
+
+
 def test_a_group_never_timed_counts_by_its_tests(record_file: Path) -> None:
     durations.record({"timed": 3.0})
     # 40 tests at 0.1 s outweigh 3 s; 10 tests do not.

@@ -52,16 +52,20 @@ def record(seconds: Mapping[str, float]) -> None:
     partial.replace(RECORD)  # whole or not at all: two runs may end together
 
 
-def longest_first(groups: Iterable[tuple[str, int]]) -> list[str]:
+def longest_first(
+    groups: Iterable[tuple[str, int]],
+    before: Callable[[str], bool] = lambda group: False,
+) -> list[str]:
     """Group names, longest expected first; ``groups`` gives each group's
-    name and its number of tests."""
+    name and its number of tests. The groups ``before`` picks come before
+    all others, each part longest first."""
     known = recorded()
 
-    def expected(group: tuple[str, int]) -> float:
+    def order(group: tuple[str, int]) -> tuple[bool, float]:
         name, tests = group
-        return known.get(name, tests * UNKNOWN_TEST_SECONDS)
+        return (not before(name), -known.get(name, tests * UNKNOWN_TEST_SECONDS))
 
-    return [name for name, _ in sorted(groups, key=expected, reverse=True)]
+    return [name for name, _ in sorted(groups, key=order)]
 
 
 class GroupClock:
