@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser
 
 from tests.support.browsing import SiteServer, visit
@@ -43,12 +44,18 @@ FIRST_VISIT = {
 }
 
 
-def test_a_context_lent_again_starts_as_a_first_visit(
-    browser: Browser, server: SiteServer, tmp_path: Path
-) -> None:
+@pytest.fixture
+def empty_page(server: SiteServer, tmp_path: Path) -> str:
+    """PAGE, served: its address relative to the site's root."""
     empty = tmp_path / "empty.html"
     empty.write_text('<!doctype html><html lang="en"><title>Empty</title></html>')
     server.also_serve(PAGE, empty)
+    return PAGE
+
+
+def test_a_context_lent_again_starts_as_a_first_visit(
+    browser: Browser, server: SiteServer, empty_page: str
+) -> None:
     with visit(
         browser,
         server,
@@ -56,7 +63,7 @@ def test_a_context_lent_again_starts_as_a_first_visit(
         color_scheme="dark",
         permissions=["clipboard-read"],
     ) as first:
-        first.goto(PAGE)
+        first.goto(empty_page)
         first.page.evaluate(LEAVE_TRACES_JS)
         first.page.wait_for_function("localStorage.getItem('late') !== null")
         context = first.page.context
@@ -73,7 +80,7 @@ def test_a_context_lent_again_starts_as_a_first_visit(
     with visit(browser, server) as second:
         assert second.page.context is context, "the context was not lent again"
         assert second.page.context.pages == [second.page]
-        second.goto(PAGE)
+        second.goto(empty_page)
         found = second.page.evaluate(TRACES_JS)
         assert not second.trouble_since(), second.trouble_since()
         # A visit that opens a second page: its context is not lent again.
@@ -97,16 +104,13 @@ FETCH_JS = """async (addresses) => {
 
 
 def test_a_request_that_leaves_the_site_is_stopped_and_named(
-    browser: Browser, server: SiteServer, tmp_path: Path
+    browser: Browser, server: SiteServer, empty_page: str
 ) -> None:
     """Another host, another port of this machine, and the server's port
     under another name are stopped and named; the server's own address is
     not. (From a page without the site's Content-Security-Policy, which
     would stop them first.)"""
-    empty = tmp_path / "empty.html"
-    empty.write_text('<!doctype html><html lang="en"><title>Empty</title></html>')
-    server.also_serve(PAGE, empty)
-    own = server.root + PAGE
+    own = server.root + empty_page
     port = server.origin.rpartition(":")[2]
     elsewhere = [
         "http://elsewhere.example/x",
@@ -114,7 +118,7 @@ def test_a_request_that_leaves_the_site_is_stopped_and_named(
         f"http://localhost:{port}/x",
     ]
     with visit(browser, server) as v:
-        v.goto(PAGE)
+        v.goto(empty_page)
         answered = v.page.evaluate(FETCH_JS, [own, *elsewhere])
         trouble = v.trouble_since()
     assert answered == [own], answered
