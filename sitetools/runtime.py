@@ -121,9 +121,9 @@ def absent() -> str | None:
         return reason
     folder = OUT.relative_to(ROOT) if OUT.is_relative_to(ROOT) else OUT
     return (
-        f"the Run buttons are left out: {folder}/ lacks {', '.join(lacking)}."
-        " make build, make serve and make test put them there first"
-        " (python -m sitetools.runtime)"
+        "the Run buttons and the exercises' Check are left out:"
+        f" {folder}/ lacks {', '.join(lacking)}. make build, make serve and"
+        " make test put them there first (python -m sitetools.runtime)"
     )
 
 
@@ -151,8 +151,9 @@ def missing_reason() -> str | None:
     """
     if not (PYODIDE / "package.json").is_file() and not _copied():
         return (
-            "the Run buttons are left out: the npm package pyodide is not"
-            " installed (node_modules/pyodide is missing). Install Node.js and"
+            "the Run buttons and the exercises' Check are left out: the npm"
+            " package pyodide is not installed (node_modules/pyodide is"
+            " missing). Install Node.js and"
             " npm, then run make serve or make test again; everything else"
             " works without them"
         )

@@ -13,7 +13,7 @@ from tests.support.browsing import SEARCH_INDEX, SiteServer, page_url
 from tests.support.report import note
 
 # What a first visit may download, search index excluded, compressed as GitHub
-# Pages serves it (gzip). About 110 KB today: Material's script and styles are
+# Pages serves it (gzip). 100 to 130 KB today: Material's script and styles are
 # most of it, a long chapter page 30 KB. The limit catches what would change
 # the order of magnitude, such as a vendored diagram library or a runtime
 # loaded before the reader asks for it.
