@@ -86,3 +86,27 @@ def test_only_a_run_of_whole_groups_is_recorded(
     assert durations.recorded() == {}
     clock.pytest_sessionfinish(pytest.ExitCode.TESTS_FAILED)
     assert durations.recorded() == ({"a.py": 3.0, "b.py": 4.0} if kept else {})
+
+
+def test_every_browser_group_and_no_other_goes_first() -> None:
+    """tests/conftest.py: a page's browser tests, a browser module's own
+    tests, and nothing outside tests/browser/."""
+    from tests.conftest import BROWSER_PAGES, in_the_browser, xdist_group
+
+    page_test = "tests/browser/test_copy.py::test_copy[async-fn.md]"
+    assert xdist_group(page_test) == BROWSER_PAGES
+    groups = {
+        xdist_group(nodeid): in_the_browser(xdist_group(nodeid))
+        for nodeid in (
+            page_test,
+            "tests/browser/test_visits.py::test_a_request",
+            "tests/model/test_atm.py::test_pin",
+            "docs/waiting.md::line:12,column:1",
+        )
+    }
+    assert groups == {
+        BROWSER_PAGES: True,
+        "tests/browser/test_visits.py": True,
+        "tests/model/test_atm.py": False,
+        "docs/waiting.md": False,
+    }
