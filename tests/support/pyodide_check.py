@@ -158,6 +158,19 @@ def listing_jobs() -> dict[str, Job]:
     return jobs
 
 
+# Run in each of two interpreters restored from the first one's memory
+# snapshot, as every later start in the page is: each must draw its own
+# random numbers, and the page's example must give the page's output.
+DRAW = "import random\nprint(random.random())\n"
+
+
+def restored_jobs() -> dict[str, Job]:
+    return {
+        "draw": Job("script", DRAW),
+        "trace": Job("session", trace_session().source),
+    }
+
+
 RAISE_LINE = '        raise ValueError("the reader\'s own error")\n'
 EXIT_LINES = "\n\nimport sys\n\nsys.exit(3)\n"
 ISOLATION_PROBES = (
@@ -178,6 +191,9 @@ class Answer:
     seconds: dict[str, float]
     results: dict[Session, Any]
     jobs: dict[str, Any]  # the listing jobs' results, by name
+    # Each restored interpreter's results of restored_jobs(), by name; or why
+    # there were none.
+    restored: list[dict[str, Any]] | str
     stored: bool  # made by an earlier test run with the same inputs
 
 
@@ -191,9 +207,13 @@ class PyodideCheck:
     def __init__(self) -> None:
         self.sessions = all_sessions()
         self.jobs = listing_jobs()
+        self.restored = restored_jobs()
         self.reason = missing()
         run = [Job("session", s.source) for s in self.sessions]
-        self._blocks = [job.message() for job in [*run, *self.jobs.values()]]
+        self._blocks = {
+            "blocks": [job.message() for job in [*run, *self.jobs.values()]],
+            "restored": [job.message() for job in self.restored.values()],
+        }
         self._product = Product("pyodide", self._key, self._run)
         self._answer: Answer | None = None
 
@@ -239,8 +259,14 @@ class PyodideCheck:
             results = data["results"]
             blocks = dict(zip(self.sessions, results, strict=False))
             jobs = dict(zip(self.jobs, results[len(blocks) :], strict=True))
+            restored = data["restored"]
+            if isinstance(restored, list):
+                restored = [
+                    dict(zip(self.restored, results, strict=True))
+                    for results in restored
+                ]
             stored = not self._product.made_in_this_run()
             self._answer = Answer(
-                data["version"], data["seconds"], blocks, jobs, stored
+                data["version"], data["seconds"], blocks, jobs, restored, stored
             )
         return self._answer

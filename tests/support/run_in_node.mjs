@@ -4,11 +4,15 @@
 //
 // RUN_DIR is docs/assets/run/ (or the built site's assets/run/): run-core.mjs,
 // runner.py, listings.py and python/ with the runtime and the wheel. BLOCKS is a JSON file
-// holding a list of blocks as run.js sends them to the worker, {kind, source,
-// edits, file} (see run-worker.mjs). One runtime runs them all, in order,
-// each in fresh globals. Prints one JSON object: {version, seconds, results},
-// where results[i] is the list of records of block i (a listing: one record),
-// or {error} if it could not run.
+// holding {blocks, restored}: two lists of blocks as run.js sends them to the
+// worker, {kind, source, edits, file} (see run-worker.mjs). One runtime runs
+// the blocks, in order, each in fresh globals. It takes a memory snapshot as
+// it starts, as the worker's first start does; then each of two runtimes
+// restored from that snapshot runs the restored blocks, as a later start in
+// the page would. Prints one JSON object: {version, seconds, results,
+// restored}, where results[i] is the list of records of block i (a listing:
+// one record), or {error} if it could not run, and restored[k] the same for
+// the k-th restored runtime.
 
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -25,30 +29,50 @@ const { loadPyodide } = await import(
 
 const started = performance.now();
 const lock = await readFile(join(runtime, "pyodide-lock.json"), "utf8");
-const python = await startInterpreter(loadPyodide, {
+const files = {
   indexURL: runtime,
   lock,
   wheel: await readFile(join(runtime, wheelName(lock))),
   runner: await readFile(join(runDir, "runner.py"), "utf8"),
   listings: await readFile(join(runDir, "listings.py"), "utf8"),
   replay: await readFile(join(runDir, "replay.py"), "utf8"),
+};
+const python = await startInterpreter(loadPyodide, files, {
+  makeSnapshot: true,
 });
 python.compile(); // as the worker does after its first run
 const loaded = performance.now();
-const results = [];
-for (const { kind, source, edits = [], file, ran } of JSON.parse(
-  await readFile(blocksFile, "utf8"),
-)) {
-  try {
-    results.push(await python.run({ kind, source, edits, file, ran }));
-  } catch (error) {
-    results.push({ error: String(error), alive: python.alive() });
+const { blocks, restored } = JSON.parse(await readFile(blocksFile, "utf8"));
+
+async function runAll(interpreter, jobs) {
+  const results = [];
+  for (const { kind, source, edits = [], file, ran } of jobs) {
+    try {
+      results.push(await interpreter.run({ kind, source, edits, file, ran }));
+    } catch (error) {
+      results.push({ error: String(error), alive: interpreter.alive() });
+    }
+  }
+  return results;
+}
+
+const results = await runAll(python, blocks);
+const ran = performance.now();
+// Without a snapshot the two would start from nothing, and prove nothing.
+let again = "pyodide took no memory snapshot";
+if (python.snapshot) {
+  again = [];
+  for (let copy = 0; copy < 2; copy++) {
+    const restoredPython = await startInterpreter(loadPyodide, files, {
+      snapshot: python.snapshot,
+    });
+    again.push(await runAll(restoredPython, restored));
   }
 }
 const seconds = {
   start: (loaded - started) / 1000,
-  blocks: (performance.now() - loaded) / 1000,
+  blocks: (ran - loaded) / 1000,
 };
 process.stdout.write(
-  `${JSON.stringify({ version: python.version, seconds, results })}\n`,
+  `${JSON.stringify({ version: python.version, seconds, results, restored: again })}\n`,
 );

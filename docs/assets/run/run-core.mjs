@@ -68,9 +68,14 @@ export async function startInterpreter(
     if (makeSnapshot) {
       try {
         made = python.makeMemorySnapshot();
-      } catch {
+      } catch (error) {
         // A browser where pyodide cannot take one: Python runs all the
-        // same, and each later start begins from nothing, as before.
+        // same, and each later start begins from nothing. Said in the
+        // console, for whoever wonders why starts stay slow.
+        console.warn(
+          "Python could not save a copy of itself to start from:",
+          error,
+        );
       }
     }
   }
