@@ -1,5 +1,5 @@
 // A future passed by value to an `async fn` that awaits it is stored twice in
-// the caller's future: once as the argument, once as the awaitee
+// that `async fn`'s future: once as the argument, once as the awaitee
 // (rust-lang/rust#62958). Wrap a 1024-byte leaf and each level doubles it.
 // A future created inside the body is stored once. Builds with plain `rustc`.
 use std::future::Future;

@@ -14,6 +14,7 @@ keeps the guard) is checked by compiling the listing without the borrow.
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import fields
 
 import pytest
@@ -32,6 +33,7 @@ from tests.support.rust_listings import (
     ROOT,
     RUST_TESTS,
     compile_cached,
+    execute,
     run,
     rustc_layout,
     rustc_rejects,
@@ -141,3 +143,170 @@ def test_the_doubling_the_page_quotes_is_what_size_by_value_prints() -> None:
     assert sizes[0] // 1024 == 1 and sizes[4] // 1024 == 16, sizes
     prose = " ".join(PAGE.read_text(encoding="utf-8").split())
     assert "four levels turn one kilobyte into sixteen" in prose
+
+
+DEPTH_MAIN = """fn main() {{
+    let levels = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {{
+            let mut future = pin!(count_down({levels}));
+            let mut cx = Context::from_waker(Waker::noop());
+            match future.as_mut().poll(&mut cx) {{
+                Poll::Ready(levels) => levels,
+                Poll::Pending => 0,
+            }}
+        }})
+        .unwrap()
+        .join()
+        .unwrap();
+    println!("went {{levels}} levels down");
+}}
+"""
+
+
+def test_boxing_bounds_the_size_not_the_depth() -> None:
+    """errors.md#recursion: recursive_boxed.rs's count_down, polled on a
+    thread with a 1 MiB stack, goes a thousand levels down, and overflows
+    the stack at a million: each level's poll calls the next."""
+    listing = (LISTINGS / "recursive_boxed.rs").read_text(encoding="utf-8")
+    functions = listing[: listing.index("fn main() {")]
+    ran = {}
+    for levels in (1_000, 1_000_000):
+        compiled = compile_cached(
+            f"recursive_depth_{levels}", functions + DEPTH_MAIN.format(levels=levels)
+        )
+        assert compiled.returncode == 0, compiled.stderr
+        ran[levels] = execute(compiled.binary)
+    assert ran[1_000].returncode == 0, ran[1_000].stderr
+    assert ran[1_000].stdout == "went 1000 levels down\n"
+    assert ran[1_000_000].returncode != 0
+    assert "has overflowed its stack" in ran[1_000_000].stderr
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert (
+        "A million levels of this `count_down`, on a thread with a 1 MiB stack,"
+        ' end with Rust\'s "has overflowed its stack"'
+    ) in prose
+
+
+def test_a_temporary_guard_fails_the_same_way_in_edition_2024() -> None:
+    """errors.md#temporary: edition 2024 shortened the life of a block's
+    last expression's temporaries, not enough to save send_temporary.rs."""
+    flags = ("--edition", "2024", "-D", "warnings")
+    compiled = compile_cached(
+        "send_temporary_2024", LISTINGS / "send_temporary.rs", flags=flags
+    )
+    assert compiled.returncode != 0
+    in_2021 = rustc_rejects("send_temporary.rs")
+    for said in (
+        "error: future cannot be sent between threads safely",
+        "with `VISITS.lock().unwrap()` maybe used later",
+    ):
+        assert said in in_2021 and said in compiled.stderr, compiled.stderr
+    assert compiled.stderr.count("error") == in_2021.count("error")
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "the listing fails the same way in both" in prose
+
+
+UNPINNED = """use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Waker};
+
+fn main() {
+    let mut context = Context::from_waker(Waker::noop());
+    let mut block = async {};
+    let _ = Pin::new(&mut block).poll(&mut context);
+    let closure = async || {};
+    let mut called = closure();
+    let _ = Pin::new(&mut called).poll(&mut context);
+}
+"""
+
+
+def test_no_future_rustc_generates_is_unpin() -> None:
+    """errors.md#pin says none is `Unpin`: not_unpin.rs shows it for an
+    `async fn`; an async block's future and an async closure's are refused
+    by `Pin::new` the same way, each with E0277."""
+    assert "cannot be unpinned" in rustc_rejects("not_unpin.rs")
+    compiled = compile_cached("unpinned_blocks", UNPINNED)
+    refused = re.findall(
+        r"error\[E0277\]: `\{(async \w+)[^`]*` cannot be unpinned", compiled.stderr
+    )
+    assert refused == ["async block", "async closure"], compiled.stderr
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "Every future it generates is treated as self-referential: none is" in prose
+
+
+PING_PONG = """async fn ping(n: u32) -> u32 {
+    if n > 0 { pong(n - 1).await } else { 0 }
+}
+
+async fn pong(n: u32) -> u32 {
+    if n > 0 { ping(n - 1).await } else { 0 }
+}
+
+fn main() {
+    let _future = ping(3);
+}
+"""
+
+
+def test_a_cycle_through_two_functions_is_e0733_too() -> None:
+    """errors.md#recursion: `ping` awaits `pong`, which awaits `ping`."""
+    compiled = compile_cached("ping_pong", PING_PONG)
+    assert compiled.returncode != 0
+    assert re.findall(r"^error\[\w+\]", compiled.stderr, re.MULTILINE) == [
+        "error[E0733]"
+    ], compiled.stderr
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "(`ping` awaits `pong`, which awaits `ping`) is the same problem" in prose
+
+
+LARGE_FUTURE = """{attribute}async fn big() -> u8 {{
+    let buffer = [1u8; {bytes}];
+    std::future::ready(()).await;
+    buffer[0]
+}}
+
+async fn caller() -> u8 {{
+    big().await
+}}
+
+fn main() {{
+    println!("{{}}", std::mem::size_of_val(&big()));
+    let _future = caller();
+}}
+"""
+LINT = "#![warn(clippy::large_futures)]\n"
+
+
+@pytest.mark.skipif(
+    shutil.which("clippy-driver") is None, reason="clippy-driver not found on PATH"
+)
+def test_clippy_flags_an_await_on_a_future_of_16384_bytes_when_asked() -> None:
+    """errors.md#size: `large_futures` flags the `.await` on a future of
+    16384 bytes, not 16383, suggests `Box::pin`, and is silent unless a
+    crate asks for it (it is pedantic)."""
+    flagged = {}
+    for name, attribute, bytes_ in (
+        ("at_threshold", LINT, 16382),
+        ("below", LINT, 16381),
+        ("not_asked", "", 16382),
+    ):
+        linted = compile_cached(
+            f"large_future_{name}",
+            LARGE_FUTURE.format(attribute=attribute, bytes=bytes_),
+            flags=("--edition", "2021"),
+            driver="clippy-driver",
+        )
+        assert linted.returncode == 0, linted.stderr
+        size = int(execute(linted.binary).stdout)
+        flagged[name] = (size, "large future with a size of" in linted.stderr)
+        if flagged[name][1]:
+            assert "help: consider `Box::pin` on it" in linted.stderr
+    assert flagged == {
+        "at_threshold": (16384, True),
+        "below": (16383, False),
+        "not_asked": (16384, False),
+    }
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "`future-size-threshold` bytes (16384 unless configured)" in prose

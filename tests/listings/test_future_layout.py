@@ -268,11 +268,13 @@ fn main() {{
 """
 
 
-def probe_source(reads: list[tuple[str, int, int]]) -> str:
+def probe_source(
+    reads: list[tuple[str, int, int]], moves: dict[str, str] = STEPS
+) -> str:
     listing = LISTING.read_text(encoding="utf-8")
     steps = "".join(
         textwrap.indent(f"{move}\nreport({state!r}, &*future);\n", "    ")
-        for state, move in STEPS.items()
+        for state, move in moves.items()
     ).replace("'", '"')
     return PROBE.format(
         runtime=LISTINGS / "mini_runtime.rs",
@@ -303,6 +305,37 @@ def test_the_byte_map_is_what_the_compiled_future_holds() -> None:
             f"byte map, {cell.state}, bytes {cell.start}-{cell.end - 1}: the table "
             f"says {cell.text!r}, the compiled future holds {got}"
         )
+
+
+# The socks sender dropped while the future waits for it: the receiver's
+# poll panics (mini_runtime.rs), and so the body does.
+TO_PANICKED = {
+    "WaitingForSocks": STEPS["WaitingForSocks"],
+    "Panicked": """drop(socks_tx);
+drop(shoes_tx);
+let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    future.as_mut().poll(&mut cx)
+}));
+assert!(!matches!(polled, Ok(Poll::Ready(_) | Poll::Pending)));""",
+}
+
+
+@rust
+def test_a_future_whose_body_panicked_has_the_tag_the_page_gives() -> None:
+    """The byte map's tag byte, read after the body panicked: `Panicked` is
+    2, as the page numbers it (the map's states show 0, 1, 3 and 4)."""
+    [tag] = [cell for cell in cells() if cell.text.startswith("tag:")][:1]
+    numbered = re.search(r"`Panicked` (\d)", " ".join(PAGE.read_text().split()))
+    assert numbered, "the page no longer numbers Panicked"
+    compiled = compile_cached(
+        "future_panicked",
+        probe_source([("Panicked", tag.start, 1)], moves=TO_PANICKED),
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    ran = execute(compiled.binary)
+    assert ran.returncode == 0, ran.stderr
+    assert "the socks sender was dropped without sending" in ran.stderr
+    assert f"Panicked {tag.start} {numbered[1]}\n" in ran.stdout, ran.stdout
 
 
 # ------------------------------------------------------ -Zprint-type-sizes
@@ -504,3 +537,33 @@ def test_the_hand_written_enums_tag_is_what_print_type_sizes_says() -> None:
     assert f"brings the 16 bytes to {size}" in prose
     assert f"multiple of its alignment, {alignment} for a type" in prose
     assert f"`socks_price` fills bytes {tag_size} to {price_end}" in prose
+
+
+IN_SCOPE = """async fn {name}() -> u8 {{
+    let big = [7u8; 1000];
+    let first = big[0];
+    std::future::ready(()).await;
+    {result}
+}}
+"""
+
+
+@rust
+def test_a_local_in_scope_but_unused_after_the_await_is_not_kept() -> None:
+    """The states section: being in scope is not enough. A 1000-byte array
+    whose last use comes before the `.await` (and that has nothing to drop)
+    adds nothing to the future; read after it, it is kept."""
+    source = (
+        IN_SCOPE.format(name="read_before", result="first")
+        + IN_SCOPE.format(name="read_after", result="first + big[1]")
+        + "\nfn main() {\n"
+        '    println!("{}", std::mem::size_of_val(&read_before()));\n'
+        '    println!("{}", std::mem::size_of_val(&read_after()));\n'
+        "}\n"
+    )
+    compiled = compile_cached("in_scope_unused", source)
+    assert compiled.returncode == 0, compiled.stderr
+    before, after = map(int, execute(compiled.binary).stdout.split())
+    assert before < 16 and after > 1000, (before, after)
+    prose = " ".join(PAGE.read_text(encoding="utf-8").split())
+    assert "Being in scope is not enough" in prose
