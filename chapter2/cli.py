@@ -80,12 +80,9 @@ class Stopped(KeyboardInterrupt):
         self.status = 128 + signum
 
 
-STOP_SIGNALS = tuple(
-    getattr(signal, name)
-    for name in ("SIGTERM", "SIGHUP")
-    if hasattr(signal, name)
-)
-"""The signals that stop a command as Ctrl-C does (Windows has no SIGHUP)."""
+STOP_SIGNALS = measure.STOP_SIGNALS
+"""The signals that stop a command as Ctrl-C does: SIGTERM and SIGHUP, the
+measurement's own (:data:`chapter2.measure.STOP_SIGNALS`)."""
 
 
 @contextmanager

@@ -240,14 +240,18 @@ def peak_memory() -> int | None:
 
 CHILD = "import sys; from chapter2.measure import child_main; child_main(sys.argv[1:])"
 
-# The signals that stop a measurement (Ctrl-C, kill, a closed terminal).
-# They are held back while the child process starts: one that arrived inside
-# Popen would leave a started child that no one ends.
-HELD_SIGNALS = frozenset(
+STOP_SIGNALS = tuple(
     getattr(signal, name)
-    for name in ("SIGINT", "SIGTERM", "SIGHUP")
+    for name in ("SIGTERM", "SIGHUP")
     if hasattr(signal, name)
 )
+"""The signals that stop a command as Ctrl-C does: kill, a closed terminal
+(Windows has no SIGHUP)."""
+
+# The signals that stop a measurement, Ctrl-C's among them. They are held
+# back while the child process starts: one that arrived inside Popen would
+# leave a started child that no one ends.
+HELD_SIGNALS = frozenset({signal.SIGINT, *STOP_SIGNALS})
 _sigmask = getattr(signal, "pthread_sigmask", None)  # not on Windows
 
 
