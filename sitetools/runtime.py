@@ -179,15 +179,22 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + digest.decode()
 
 
+def wheel_sources() -> list[Path]:
+    """The files the wheel holds: the package's modules and its typing marker
+    (nothing a tool left there), and :data:`REPLAY_MODULES`."""
+    package = [
+        path
+        for path in sorted(PACKAGE.rglob("*"))
+        if path.is_file() and (path.suffix == ".py" or path.name == "py.typed")
+    ]
+    return [*package, *(ROOT / name for name in REPLAY_MODULES)]
+
+
 def wheel_bytes() -> bytes:
     """The chapter2 package as a pure-Python wheel (PEP 427), built in memory."""
-    files: dict[str, bytes] = {}
-    # The package's modules and its typing marker; nothing a tool left there.
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and (path.suffix == ".py" or path.name == "py.typed"):
-            files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
-    for name in REPLAY_MODULES:
-        files[name] = (ROOT / name).read_bytes()
+    files = {
+        path.relative_to(ROOT).as_posix(): path.read_bytes() for path in wheel_sources()
+    }
     dist_info = f"chapter2-{version()}.dist-info"
     files[f"{dist_info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: chapter2\nVersion: {version()}\n"
@@ -295,6 +302,22 @@ def prepare() -> str | None:
     _write(OUT / wheel_name(), wheel)
     _write(OUT / LOCK, lock_bytes(wheel))
     return None
+
+
+def inputs() -> list[Path]:
+    """Every file :func:`prepare` makes its output from, that exists.
+
+    The wheel's sources (the package, :data:`REPLAY_MODULES`, the version in
+    pyproject.toml), pyodide's files and the editor's source: ``make serve``
+    runs :func:`prepare` again when one of them changes.
+    """
+    paths = [
+        *wheel_sources(),
+        ROOT / "pyproject.toml",
+        *(PYODIDE / name for name in (*RUNTIME_FILES, LOCK)),
+        EDITOR_SOURCE,
+    ]
+    return [path for path in paths if path.is_file()]
 
 
 def editor_bytes() -> bytes:

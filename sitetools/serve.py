@@ -55,14 +55,11 @@ WATCH_SECONDS = 1.0
 
 
 def runtime_inputs() -> tuple[tuple[str, int, int], ...]:
-    """What the runtime's files are made from, cheaply: names, sizes, mtimes."""
-    paths = [*sorted(runtime.PACKAGE.rglob("*.py")), runtime.ROOT / "pyproject.toml"]
-    paths += [runtime.PYODIDE / name for name in (*runtime.RUNTIME_FILES, runtime.LOCK)]
-    paths.append(runtime.EDITOR_SOURCE)
+    """What the runtime's files are made from (:func:`runtime.inputs`),
+    cheaply: names, sizes, mtimes."""
     return tuple(
         (str(path), path.stat().st_size, path.stat().st_mtime_ns)
-        for path in paths
-        if path.is_file()
+        for path in runtime.inputs()
     )
 
 

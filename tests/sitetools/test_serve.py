@@ -4,19 +4,21 @@ from ``/`` to the site's path (it alarmed newcomers)."""
 from __future__ import annotations
 
 import http.client
+import io
 import logging
 import socket
 import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from mkdocs.livereload import _Handler
 
-from sitetools import serve
+from sitetools import runtime, serve
 from sitetools.serve import SERVER_LOGGER, RedirectsAreNotWarnings
 from tests.support.sitebuild import ROOT
 
@@ -163,3 +165,15 @@ def test_serve_runs_set_up_again_when_the_package_changes(
     monkeypatch.setattr(serve.runtime, "prepare", prepare)
     serve.keep_runtime_current(stop, every=0.001)
     assert prepared == ["prepared"]
+
+
+def test_serve_watches_every_file_the_wheel_is_made_from() -> None:
+    """make serve's watcher reads runtime.inputs(), which names each file of
+    the wheel: a change to any, the stepper's modules the Run button
+    replays included (the watcher's own list left them out), rebuilds it."""
+    with zipfile.ZipFile(io.BytesIO(runtime.wheel_bytes())) as wheel:
+        held = {name for name in wheel.namelist() if ".dist-info/" not in name}
+    watched = {path for path, _, _ in serve.runtime_inputs()}
+    assert {str(ROOT / name) for name in held} <= watched
+    assert str(ROOT / "pyproject.toml") in watched  # the wheel's version
+    assert any(name.startswith("sitetools/steppers/") for name in held)
