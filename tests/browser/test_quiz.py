@@ -7,14 +7,14 @@ and retries the missed question; at 375 px nothing spills out; in print the
 answers show. Then the page's exercise: the starting code fails, a hint
 shows, three failed tries unlock the published solution, and the solution
 passes. In a reader's own visit: progress survives a reload and Material's
-instant navigation, and the reset clears it. On Zensical's build, in the
-dark palette, a question answers and shows its step. The palette test that
-runs after these on the same page checks both palettes with axe, on the
-page as these tests left it.
+instant navigation, and the reset clears it (test_zensical.py answers a
+question on Zensical's build). The palette test that runs after these on
+the same page checks both palettes with axe, on the page as these tests
+left it.
 
 Cost, measured on a loaded 2-core machine: about 10 CPU-s beyond opening
 the shared page, most of it the one start of Python for the exercises;
-the visits open four pages.
+the visits open three pages.
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ import re
 from playwright.sync_api import Browser, Locator, Page
 
 from tests.browser.pages import DESKTOP, NAV_PAGES, PHONE, POLLING, Opened, on_pages
-from tests.support.browsing import SiteServer, page_url, site_prefix, visit
+from tests.browser.widgets import question, reach, summary
+from tests.support.browsing import SiteServer, page_url, visit
 from tests.support.python_snapshot import seed
-from tests.support.sitebuild import BuildResult, needs_runtime
+from tests.support.sitebuild import needs_runtime
 
 PAGE = "async-fn.md"
 QUESTION = "async-fn-poll-two"
@@ -47,19 +48,6 @@ def test_nothing_of_the_quiz_loads_before_a_question_is_near(opened: Opened) -> 
     assert not python, f"{opened.name} loaded Python before any Check: {python}"
 
 
-def reach(page: Page, root: Locator) -> None:
-    """Scroll to ``root``, as a reader would, and wait for quiz.js to set
-    it up (the loader fetches it when a question comes near)."""
-    root.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "(root) => root.dataset.quizReady", arg=root.element_handle(), polling=POLLING
-    )
-
-
-def question(page: Page, name: str = QUESTION) -> Locator:
-    return page.locator(f'[data-question="{name}"]')
-
-
 def answer_with_keys(page: Page, root: Locator, choice: int) -> str:
     """Choose option ``choice`` with the arrow keys, Check with Enter; the
     status then."""
@@ -74,14 +62,10 @@ def answer_with_keys(page: Page, root: Locator, choice: int) -> str:
     return str(root.locator("[role=status]").text_content())
 
 
-def summary(page: Page) -> str:
-    return str(page.locator(".chapter-quiz-summary__text").text_content())
-
-
 @on_pages([PAGE])
 def test_wrong_then_right_with_explanations_and_show_me(quiet: Opened) -> None:
     page = quiet.page
-    root = question(page)
+    root = question(page, QUESTION)
     reach(page, root)
     # Styled once near (quiz.css came before quiz.js), and the empty status
     # is displayed, so screen readers track it as a live region.
@@ -142,7 +126,7 @@ def test_a_phone_reader_and_a_printed_page(quiet: Opened) -> None:
         page.set_viewport_size(DESKTOP)
     page.emulate_media(media="print")
     try:
-        answer = question(page).locator("details p").first
+        answer = question(page, QUESTION).locator("details p").first
         assert answer.is_visible(), "the answer does not print"
         assert not page.locator(".chapter-quiz button").first.is_visible()
     finally:
@@ -241,7 +225,7 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
 
         page.evaluate("window.sameDocument = true")
         follow_nav_to(page, server, PAGE)
-        root = question(page)
+        root = question(page, QUESTION)
         reach(page, root)
         assert page.evaluate("window.sameDocument"), "the page was reloaded"
         assert "The chapter: 1 of" in summary(page)
@@ -262,33 +246,4 @@ def test_progress_survives_reload_and_navigation_and_reset_clears_it(
         page.reload()
         reach(page, first)
         assert first.locator("input:checked").count() == 0
-        assert not v.trouble_since(), v.trouble_since()
-
-
-def test_a_question_works_in_the_zensical_build(
-    browser: Browser, zensical_site: BuildResult
-) -> None:
-    """Zensical runs the same extension and script: on its build of the
-    ATM page, a question answers, explains, and shows its step."""
-    with (
-        SiteServer(zensical_site.site, site_prefix()) as server,
-        visit(browser, server, viewport=DESKTOP, color_scheme="dark") as v,
-    ):
-        page = v.page
-        v.goto(page_url("state-machines.md"))
-        root = question(page, "atm-digit-refused")
-        reach(page, root)
-        right = root.get_attribute("data-answer")
-        root.locator(f'input[value="{right}"]').check()
-        root.get_by_role("button", name="Check").click()
-        assert str(root.locator("[role=status]").text_content()).startswith("Right.")
-        _, track, step = str(
-            root.locator("a[data-show]").get_attribute("data-show")
-        ).split()
-        stepper = page.locator('[data-stepper="atm-session"]')
-        tracks = json.loads(str(stepper.get_attribute("data-tracks")))
-        root.locator(".chapter-quiz__show-me").click()
-        said = stepper.locator("[role=status]").text_content()
-        assert said == tracks[int(track)]["steps"][int(step)]["narration"]
-        assert "This page: 1 of" in summary(page)
         assert not v.trouble_since(), v.trouble_since()

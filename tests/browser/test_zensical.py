@@ -5,14 +5,15 @@ page that holds the most of what the site generates, as Zensical's theme and
 scripts present it, the way a first-time reader would: nothing may leave the
 site or fail, every figure is drawn, its stepper steps, Run runs an example
 with Python from the site (served on the machine's network address, where
-the page is not a secure context), a glossary term shows its definition, one click
-switches every Rust/Python tab pair, instant navigation sets up the next
-page's stepper without a reload, and search (Zensical's own component) takes
-the reader to a page.
+the page is not a secure context), a question answers and shows its step, a
+glossary term shows its definition, one click switches every Rust/Python tab
+pair, instant navigation sets up the next page's stepper without a reload,
+and search (Zensical's own component) takes the reader to a page.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -24,9 +25,12 @@ from tests.browser.pages import DESKTOP, DOCS, POLLING, reveal
 from tests.browser.widgets import (
     RUN_TIMEOUT,
     TAB_STATE_JS,
+    question,
+    reach,
     same,
     shown,
     shows_definition,
+    summary,
     tracks_of,
 )
 from tests.support.browsing import (
@@ -125,6 +129,29 @@ def test_run_runs_an_example_from_the_site(reader: Visit) -> None:
     status = block.locator(".chapter-run__status").inner_text()
     assert block.get_attribute("data-state") == "done", status
     assert "the output is the page's" in status, status
+    assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
+
+
+def test_a_question_answers_explains_and_shows_its_step(reader: Visit) -> None:
+    """Zensical runs the same extension and quiz.js: the right answer to an
+    ATM question is accepted, and "show me" puts the stepper on the step
+    the build chose, with its narration."""
+    page, checkpoint = reader.page, reader.checkpoint()
+    root = question(page, "atm-digit-refused")
+    reach(page, root)
+    right = root.get_attribute("data-answer")
+    root.locator(f'input[value="{right}"]').check()
+    root.get_by_role("button", name="Check").click()
+    assert str(root.locator("[role=status]").text_content()).startswith("Right.")
+    _, track, step = str(
+        root.locator("a[data-show]").get_attribute("data-show")
+    ).split()
+    stepper = page.locator('[data-stepper="atm-session"]')
+    tracks = json.loads(str(stepper.get_attribute("data-tracks")))
+    root.locator(".chapter-quiz__show-me").click()
+    said = stepper.locator("[role=status]").text_content()
+    assert said == tracks[int(track)]["steps"][int(step)]["narration"]
+    assert "This page: 1 of" in summary(page)
     assert not reader.trouble_since(checkpoint), reader.trouble_since(checkpoint)
 
 

@@ -2,7 +2,7 @@
 
 Shared by each widget's own tests and by test_zensical.py, which drives the
 same widgets in Zensical's build: the stepper and its figure, the glossary's
-tooltip, the Run button, the Rust/Python tab pairs.
+tooltip, the Run button, the Rust/Python tab pairs, the questions.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import json
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.pages import POLLING
 
 # The Run button: how long a first Run may take.
 RUN_TIMEOUT = 120_000  # ms; Python's first start on a busy machine, with margin
@@ -90,3 +92,25 @@ TAB_STATE_JS = """
   return {names, chosen: names[chosen], shown: names[shown]};
 }).filter((set) => set.names.includes('Rust') && set.names.includes('Python'))
 """
+
+
+# --- questions (docs/assets/quiz/) ------------------------------------------
+
+
+def question(page: Page, name: str) -> Locator:
+    """The question whose build id is ``name``."""
+    return page.locator(f'[data-question="{name}"]')
+
+
+def reach(page: Page, root: Locator) -> None:
+    """Scroll to ``root``, as a reader would, and wait for quiz.js to set
+    it up (the loader fetches it when a question comes near)."""
+    root.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(root) => root.dataset.quizReady", arg=root.element_handle(), polling=POLLING
+    )
+
+
+def summary(page: Page) -> str:
+    """The page's line on the reader's progress."""
+    return str(page.locator(".chapter-quiz-summary__text").text_content())
