@@ -144,6 +144,10 @@ class Reader:
         """Press Run on a block, wait until it has finished; its status."""
         reveal(block.element_handle())
         block.get_by_role("button", name="Run", exact=True).click()
+        return self.run_finished(block)
+
+    def run_finished(self, block: Locator) -> str:
+        """Wait until a block's run has finished; its status."""
         self.page.wait_for_function(
             FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
         )
@@ -542,6 +546,32 @@ def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> N
     # makes after its worker ended: a third start of Python here would
     # check nothing more.
     block.get_by_role("button", name="Reset").click()
+
+
+def test_leaving_a_page_stops_its_run(reader: Reader) -> None:
+    """A run still going when the reader follows a link is stopped: the
+    next page's Run does not wait behind a run no block on it can stop (it
+    waited for good, behind an endless loop left on the page before,
+    tried)."""
+    page = reader.page
+    if not page.url.endswith(page_url("async-fn.md")):
+        reader.follow_nav_to("async-fn.md")
+    block = cart_block(page)
+    edit(block, "while True:\n    pass\n")
+    block.get_by_role("button", name="Run", exact=True).click()
+    reader.wait_for(block, "running")
+    reader.follow_nav_to("python-async.md")
+    first = page.locator('[data-run="session"]').first
+    reveal(first.element_handle())
+    first.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function(
+        "(root) => root.dataset.state && root.dataset.state !== 'waiting'",
+        arg=first.element_handle(),
+        timeout=10_000,
+        polling=POLLING,
+    )
+    status = reader.run_finished(first)
+    assert "the output is the page's" in status, status
 
 
 # The snapshots in the site's Cache Storage: [address, bytes] of each.

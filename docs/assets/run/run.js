@@ -48,6 +48,19 @@
     return editorModule;
   }
 
+  // The run (or replay) each block has going, by its root: a block that
+  // instant navigation takes off the page stops its run, or a run nobody
+  // can see or stop would hold up every run of the next page.
+  const going = new Map();
+
+  function stopRunsOfBlocksGone() {
+    for (const [root, ticket] of going) {
+      if (root.isConnected) continue;
+      going.delete(root);
+      ticket.stop();
+    }
+  }
+
   // --- small helpers -----------------------------------------------------------
 
   function element(tag, properties = {}, ...children) {
@@ -444,6 +457,7 @@
         },
       );
       const mine = ticket;
+      going.set(root, mine);
       try {
         const answer = await mine.done;
         const [record] = answer.records;
@@ -496,6 +510,7 @@
         }
       } finally {
         if (ticket === mine) ticket = null;
+        if (going.get(root) === mine) going.delete(root);
       }
     }
 
@@ -508,6 +523,7 @@
       const client = await importPythonClient();
       ticket = client.run({ kind: "replay", ...lastRun });
       const mine = ticket;
+      going.set(root, mine);
       try {
         const [record] = (await mine.done).records;
         if (!record.ok) {
@@ -545,6 +561,7 @@
         );
       } finally {
         if (ticket === mine) ticket = null;
+        if (going.get(root) === mine) going.delete(root);
       }
     }
 
@@ -644,7 +661,10 @@
   // from a file it never fires.
   init(document);
   if (typeof document$ !== "undefined")
-    document$.subscribe(() => init(document));
+    document$.subscribe(() => {
+      stopRunsOfBlocksGone();
+      init(document);
+    });
   // After Material's own click handler (on the body), and only where its
   // instant navigation runs (not from a file).
   const BASE = siteBase();
