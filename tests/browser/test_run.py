@@ -441,7 +441,7 @@ def probe_server() -> Iterator[tuple[str, list[str]]]:
 # the issue found, each against the second server, then a long print.
 REQUESTS = """\
 import js, pyodide.http
-from pyodide.ffi import run_sync
+from pyodide.ffi import run_sync, to_js
 tries = {
     "fetch": lambda: run_sync(js.fetch("http://HOST/fetch")),
     "open_url": lambda: pyodide.http.open_url("http://HOST/open_url"),
@@ -451,6 +451,18 @@ tries = {
     "import": lambda: run_sync(js.eval("import('http://HOST/module.mjs')")),
     "eval": lambda: js.eval("1 + 1"),
 }
+# And what would outlive the visit: the saved Python in Cache Storage,
+# reached through the getter on the global's prototype, or by a worker
+# of the reader's own, which would have a Cache Storage of its own.
+def reach_the_store():
+    scope = js.WorkerGlobalScope.prototype
+    get = js.Object.getOwnPropertyDescriptor(scope, "caches").get
+    caches = js.Reflect.apply(get, None, to_js([]))
+    cache = run_sync(caches.open("chapter2-run-snapshots"))
+    for request in run_sync(cache.keys()):
+        run_sync(cache.put(request, js.Response.new("tampered")))
+tries["caches"] = reach_the_store
+tries["Worker"] = lambda: js.Worker.new("data:text/javascript,")
 for name, attempt in tries.items():
     try:
         attempt()
@@ -467,11 +479,16 @@ def test_nothing_the_readers_code_does_leaves_the_site(
     """The worker is bound by the page's policy (it starts from a blob: URL):
     fetch, open_url, pyfetch, XMLHttpRequest, a WebSocket and import() to a
     second local server reach nothing, and eval is refused (before, each of
-    them reached the server, tried). Plain Python runs as a script and shows
+    them reached the server, tried). Nor can it write the saved Python
+    that later visits start from: Cache Storage and workers are out of its
+    reach (a reader's code replaced the copy through the getter of
+    ``caches``, which made every later visit's examples differ, tried).
+    Plain Python runs as a script and shows
     what it printed (it ran nothing, tried); a long output scrolls in a box
     of its own (the page grew to 366,000 px, tried)."""
     host, seen = probe_server
     page = reader.page
+    stored = saved_snapshots(page)
     # A request that got past the policy would reach the server, not the
     # routing that keeps every other test on the site.
     page.context.route(f"http://{host}/**", lambda route: route.continue_())
@@ -481,6 +498,9 @@ def test_nothing_the_readers_code_does_leaves_the_site(
     output = block.locator(".chapter-run__output").inner_text()
     assert block.get_attribute("data-state") == "done", status
     assert "eval refused: JsException" in output, output
+    for way in ("caches", "Worker"):
+        assert f"{way} refused" in output, output
+    assert saved_snapshots(page) == stored, "the reader's code changed the store"
     assert "line 2999" in output, output
     page.wait_for_timeout(500)  # a socket's or a fetch's late attempt
     assert not seen, f"the reader's code reached another server: {seen}"

@@ -17,7 +17,10 @@
 //
 // The first worker to start Python from nothing sends back a snapshot of
 // it (run-worker.mjs); later workers of the visit start from that, in a
-// fraction of the time.
+// fraction of the time, and after that worker's first answer this module
+// keeps it in the site's Cache Storage, for later visits. Only a snapshot
+// sent before "ready" is taken: after it, the reader's code runs in the
+// worker and could send anything.
 //
 // Each worker remembers whether it ran the reader's own code. The Python
 // side puts the interpreter back after every run (runner.py's Baseline);
@@ -25,6 +28,7 @@
 // it runs again in a new worker, and that answer is the one shown.
 
 const WORKER = new URL("run-worker.mjs", import.meta.url);
+const SNAPSHOTS = "chapter2-run-snapshots"; // as run-worker.mjs reads them
 const LOAD_TIMEOUT = 90; // seconds; a busy 2-core machine needs about 16
 
 // Why a run ended without an answer: the reader stopped it (`when` is
@@ -67,6 +71,7 @@ function startWorker() {
     started: false,
     restored: false,
     dirty: false,
+    unstored: null, // the snapshot it sent, until it is in Cache Storage
   };
 
   function end(error) {
@@ -86,8 +91,9 @@ function startWorker() {
       self.started = true;
       self.restored = data.restored;
       settle.resolve(data);
-    } else if (data.type === "saved") {
+    } else if (data.type === "saved" && !self.started) {
       saved = { key: data.key, snapshot: data.snapshot };
+      self.unstored = saved;
     } else if (data.type === "fatal") {
       end(new Error(data.message));
     } else if (data.type === "ended") {
@@ -98,6 +104,9 @@ function startWorker() {
       pending.delete(data.id);
       if (data.type === "result") request?.resolve(data.records);
       else request?.reject(new Error(data.message));
+      // After the first answer: the reader waits for none of it.
+      if (self.unstored) store(self.unstored).catch(() => {});
+      self.unstored = null;
     }
   };
   thread.onerror = (event) => {
@@ -106,6 +115,18 @@ function startWorker() {
   };
   thread.postMessage({ type: "load", saved });
   return self;
+}
+
+// Keeps a snapshot in the site's Cache Storage, replacing any made from
+// other files (key: an address named by a digest of them). Cache Storage
+// exists only in a secure context (https, or this machine).
+async function store({ key, snapshot }) {
+  if (!key || !globalThis.caches) return;
+  const cache = await caches.open(SNAPSHOTS);
+  for (const request of await cache.keys()) {
+    if (request.url !== key) await cache.delete(request);
+  }
+  await cache.put(key, new Response(snapshot));
 }
 
 function send(python, ticket, onExample) {

@@ -7,10 +7,11 @@
 //                  "listing": put the reader's edit of a package listing in
 //                  place (source, the listing's code, is in edits too);
 //                  "replay": the steps of a block that ran as kind `ran`
-// Messages out: {type: "ready", version, seconds, restored}
+// Messages out: {type: "saved", key, snapshot}  a snapshot of this start
+//                  from nothing, sent before "ready": the page keeps it for
+//                  its next worker and for later visits
+//               {type: "ready", version, seconds, restored}
 //                  restored: started from a saved snapshot
-//               {type: "saved", key, snapshot}  a snapshot of this start,
-//                  for the page to keep for its next worker
 //               {type: "fatal", message}    Python cannot start here
 //               {type: "example", id, record}  one example finished
 //               {type: "result", id, records}  the block finished (a listing:
@@ -26,11 +27,19 @@
 // Content-Security-Policy: code run here cannot reach another site.
 //
 // A start from nothing takes a memory snapshot of the ready interpreter
-// (run-core.mjs), before any code has run in it. After the first run's
-// answer it goes into the site's Cache Storage, keyed by the files it was
-// made from, and to the page: a later worker, in this visit or after a full
-// page load, starts from it in a fraction of the time. A snapshot that does
-// not restore is deleted, and Python starts from nothing.
+// (run-core.mjs), before any code has run in it, and sends it to the page
+// with its key, a digest of the files it was made from. The page keeps it
+// for its next worker and, after the first run's answer, in the site's Cache
+// Storage: a later worker, in this visit or after a full page load, starts
+// from it in a fraction of the time. A snapshot that does not restore is
+// deleted, and Python starts from nothing.
+//
+// The reader's code runs here with all of this realm in reach (pyodide's
+// `js` module). So everything this worker must do unseen happens before the
+// first run: reading the store, taking the snapshot, sending it. Then
+// seal() takes away what would let code write the store for later visits
+// (Cache Storage, and a nested worker that would have its own), and the
+// page stores what it was sent before "ready", from its own realm.
 
 import {
   sha256,
@@ -72,12 +81,30 @@ async function fetched(url, as, options = {}) {
     : response.text();
 }
 
+// Taken now, before any code runs here: the reader's code may replace the
+// global's own.
+const post = self.postMessage.bind(self);
+
 const SNAPSHOTS = "chapter2-run-snapshots";
 // Cache Storage and crypto.subtle exist only in a secure context (https,
 // or this machine). Elsewhere Python starts from nothing each time.
-const secure = Boolean(self.caches && self.crypto?.subtle);
+const cacheStorage = self.caches;
+const secure = Boolean(cacheStorage && self.crypto?.subtle);
 // Any failure to reach the store counts as no store.
-const store = () => (secure ? caches.open(SNAPSHOTS).catch(() => null) : null);
+const store = () =>
+  secure ? cacheStorage.open(SNAPSHOTS).catch(() => null) : null;
+
+// What the reader's code must not reach, on this global and its prototypes:
+// the site's Cache Storage, and workers, which would bring their own.
+const SEALED = ["caches", "Worker", "SharedWorker"];
+
+function seal() {
+  for (let scope = self; scope; scope = Object.getPrototypeOf(scope)) {
+    for (const name of SEALED) {
+      if (Object.hasOwn(scope, name)) delete scope[name];
+    }
+  }
+}
 
 // The key of a snapshot: a digest of every file that shapes the ready
 // interpreter (run-core.mjs decides what runs before it is taken), as an
@@ -146,22 +173,11 @@ async function load({ saved }) {
   const python = await startInterpreter(loadPyodide, files, {
     makeSnapshot: key !== null,
   });
-  return { python, seconds: seconds(), restored: false, key };
-}
-
-// Keeps this start's snapshot: in Cache Storage, replacing any made from
-// other files, and in the page, which hands it to its next worker.
-// The page gets it even when the store refuses it (a full disk, say).
-async function keep(key, snapshot) {
-  const body = new Response(snapshot); // a copy, before the bytes move on
-  postMessage({ type: "saved", key, snapshot }, [snapshot.buffer]);
-  const cache = await store();
-  if (cache) {
-    for (const request of await cache.keys()) {
-      if (request.url !== key) await cache.delete(request);
-    }
-    await cache.put(key, body);
+  if (python.snapshot) {
+    const { snapshot } = python;
+    post({ type: "saved", key, snapshot }, [snapshot.buffer]);
   }
+  return { python, seconds: seconds(), restored: false };
 }
 
 const message = (error) => String(error?.message || error);
@@ -169,38 +185,39 @@ let ready = null;
 let compiled = false;
 
 async function runOne({ id, kind, source, edits, file, ran }) {
-  const { python, key } = await ready;
+  const { python } = await ready;
   try {
-    const report = (record) => postMessage({ type: "example", id, record });
+    const report = (record) => post({ type: "example", id, record });
     const block = { kind, source, edits, file, ran };
     const records = await python.run(block, report);
-    postMessage({ type: "result", id, records });
+    post({ type: "result", id, records });
     if (!compiled) {
       // After the answer: the reader waits for none of it (runner.py).
       compiled = true;
-      if (python.snapshot) keep(key, python.snapshot).catch(() => {});
       python.compile();
     }
   } catch (error) {
     const type = python.alive() ? "error" : "ended";
-    postMessage({ type, id, message: message(error) });
+    post({ type, id, message: message(error) });
   }
 }
 
-self.onmessage = ({ data }) => {
+self.addEventListener("message", ({ data }) => {
   if (data.type === "load" && ready === null) {
     ready = load(data);
     ready.then(
-      ({ python, seconds, restored }) =>
-        postMessage({
+      ({ python, seconds, restored }) => {
+        seal();
+        post({
           type: "ready",
           version: python.version,
           seconds,
           restored,
-        }),
-      (error) => postMessage({ type: "fatal", message: message(error) }),
+        });
+      },
+      (error) => post({ type: "fatal", message: message(error) }),
     );
   } else if (data.type === "run") {
     runOne(data);
   }
-};
+});
