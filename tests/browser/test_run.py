@@ -271,6 +271,24 @@ def test_each_chapter_page_runs_an_example_without_reloading_python(
     assert address == damaged and size > 1_000_000, (address, size)
 
 
+# How many examples a run of the block showed, and how many times its
+# transcript was made anew: once for the first example and once at the end,
+# however many there are (made anew after each, a session of 3,000 examples
+# froze the page for 78 s, tried).
+COUNT_TRANSCRIPTS = """(root) => {
+  const output = root.querySelector(".chapter-run__output");
+  root.transcriptsMade = [0, 0];
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (node.nodeName === "PRE") root.transcriptsMade[1] += 1;
+      }
+    }
+    root.transcriptsMade[0] = output.textContent.split(">>> ").length - 1;
+  }).observe(output, { childList: true, subtree: true });
+}"""
+
+
 def cart_block(page: Page) -> Locator:
     """The example with Alice's and Bob's carts on one executor."""
     return page.locator('[data-run="session"]').filter(has_text="alice_socks_tx, 12")
@@ -316,9 +334,12 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
     code = edit(block)
     assert '"socks": 12' in code, code
     edit(block, code.replace('"socks": 12', '"socks": 20') + ">>> 6 * 7\n42\n")
+    block.evaluate(COUNT_TRANSCRIPTS)
     status = reader.run(block)
     output = block.locator(".chapter-run__output").inner_text()
     assert block.get_attribute("data-state") == "done", status
+    examples, transcripts = block.evaluate("(root) => root.transcriptsMade")
+    assert transcripts <= 2 < examples, (examples, transcripts)
     assert "awaiting shoes  Done            Ready(78)" in output, output
     assert "Ready(70)" not in output, output
     assert "1 output differs from the page's" in status, status

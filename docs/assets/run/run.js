@@ -84,33 +84,37 @@
   // then what it printed; output that differs from the page's is marked, on
   // lines of its own, by a border and a sign in the margin (run.css), so its
   // columns stay where the page's are. Examples the page hides are left out,
-  // unless they failed.
+  // unless they failed. A session's examples are added as each finishes:
+  // rebuilding it each time froze the page on a long one (3,000 examples,
+  // 78 s).
   function transcript(records, hidden) {
     const code = element("code", { tabIndex: 0 }); // scrolls: reachable by keyboard
-    for (const { line, source, got, ok } of records) {
-      if (ok && hidden.has(line)) continue;
-      const lines = source.replace(/\n$/, "").split("\n");
-      code.append(
-        `${lines.map((text, i) => (i ? "... " : ">>> ") + text).join("\n")}\n`,
-      );
-      if (ok) {
-        code.append(got);
-      } else {
-        const mark = element("mark", {
-          className: "chapter-run__differs",
-          title: "differs from the page",
-        });
-        mark.append(
-          element("span", {
-            className: "chapter-run__sr",
-            textContent: "Differs from the page: ",
-          }),
-        );
-        mark.append((got || "(no output)\n").replace(/\n$/, ""));
-        code.append(mark);
-      }
-    }
+    for (const record of records) addExample(code, record, hidden);
     return element("pre", {}, code);
+  }
+
+  function addExample(code, { line, source, got, ok }, hidden) {
+    if (ok && hidden.has(line)) return;
+    const lines = source.replace(/\n$/, "").split("\n");
+    code.append(
+      `${lines.map((text, i) => (i ? "... " : ">>> ") + text).join("\n")}\n`,
+    );
+    if (ok) {
+      code.append(got);
+      return;
+    }
+    const mark = element("mark", {
+      className: "chapter-run__differs",
+      title: "differs from the page",
+    });
+    mark.append(
+      element("span", {
+        className: "chapter-run__sr",
+        textContent: "Differs from the page: ",
+      }),
+    );
+    mark.append((got || "(no output)\n").replace(/\n$/, ""));
+    code.append(mark);
   }
 
   function printed(text) {
@@ -448,11 +452,21 @@
         { kind: as, source, edits, file: root.dataset.listing },
         {
           own,
-          onState: (state) =>
-            show(state === "restarting" ? "loading" : state, states[state]),
+          onState: (state) => {
+            if (state === "restarting") {
+              // The fresh Python's answer replaces what this one showed.
+              records.length = 0;
+              output.replaceChildren();
+            }
+            show(state === "restarting" ? "loading" : state, states[state]);
+          },
           onExample: (record) => {
             records.push(record);
-            output.replaceChildren(transcript(records, skip));
+            if (records.length === 1) {
+              output.replaceChildren(transcript(records, skip));
+            } else {
+              addExample(output.querySelector("code"), record, skip);
+            }
           },
         },
       );
