@@ -11,6 +11,7 @@
 import { indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
 import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import { Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 import { minimalSetup } from "codemirror";
@@ -55,7 +56,9 @@ export function createEditor({ parent, doc, label, onRun }) {
       indentUnit.of("    "),
       syntaxHighlighting(highlight),
       theme,
-      keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }, indentWithTab]),
+      // Before minimalSetup's keymap, whose Mod-Enter inserts a blank line.
+      Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }])),
+      keymap.of([indentWithTab]),
       EditorView.contentAttributes.of({
         "aria-label": label,
         autocapitalize: "off",
