@@ -618,6 +618,21 @@ def test_leaving_a_page_stops_its_run(reader: Reader) -> None:
     assert "the output is the page's" in status, status
 
 
+def test_prompts_python_cannot_read_are_named(reader: Reader) -> None:
+    """A typo in the prompts (no space after >>>) says which line and why,
+    and nothing runs (the status showed the runner's own traceback,
+    tried). On the page the previous test left, in its Python."""
+    page = reader.page
+    block = page.locator('[data-run="session"]').first
+    edit(block, ">>> x = 1\n>>>print(x)\n")
+    status = reader.run(block)
+    output = block.locator(".chapter-run__output").inner_text()
+    assert block.get_attribute("data-state") == "error", status
+    assert "Nothing ran: the block's prompts need fixing" in status, status
+    assert "line 2 needs a space after >>>: '>>>print(x)'" in output, output
+    block.get_by_role("button", name="Reset").click()
+
+
 # The snapshots in the site's Cache Storage: [address, bytes] of each.
 # Bytes pyodide cannot restore, saved where the worker looks for its copy.
 DAMAGE_SNAPSHOT = """async ([name, address]) => {

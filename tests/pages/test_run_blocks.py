@@ -160,6 +160,34 @@ def test_a_python_restored_from_the_snapshot_is_a_python_of_its_own(
     assert len(draws) == 2 and draws[0] != draws[1], draws
 
 
+def test_asyncio_errors_read_as_the_readers_own(pyodide_check: PyodideCheck) -> None:
+    """In pyodide, asyncio.run's exception is traced once, from the reader's
+    call down to the raise (it was traced twice, the second time through
+    pyodide's event loop and without the call, tried); a task's exception
+    that nothing awaited has no blank line after each line (pyodide's own
+    handler put one there, tried)."""
+    jobs = pyodide_check.answer().jobs
+    [raised] = jobs["asyncio raises"]
+    assert raised["got"] == (
+        "Traceback (most recent call last):\n"
+        '  File "<stdin>", line 7, in <module>\n'
+        "    asyncio.run(main())\n"
+        "    ~~~~~~~~~~~^^^^^^^^\n"
+        '  File "<stdin>", line 5, in main\n'
+        '    raise ValueError("oops")\n'
+        "ValueError: oops\n"
+    ), raised["got"]
+    [task] = jobs["task raises"]
+    assert task["got"] == (
+        "Unhandled exception in event loop\n"
+        "Traceback (most recent call last):\n"
+        '  File "<stdin>", line 4, in boom\n'
+        '    raise ValueError("in a task")\n'
+        "ValueError: in a task\n"
+        "main done\n"
+    ), task["got"]
+
+
 def test_runner_marks_output_that_differs() -> None:
     """The check can fail: a wrong number in the output is not accepted."""
     [record] = RUNNER.run_session(">>> 6 * 7\n41\n")
@@ -171,6 +199,54 @@ def test_runner_marks_output_that_differs() -> None:
     assert record["ok"], record
     [record] = RUNNER.run_session(">>> {}['x']\n")
     assert not record["ok"] and record["got"].endswith("KeyError: 'x'\n"), record
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        (">>>print(1)\n", "line 1 needs a space after >>>: '>>>print(1)'"),
+        (">>> for i in (1,):\n...print(i)\n", "line 2 needs a space after ..."),
+        ("  >>> print(1)\n1\n", "line 2 has inconsistent leading whitespace"),
+    ],
+)
+def test_prompts_doctest_cannot_read_are_named_not_a_crash(
+    typed: str, said: str
+) -> None:
+    """A typo in the prompts gives one record saying which line and why
+    (the run ended in the runner's own ValueError traceback, tried)."""
+    [record] = RUNNER.run_session(typed)
+    assert record["unreadable"] and not record["ok"], record
+    assert said in record["got"], record["got"]
+    assert "docstring" not in record["got"], record["got"]
+
+
+def test_what_the_code_does_to_its_output_ends_as_python_says() -> None:
+    """sys.stdout.close(), then print: Python's own ValueError, and what was
+    printed before stays (the runner's own write failed, tried); a script's
+    traceback quotes its line, as a file's does; sys.__stdin__ reads no
+    more than input() does."""
+    [closed] = RUNNER.run_script(
+        "import sys\nprint('kept')\nsys.stdout.close()\nprint('x')\n"
+    )
+    assert closed["got"].startswith("kept\nTraceback"), closed
+    assert "    print('x')\n" in closed["got"], closed["got"]
+    assert closed["got"].endswith("ValueError: I/O operation on closed file.\n")
+    [read] = RUNNER.run_script("import sys\nsys.__stdin__.readline()\n")
+    assert read["got"].endswith(f"EOFError: {RUNNER.NO_INPUT}\n"), read["got"]
+    assert "    sys.__stdin__.readline()\n" in read["got"], read["got"]
+
+
+def test_a_session_keeps_its_output_within_bounds() -> None:
+    """An example's traceback counts toward its output's limit (a 30 MB
+    message reached the page whole, tried), and a session's examples share
+    a limit of their own."""
+    limit = RUNNER.OUTPUT_LIMIT
+    [raised] = RUNNER.run_session(f">>> raise ValueError('y' * {3 * limit})\n")
+    assert len(raised["got"]) < limit + 100, len(raised["got"])
+    assert raised["got"].endswith("more characters not shown]\n"), raised["got"][-99:]
+    many = RUNNER.run_session(f">>> print('z' * {limit})\n" * 8)
+    shown = sum(len(record["got"]) for record in many)
+    assert RUNNER.SESSION_LIMIT <= shown < RUNNER.SESSION_LIMIT + 8 * 100, shown
 
 
 def test_runner_starts_each_run_afresh() -> None:

@@ -155,7 +155,33 @@ def listing_jobs() -> dict[str, Job]:
     jobs["input"] = Job("session", ">>> input()\n")
     jobs["interrupt"] = Job("session", ">>> raise KeyboardInterrupt\n")
     jobs["plain"] = Job("script", "print('hello')\n")
+    jobs["asyncio raises"] = Job("script", ASYNCIO_RAISES)
+    jobs["task raises"] = Job("script", TASK_RAISES)
     return jobs
+
+
+# An exception out of asyncio.run, which pyodide's event loop runs, and one
+# in a task that nothing awaits.
+ASYNCIO_RAISES = """import asyncio
+
+async def main():
+    await asyncio.sleep(0)
+    raise ValueError("oops")
+
+asyncio.run(main())
+"""
+TASK_RAISES = """import asyncio
+
+async def boom():
+    raise ValueError("in a task")
+
+async def main():
+    asyncio.create_task(boom())
+    await asyncio.sleep(0.01)
+    print("main done")
+
+asyncio.run(main())
+"""
 
 
 # Run in each of two interpreters restored from the first one's memory

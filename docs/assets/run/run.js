@@ -495,6 +495,13 @@
             ? ""
             : "; it raised an exception (shown below)";
           show("done", `${timing(answer)}${raised}.`);
+        } else if (record?.unreadable) {
+          // Typed prompts doctest's parser cannot read (">>>print(1)").
+          output.replaceChildren(printed(record.got));
+          show(
+            "error",
+            "Nothing ran: the block's prompts need fixing (below).",
+          );
         } else {
           output.replaceChildren(transcript(answer.records, skip));
           show("done", summary(answer.records, timing(answer)));

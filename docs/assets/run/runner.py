@@ -26,6 +26,7 @@ import compileall
 import gc
 import importlib
 import io
+import linecache
 import os
 import re
 import sys
@@ -74,6 +75,11 @@ else:
     doctest = _doctest()
 OPTIONS = doctest.ELLIPSIS
 OUTPUT_LIMIT = 100_000  # characters kept per example; a runaway loop keeps going
+SESSION_LIMIT = 4 * OUTPUT_LIMIT  # and per session, however many examples it has
+SESSION_RULES = (
+    "Each example starts with >>> and a space, its continuation lines with"
+    " ... and a space, and what it prints follows, indented as its >>> is."
+)
 TRACEBACK_FRAMES = 3  # the last frames a traceback shows, as a terminal's end does
 FILENAME = "<stdin>"
 PACKAGE = "chapter2"
@@ -110,25 +116,51 @@ class NoInput(io.TextIOBase):
 
 @contextmanager
 def captured_by(capture: io.StringIO) -> Iterator[None]:
-    """What the reader's code prints goes to ``capture``; it reads nothing."""
-    stdin = sys.stdin
-    sys.stdin = NoInput()
+    """What the reader's code prints goes to ``capture``; it reads nothing.
+
+    ``sys.excepthook`` says nothing meanwhile: every exception of the run
+    reaches :func:`format_traceback`, and pyodide, on its way back from an
+    awaited JavaScript promise, printed the same exception a first time
+    through the hook.
+    """
+    saved = sys.stdin, sys.__stdin__, sys.excepthook
+    sys.stdin = sys.__stdin__ = NoInput()  # type: ignore[misc, assignment]
+    sys.excepthook = _say_nothing
     try:
         with redirect_stdout(capture), redirect_stderr(capture):
             yield
     finally:
-        sys.stdin = stdin
+        sys.stdin, sys.__stdin__, sys.excepthook = saved  # type: ignore[misc]
+
+
+def _say_nothing(*_: object) -> None:
+    """``sys.excepthook`` during a run."""
 
 
 class Capture(io.StringIO):
-    """What an example prints, cut at :data:`OUTPUT_LIMIT` characters."""
+    """What an example prints, cut at ``limit`` characters.
 
-    def __init__(self) -> None:
+    The reader's code may close it (``sys.stdout.close()``): then, as in a
+    terminal, printing raises ValueError, and what it printed before stays.
+    """
+
+    def __init__(self, limit: int = OUTPUT_LIMIT) -> None:
         super().__init__()
+        self.limit = limit
         self.dropped = 0
+        self.closed_by_code = False
+
+    def close(self) -> None:
+        self.closed_by_code = True
 
     def write(self, text: str) -> int:
-        room = OUTPUT_LIMIT - self.tell()
+        if self.closed_by_code:
+            raise ValueError("I/O operation on closed file.")
+        return self.add(text)
+
+    def add(self, text: str) -> int:
+        """Write, even once closed: for what the Run button itself adds."""
+        room = self.limit - self.tell()
         if len(text) > room:
             self.dropped += len(text) - max(room, 0)
             text = text[: max(room, 0)]
@@ -151,18 +183,23 @@ def _as_edited(frame: traceback.FrameSummary) -> traceback.FrameSummary:
     return frame
 
 
+def _internal(filename: str) -> bool:
+    """A frame of the machinery: this module, importlib, or pyodide's own
+    modules (its event loop runs ``asyncio.run`` in the page)."""
+    return (
+        filename in INTERNAL_FILES
+        or filename.startswith("<frozen")
+        or "/importlib/" in filename
+        or PYODIDE_MODULES.search(filename) is not None
+    )
+
+
 def format_traceback(error: BaseException) -> str:
     """The end of a traceback, as a terminal shows it, of the reader's code
-    only: frames of this module and of importlib are left out, and a line
-    in a reader's edit of a listing is counted in that edit."""
+    only: frames of this module, importlib and pyodide are left out, and a
+    line in a reader's edit of a listing is counted in that edit."""
     frames = traceback.extract_tb(error.__traceback__)
-    mine = [
-        _as_edited(frame)
-        for frame in frames
-        if frame.filename not in INTERNAL_FILES
-        and not frame.filename.startswith("<frozen")
-        and "/importlib/" not in frame.filename
-    ]
+    mine = [_as_edited(frame) for frame in frames if not _internal(frame.filename)]
     shown = traceback.StackSummary.from_list(mine[-TRACEBACK_FRAMES:])
     lines = ["Traceback (most recent call last):\n"]
     if len(mine) > TRACEBACK_FRAMES:
@@ -172,6 +209,8 @@ def format_traceback(error: BaseException) -> str:
     return "".join(lines)
 
 
+# pyodide's modules, in the standard library's zip file (/lib/python314.zip).
+PYODIDE_MODULES = re.compile(r"/_?pyodide/")
 IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
 
@@ -194,8 +233,22 @@ def prepare() -> None:
     for name in sorted(names - {PACKAGE, "__future__"}):
         with suppress(ImportError):  # resource, say: not in the browser's Python
             importlib.import_module(name)
+    import asyncio
+
+    # pyodide's event loop, which stays for good in the page's Python.
+    asyncio.get_event_loop().set_exception_handler(report_loop_error)
     forget_package()
     _baseline.append(Baseline())
+
+
+def report_loop_error(_: object, context: dict[str, Any]) -> None:
+    """What the event loop says of an exception nothing awaited (a task's
+    that nobody retrieved): its message, then the reader's traceback, line
+    after line (pyodide's own handler put a blank line after each)."""
+    said = context.get("message") or "Unhandled exception in event loop"
+    error = context.get("exception")
+    traced = format_traceback(error) if isinstance(error, BaseException) else ""
+    sys.stderr.write(f"{said}\n{traced}")
 
 
 def compile_package() -> None:
@@ -319,13 +372,16 @@ def forget_package() -> None:
         del sys.modules[name]
 
 
-def run_example(example: doctest.Example, globs: dict[str, Any]) -> Record:
+def run_example(
+    example: doctest.Example, globs: dict[str, Any], limit: int = OUTPUT_LIMIT
+) -> Record:
     """One statement: its output and whether doctest would accept it.
 
-    ``line`` is where the example starts in the block (0 for the first line).
+    ``line`` is where the example starts in the block (0 for the first
+    line). What it printed and its traceback are cut at ``limit`` characters.
     """
     checker = doctest.OutputChecker()
-    captured = Capture()
+    captured = Capture(limit)
     error: BaseException | None = None
     try:
         code = compile(example.source, FILENAME, "single", dont_inherit=True)
@@ -333,13 +389,14 @@ def run_example(example: doctest.Example, globs: dict[str, Any]) -> Record:
             exec(code, globs)
     except BaseException as raised:  # SystemExit, KeyboardInterrupt: shown
         error = raised
+    if error is not None:
+        captured.add(format_traceback(error))
     got = captured.text()
     if error is None:
         ok = example.exc_msg is None and checker.check_output(
             example.want, got, OPTIONS
         )
     else:
-        got += format_traceback(error)
         last = traceback.format_exception_only(type(error), error)[-1]
         ok = example.exc_msg is not None and checker.check_output(
             example.exc_msg, last, OPTIONS
@@ -370,17 +427,40 @@ def run_session(
     forget_package()
     if fresh is not None:
         fresh()
+    try:
+        examples = doctest.DocTestParser().get_examples(session)
+    except ValueError as error:
+        return [unreadable(error)]
     globs: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     records: list[Record] = []
+    room = SESSION_LIMIT
     try:
-        for example in doctest.DocTestParser().get_examples(session):
-            record = run_example(example, globs)
+        for example in examples:
+            record = run_example(example, globs, min(OUTPUT_LIMIT, room))
+            room -= len(record["got"])
             records.append(record)
             if report is not None:
                 report(record)
     finally:
         forget_run(globs)
     return records
+
+
+def unreadable(error: ValueError) -> Record:
+    """The one record of a block doctest's parser cannot read as a session,
+    with its complaint, e.g. "line 1 lacks blank after >>>: '>>>print(1)'",
+    put in the reader's terms. ``unreadable``: run.js shows it as it is."""
+    said = re.sub(r" of the docstring for \S*", "", str(error))
+    said = said.replace("lacks blank after", "needs a space after")
+    return {
+        "line": 0,
+        "source": "",
+        "want": "",
+        "got": f"This block cannot be read as a >>> session: {said}.\n"
+        f"{SESSION_RULES}\n",
+        "ok": False,
+        "unreadable": True,
+    }
 
 
 def forget_run(globs: dict[str, Any]) -> None:
@@ -410,13 +490,16 @@ def run_script(source: str, fresh: Callable[[], object] | None = None) -> list[R
     globs: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     captured = Capture()
     ok = True
+    # A traceback quotes the script's lines, as it would a file's.
+    linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
     try:
         code = compile(source, FILENAME, "exec", dont_inherit=True)
         with captured_by(captured):
             exec(code, globs)
     except BaseException as error:
-        captured.write(format_traceback(error))
+        captured.add(format_traceback(error))
         ok = False
     finally:
+        linecache.cache.pop(FILENAME, None)
         forget_run(globs)
     return [{"line": 0, "source": source, "want": "", "got": captured.text(), "ok": ok}]
