@@ -160,6 +160,26 @@ def test_a_python_restored_from_the_snapshot_is_a_python_of_its_own(
     assert len(draws) == 2 and draws[0] != draws[1], draws
 
 
+def test_what_a_run_switches_off_is_on_again_for_the_next(
+    pyodide_check: PyodideCheck,
+) -> None:
+    """gc.disable() and warnings turned into errors last only for their run
+    (the next run had no collector and failed on a warning, tried), and an
+    audit hook, which nothing can remove, is refused with the reason (it
+    printed in every later run, tried)."""
+    jobs = pyodide_check.answer().jobs
+    *_, hooked = jobs["lasting probe"]
+    assert hooked["got"].endswith(
+        "RuntimeError: sys.addaudithook() is not available in the page: a hook"
+        " cannot be removed, and every later run on the page would call it\n"
+    ), hooked["got"]
+    [after] = jobs["lasting after"]
+    assert after["ok"], after
+    assert after["got"].startswith("True\n"), after["got"]
+    assert "UserWarning: only a warning" in after["got"], after["got"]
+    assert after["got"].endswith("went on\n"), after["got"]
+
+
 def test_asyncio_errors_read_as_the_readers_own(pyodide_check: PyodideCheck) -> None:
     """In pyodide, asyncio.run's exception is traced once, from the reader's
     call down to the raise (it was traced twice, the second time through

@@ -155,11 +155,24 @@ def listing_jobs() -> dict[str, Job]:
     jobs["input"] = Job("session", ">>> input()\n")
     jobs["interrupt"] = Job("session", ">>> raise KeyboardInterrupt\n")
     jobs["plain"] = Job("script", "print('hello')\n")
+    # What a run turns off or on for good, then what the next run finds.
+    jobs["lasting probe"] = Job("session", LASTING_PROBE)
+    jobs["lasting after"] = Job("script", LASTING_AFTER)
     jobs["asyncio raises"] = Job("script", ASYNCIO_RAISES)
     jobs["task raises"] = Job("script", TASK_RAISES)
     return jobs
 
 
+LASTING_PROBE = """>>> import gc, sys, warnings
+>>> gc.disable()
+>>> warnings.simplefilter("error")
+>>> sys.addaudithook(print)
+"""
+LASTING_AFTER = """import gc, warnings
+print(gc.isenabled())
+warnings.warn("only a warning")
+print("went on")
+"""
 # An exception out of asyncio.run, which pyodide's event loop runs, and one
 # in a task that nothing awaits.
 ASYNCIO_RAISES = """import asyncio

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout, suppress
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 
 def _doctest() -> ModuleType:
@@ -237,8 +237,18 @@ def prepare() -> None:
 
     # pyodide's event loop, which stays for good in the page's Python.
     asyncio.get_event_loop().set_exception_handler(report_loop_error)
+    sys.addaudithook = refuse_audit_hook
     forget_package()
     _baseline.append(Baseline())
+
+
+def refuse_audit_hook(hook: object) -> None:
+    """``sys.addaudithook`` in the page's Python: a hook cannot be taken
+    away, so it would run in every later run of every block."""
+    raise RuntimeError(
+        "sys.addaudithook() is not available in the page: a hook cannot be"
+        " removed, and every later run on the page would call it"
+    )
 
 
 def report_loop_error(_: object, context: dict[str, Any]) -> None:
@@ -271,7 +281,8 @@ class Baseline:
 
     A run may change anything in the interpreter: replace a function of the
     standard library or a builtin, import or remove modules, change ``sys``
-    settings, the working directory, the environment. Before each run,
+    settings, the working directory, the environment, switch the garbage
+    collector off, turn warnings into errors. Before each run,
     :meth:`restore` puts back every module this baseline had (and drops the
     others), each one's namespace and the namespaces of the classes defined
     in it, and the settings below, so an example runs as in a fresh
@@ -309,6 +320,9 @@ class Baseline:
         self.sys_lists = {name: list(getattr(sys, name)) for name in self.SYS_LISTS}
         self.recursion_limit = sys.getrecursionlimit()
         self.digits = sys.get_int_max_str_digits()
+        self.collecting = gc.isenabled()
+        # The list object stays; simplefilter() and friends change it in place.
+        self.warning_filters = list(warnings.filters)
         self.cwd = Path.cwd()
         self.environ = dict(os.environ)
 
@@ -329,6 +343,11 @@ class Baseline:
             getattr(sys, name)[:] = items
         sys.setrecursionlimit(self.recursion_limit)
         sys.set_int_max_str_digits(self.digits)
+        if self.collecting:
+            gc.enable()
+        if warnings.filters != self.warning_filters:
+            cast(list[Any], warnings.filters)[:] = self.warning_filters
+            warnings._filters_mutated()  # type: ignore[attr-defined]
         sys.settrace(None)
         sys.setprofile(None)
         os.chdir(self.cwd)
