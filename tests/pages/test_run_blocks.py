@@ -166,13 +166,17 @@ def test_what_a_run_switches_off_is_on_again_for_the_next(
     """gc.disable() and warnings turned into errors last only for their run
     (the next run had no collector and failed on a warning, tried), and an
     audit hook, which nothing can remove, is refused with the reason (it
-    printed in every later run, tried)."""
+    printed in every later run, tried). A JavaScript timer and an asyncio
+    callback a run left end with it (they printed into the next run's
+    output, tried)."""
     jobs = pyodide_check.answer().jobs
     *_, hooked = jobs["lasting probe"]
     assert hooked["got"].endswith(
         "RuntimeError: sys.addaudithook() is not available in the page: a hook"
         " cannot be removed, and every later run on the page would call it\n"
     ), hooked["got"]
+    [ticked] = jobs["timer after"]
+    assert ticked["got"] == "quiet\n", ticked["got"]
     [after] = jobs["lasting after"]
     assert after["ok"], after
     assert after["got"].startswith("True\n"), after["got"]

@@ -158,6 +158,10 @@ def listing_jobs() -> dict[str, Job]:
     # What a run turns off or on for good, then what the next run finds.
     jobs["lasting probe"] = Job("session", LASTING_PROBE)
     jobs["lasting after"] = Job("script", LASTING_AFTER)
+    jobs["timer probe"] = Job("script", TIMER_PROBE)
+    jobs["timer after"] = Job(
+        "script", "import time\ntime.sleep(0.05)\nprint('quiet')\n"
+    )
     jobs["asyncio raises"] = Job("script", ASYNCIO_RAISES)
     jobs["task raises"] = Job("script", TASK_RAISES)
     return jobs
@@ -172,6 +176,13 @@ LASTING_AFTER = """import gc, warnings
 print(gc.isenabled())
 warnings.warn("only a warning")
 print("went on")
+"""
+# A JavaScript timer set by the reader's code, still going as its run ends,
+# and an asyncio callback due after it.
+TIMER_PROBE = """import asyncio, js
+from pyodide.ffi import create_proxy
+js.setInterval(create_proxy(lambda: print("tick from the earlier run")), 1)
+asyncio.get_event_loop().call_later(0.01, print, "late from the earlier run")
 """
 # An exception out of asyncio.run, which pyodide's event loop runs, and one
 # in a task that nothing awaits.

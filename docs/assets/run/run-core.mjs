@@ -37,6 +37,7 @@ export async function startInterpreter(
   { snapshot = null, makeSnapshot = false } = {},
 ) {
   const { indexURL } = files;
+  keepTimersToTheirRun();
   await checkWheel(files);
   const python = await loadPyodide({
     indexURL,
@@ -115,7 +116,18 @@ export async function startInterpreter(
     version,
     snapshot: made,
     // block: { kind, source, edits, file }, as run-worker.mjs describes it.
-    run: (block, onExample) => kinds[block.kind](block, onExample),
+    async run(block, onExample) {
+      timersOfThisRun.clear();
+      try {
+        return await kinds[block.kind](block, onExample);
+      } finally {
+        for (const timer of timersOfThisRun) {
+          clearTimeout(timer);
+          clearInterval(timer);
+        }
+        timersOfThisRun.clear();
+      }
+    },
     // Compiles the package to bytecode: once, after the first run.
     compile: () => runner.compile_package(),
     // Whether Python still answers: code can end it (os._exit, a stack
@@ -129,6 +141,26 @@ export async function startInterpreter(
       }
     },
   };
+}
+
+// The timers set while a block runs, by the reader's code (js.setInterval)
+// or by asyncio in it: each is cleared when the run ends, or it would print
+// into the output of later runs, or hang them. setTimeout and setInterval
+// are wrapped once, before pyodide loads, so that every timer goes through.
+const timersOfThisRun = new Set();
+let timersKept = false;
+
+function keepTimersToTheirRun() {
+  if (timersKept) return;
+  timersKept = true;
+  for (const name of ["setTimeout", "setInterval"]) {
+    const set = globalThis[name];
+    globalThis[name] = function (...args) {
+      const timer = set.apply(this, args);
+      timersOfThisRun.add(timer);
+      return timer;
+    };
+  }
 }
 
 const RESEED = `
