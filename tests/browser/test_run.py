@@ -487,6 +487,9 @@ def reach_the_store():
         run_sync(cache.put(request, js.Response.new("tampered")))
 tries["caches"] = reach_the_store
 tries["Worker"] = lambda: js.Worker.new("data:text/javascript,")
+# Standard input, read below sys.stdin: ended, without a console error.
+import os
+print("standard input gives", os.read(0, 1))
 for name, attempt in tries.items():
     try:
         attempt()
@@ -524,6 +527,7 @@ def test_nothing_the_readers_code_does_leaves_the_site(
     assert "eval refused: JsException" in output, output
     for way in ("caches", "Worker"):
         assert f"{way} refused" in output, output
+    assert "standard input gives b''" in output, output
     assert saved_snapshots(page) == stored, "the reader's code changed the store"
     assert "line 2999" in output, output
     page.wait_for_timeout(500)  # a socket's or a fetch's late attempt

@@ -50,6 +50,10 @@ export async function startInterpreter(
       ? { _loadSnapshot: snapshot }
       : { _makeSnapshot: makeSnapshot }),
   });
+  // Reading standard input at the level of files (os.read(0, n)) finds it
+  // ended, as with no terminal; pyodide's default asks prompt(), which a
+  // worker lacks (a console error each time). sys.stdin is runner.py's.
+  python.setStdin({ stdin: () => null });
   // Not loadPackage: it records the package in an object a snapshot must
   // find as loadPyodide left it. The same files land in the same place.
   python.FS.writeFile("/tmp/chapter2.whl", files.wheel);
