@@ -573,29 +573,6 @@ def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
     assert SAVED_COPY in status, status
 
 
-def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> None:
-    """Stop on a run that waits for another takes only it out of the queue
-    (before, it said "Running…" and its Stop stopped both); Stop on an
-    endless loop ends it."""
-    page = reader.page
-    block = cart_block(page)
-    edit(block, ">>> while True:\n...     pass\n")
-    block.get_by_role("button", name="Run", exact=True).click()
-    reader.wait_for(block, "running")
-    queued = trace_block(page)
-    queued.get_by_role("button", name="Run", exact=True).click()
-    assert "Waiting for the run above" in reader.wait_for(queued, "waiting")
-    queued.get_by_role("button", name="Stop").click()
-    assert "Cancelled before it ran" in reader.wait_for(queued, "idle")
-    assert block.get_attribute("data-state") == "running"
-    block.get_by_role("button", name="Stop").click()
-    assert "The next Run starts Python again" in reader.wait_for(block, "idle")
-    # That next Run is the one test_python_ended_by_the_code_starts_afresh
-    # makes after its worker ended: a third start of Python here would
-    # check nothing more.
-    block.get_by_role("button", name="Reset").click()
-
-
 def test_leaving_a_page_stops_its_run(reader: Reader) -> None:
     """A run still going when the reader follows a link is stopped: the
     next page's Run does not wait behind a run no block on it can stop (it
@@ -634,6 +611,31 @@ def test_prompts_python_cannot_read_are_named(reader: Reader) -> None:
     assert block.get_attribute("data-state") == "error", status
     assert "Nothing ran: the block's prompts need fixing" in status, status
     assert "line 2 needs a space after >>>: '>>>print(x)'" in output, output
+    block.get_by_role("button", name="Reset").click()
+
+
+def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> None:
+    """Stop on a run that waits for another takes only it out of the queue
+    (before, it said "Running…" and its Stop stopped both); Stop on an
+    endless loop ends it. Back on the page of the examples it uses, by
+    instant navigation, in the Python the tests above left running."""
+    page = reader.page
+    reader.follow_nav_to("async-fn.md")
+    block = cart_block(page)
+    edit(block, ">>> while True:\n...     pass\n")
+    block.get_by_role("button", name="Run", exact=True).click()
+    reader.wait_for(block, "running")
+    queued = trace_block(page)
+    queued.get_by_role("button", name="Run", exact=True).click()
+    assert "Waiting for the run above" in reader.wait_for(queued, "waiting")
+    queued.get_by_role("button", name="Stop").click()
+    assert "Cancelled before it ran" in reader.wait_for(queued, "idle")
+    assert block.get_attribute("data-state") == "running"
+    block.get_by_role("button", name="Stop").click()
+    assert "The next Run starts Python again" in reader.wait_for(block, "idle")
+    # That next start is the one test_python_ended_by_the_code_starts_afresh
+    # checks after its worker ended; the next test starts Python after a
+    # full page load. Another start here would check nothing more.
     block.get_by_role("button", name="Reset").click()
 
 
