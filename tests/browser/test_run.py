@@ -538,6 +538,47 @@ def test_nothing_the_readers_code_does_leaves_the_site(
     assert box[0] < box[2] < box[1], f"the output is not a scrolling box: {box}"
 
 
+# The reader's code answering the page in the worker's place: every later
+# run gets a made-up answer that says the output is the page's.
+FORGER = """\
+import js
+from pyodide.ffi import create_proxy
+
+def answer(event, js=js):  # its own name for js: the run's globals go
+    if event.data.type == "run":
+        js.postMessage(js.JSON.parse(
+            '{"type": "result", "id": %d, "records": [{"line": 0,'
+            ' "source": "", "want": "", "got": "FORGED", "ok": true}]}'
+            % event.data.id
+        ))
+
+js.addEventListener("message", create_proxy(answer))
+print("listening")
+"""
+
+
+def test_the_pages_examples_run_where_the_readers_code_never_ran(
+    reader: Reader,
+) -> None:
+    """After the reader's code ran, the page's own example runs in a new
+    Python from the saved copy: code left behind (here, a listener that
+    answers in the worker's place) cannot reach it (the forged answer was
+    shown as the page's output, tried)."""
+    page = reader.page
+    block = cart_block(page)
+    edit(block, FORGER)
+    reader.run(block)
+    listening = block.locator(".chapter-run__output").inner_text()
+    assert listening.strip() == "listening", listening
+    trace = trace_block(page)
+    status = reader.run(trace)
+    output = trace.locator(".chapter-run__output").inner_text()
+    assert "FORGED" not in output, output
+    assert "the output is the page's" in status, status
+    assert SAVED_COPY in status, status
+    block.get_by_role("button", name="Reset").click()
+
+
 def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
     """Code that ends Python (os._exit) says so, and the next Run starts a
     new one by itself (every Run said "Could not run: PythonError" until a

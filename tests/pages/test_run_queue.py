@@ -3,8 +3,10 @@
 ``python.mjs`` decides which worker runs what: one run at a time, Stop on
 a waiting run cancels it alone, Stop on a running one (or on Python
 starting) ends that worker and the queue goes on, code that ends Python
-ends its run only, and an unchanged example that differs after the
-reader's own code ran runs again in a new worker. ``tests/support/run_queue.mjs``
+ends its run only, the reader's code never runs in the worker that took
+the snapshot, and the page's own example after the reader's code runs in
+a new worker, started from the snapshot (not a forged one); with no
+snapshot, only when it differs. ``tests/support/run_queue.mjs``
 drives it through each rule (about 0.1 s, no browser, no Python start);
 the browser tests see the same rules through the buttons.
 """
@@ -34,4 +36,4 @@ def test_the_queue_keeps_each_rule() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
     assert lines[-1] == "ok", done.stdout
-    assert len(lines) == 8, done.stdout
+    assert len(lines) == 9, done.stdout

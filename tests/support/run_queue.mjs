@@ -79,7 +79,7 @@ console.log("a first run starts Python from a blob: URL");
 
 // 2. A run queued behind another waits; Stop on it cancels it alone.
 const busy = track(
-  client.run({ kind: "session", source: "loop" }, { own: false }),
+  client.run({ kind: "session", source: "loop" }, { own: true }),
 );
 const waitingStates = [];
 const queued = client.run(
@@ -109,18 +109,19 @@ assert.equal(
 );
 console.log("a queued run waits, and Stop cancels it alone");
 
-// 3. The reader's code ran on this worker (busy was not the page's own): an
-// unchanged example that differs runs again in a new worker, which starts
-// from the snapshot the first one sent.
-const retried = track(
-  client.run({ kind: "session", source: "c" }, { own: true }),
+// 3. The reader's code never runs in the worker that took the snapshot: it
+// gets a new worker, started from that snapshot (not from a forged one).
+const readerStates = [];
+const edited = track(
+  client.run(
+    { kind: "script", source: "x = 1" },
+    { own: false, onState: (s) => readerStates.push(s) },
+  ),
 );
 await settle();
-one.reply({ type: "result", id: one.lastRun().id, records: differs });
-await settle();
-assert.ok(one.terminated, "the worker the reader's code changed was kept");
+assert.ok(one.terminated, "the reader's code ran where the snapshot was taken");
 const two = workers[1];
-assert.ok(two, "no new worker for the page's own example");
+assert.ok(two, "no new worker for the reader's code");
 assert.deepEqual(
   two.sent[0],
   { type: "load", saved: { key: "k", snapshot } },
@@ -128,57 +129,73 @@ assert.deepEqual(
 );
 two.reply({ type: "ready", version: "3.14", seconds: 0.5, restored: true });
 await settle();
-assert.equal(two.lastRun().source, "c");
+assert.equal(two.lastRun().source, "x = 1");
 two.reply({ type: "result", id: two.lastRun().id, records: ok });
 await settle();
-assert.deepEqual(retried.value.records, ok);
-assert.equal(retried.value.restored, true, "a start from the snapshot");
-assert.equal(
-  typeof retried.value.startSeconds,
-  "number",
-  "the restart's start time was left out",
-);
-console.log(
-  "an own example that differs after the reader's code runs again afresh",
-);
+assert.deepEqual(readerStates, ["loading", "running"]);
+assert.equal(edited.value.restored, true, "a start from the snapshot");
+console.log("the reader's code runs in a Python restored from the snapshot");
 
-// 4. A fresh worker that only ran the page's own code keeps its answer.
+// 4. The page's own example after the reader's code: always a new worker,
+// whatever the old one would have answered, and the block says why.
+const ownStates = [];
+const afresh = track(
+  client.run(
+    { kind: "session", source: "c" },
+    { own: true, onState: (s) => ownStates.push(s) },
+  ),
+);
+await settle();
+assert.ok(two.terminated, "the page's example ran after the reader's code");
+assert.equal(two.sent.filter((m) => m.type === "run").length, 1);
+const three = workers[2];
+three.reply({ type: "ready", version: "3.14", seconds: 0.5, restored: true });
+await settle();
+three.reply({ type: "result", id: three.lastRun().id, records: ok });
+await settle();
+assert.deepEqual(ownStates, ["restarting", "running"]);
+assert.deepEqual(afresh.value.records, ok);
+assert.equal(typeof afresh.value.startSeconds, "number");
+console.log("an own example after the reader's code runs in a new Python");
+
+// 5. A fresh worker that only ran the page's own code keeps its answer.
 const kept = track(client.run({ kind: "session", source: "d" }, { own: true }));
 await settle();
-two.reply({ type: "result", id: two.lastRun().id, records: differs });
+three.reply({ type: "result", id: three.lastRun().id, records: differs });
 await settle();
 assert.deepEqual(kept.value.records, differs);
-assert.equal(workers.length, 2);
+assert.equal(workers.length, 3);
 console.log("a clean worker's answer stands");
 
-// 5. Code that ends Python: that run fails with PythonEnded, the next run
-// gets a new worker.
+// 6. Code that ends Python: that run fails with PythonEnded, the next run
+// gets a new worker. (A restored worker runs the reader's code as it is.)
 const ended = track(
   client.run({ kind: "script", source: "os._exit(0)" }, { own: false }),
 );
 await settle();
-two.reply({
+assert.equal(workers.length, 3, "a restored worker was replaced");
+three.reply({
   type: "ended",
-  id: two.lastRun().id,
+  id: three.lastRun().id,
   message: "Program terminated with exit(0)",
 });
 await settle();
 assert.ok(ended.error instanceof client.PythonEnded, String(ended.error));
-assert.ok(two.terminated);
+assert.ok(three.terminated);
 const after = track(
   client.run({ kind: "session", source: "e" }, { own: true }),
 );
 await settle();
-const three = workers[2];
-assert.ok(three, "no new worker after Python ended");
-three.reply({ type: "ready", version: "3.14", seconds: 1 });
+const four = workers[3];
+assert.ok(four, "no new worker after Python ended");
+four.reply({ type: "ready", version: "3.14", seconds: 1, restored: true });
 await settle();
-three.reply({ type: "result", id: three.lastRun().id, records: ok });
+four.reply({ type: "result", id: four.lastRun().id, records: ok });
 await settle();
 assert.deepEqual(after.value.records, ok);
 console.log("code that ends Python ends its run only");
 
-// 6. Stop on a run in progress, and Stop while Python starts: the worker
+// 7. Stop on a run in progress, and Stop while Python starts: the worker
 // ends, the run says when it stopped, the queue goes on.
 const running = client.run({ kind: "session", source: "f" }, { own: true });
 const stoppedRunning = track(running);
@@ -192,36 +209,44 @@ assert.ok(
   String(stoppedRunning.error),
 );
 assert.equal(stoppedRunning.error.when, "running");
-assert.ok(three.terminated);
-const four = workers[3];
-assert.ok(four, "the next queued run did not start a worker");
+assert.ok(four.terminated);
+const five = workers[4];
+assert.ok(five, "the next queued run did not start a worker");
 loading.stop();
 await settle();
 assert.equal(stoppedLoading.error.when, "loading");
-assert.ok(four.terminated);
+assert.ok(five.terminated);
 console.log(
   "Stop on a run in progress or on Python starting ends its worker only",
 );
-// 7. On a worker the reader's code ran on, a page example whose output is
-// the page's keeps that answer: no new Python for it.
-const readers = track(
-  client.run({ kind: "script", source: "x = 1" }, { own: false }),
+
+// 8. With no snapshot (not a secure context), a new Python would start from
+// nothing: the page's example runs where the reader's code ran, and again
+// in a new worker only should it differ. A module of its own, as on a page
+// where no worker ever sent a snapshot.
+const bare = await import(`${pathToFileURL(process.argv[2]).href}?no-snapshot`);
+const count = workers.length;
+const first8 = track(
+  bare.run({ kind: "script", source: "y = 1" }, { own: false }),
 );
 await settle();
-const five = workers[4];
-five.reply({ type: "ready", version: "3.14", seconds: 0.5, restored: true });
+const six = workers[count];
+six.reply({ type: "ready", version: "3.14", seconds: 3, restored: false });
 await settle();
-five.reply({ type: "result", id: five.lastRun().id, records: ok });
+six.reply({ type: "result", id: six.lastRun().id, records: ok });
 await settle();
-const passing = track(
-  client.run({ kind: "session", source: "h" }, { own: true }),
-);
+assert.deepEqual(first8.value.records, ok);
+const again = track(bare.run({ kind: "session", source: "i" }, { own: true }));
 await settle();
-five.reply({ type: "result", id: five.lastRun().id, records: ok });
+assert.equal(six.terminated, false, "a start from nothing for a clean answer");
+six.reply({ type: "result", id: six.lastRun().id, records: differs });
 await settle();
-assert.deepEqual(readers.value.records, ok);
-assert.deepEqual(passing.value.records, ok);
-assert.equal(workers.length, 5, "a passing example got a new Python");
-assert.equal(five.terminated, false);
-console.log("an example that passes after the reader's code keeps its answer");
+assert.ok(six.terminated, "a differing example kept the reader's Python");
+const seven = workers[count + 1];
+seven.reply({ type: "ready", version: "3.14", seconds: 3, restored: false });
+await settle();
+seven.reply({ type: "result", id: seven.lastRun().id, records: ok });
+await settle();
+assert.deepEqual(again.value.records, ok);
+console.log("without a snapshot, only a differing example starts Python anew");
 console.log("ok");

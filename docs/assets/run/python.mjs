@@ -23,9 +23,15 @@
 // worker and could send anything.
 //
 // Each worker remembers whether it ran the reader's own code. The Python
-// side puts the interpreter back after every run (runner.py's Baseline);
-// should an unchanged example still differ from the page after such a run,
-// it runs again in a new worker, and that answer is the one shown.
+// side puts the interpreter back after every run (runner.py's Baseline), but
+// the reader's code can leave more behind than it can see: a task or a
+// JavaScript callback still going, a listener that answers in the worker's
+// place. So the page's own examples run only in a Python no reader's code
+// has touched: the first one after the reader's code gets a new worker,
+// started from the snapshot. And the worker that took the snapshot runs only
+// the page's own code: while taking it, pyodide wraps JavaScript's globals
+// in a recording proxy that stays, and some of them then fail when the
+// reader's code uses them (js.performance.now(): "Illegal invocation").
 
 const WORKER = new URL("run-worker.mjs", import.meta.url);
 const SNAPSHOTS = "chapter2-run-snapshots"; // as run-worker.mjs reads them
@@ -43,6 +49,7 @@ export class PythonEnded extends Error {}
 
 let worker = null; // the current Worker, wrapped by startWorker
 let saved = null; // { key, snapshot } from a worker, for the next one
+let unstored = null; // the same, until it is in Cache Storage
 let nextId = 1;
 const queue = [];
 let active = null;
@@ -70,8 +77,8 @@ function startWorker() {
     end,
     started: false,
     restored: false,
-    dirty: false,
-    unstored: null, // the snapshot it sent, until it is in Cache Storage
+    dirty: false, // it ran the reader's code
+    madeSnapshot: false,
   };
 
   function end(error) {
@@ -93,7 +100,8 @@ function startWorker() {
       settle.resolve(data);
     } else if (data.type === "saved" && !self.started) {
       saved = { key: data.key, snapshot: data.snapshot };
-      self.unstored = saved;
+      unstored = saved;
+      self.madeSnapshot = true;
     } else if (data.type === "fatal") {
       end(new Error(data.message));
     } else if (data.type === "ended") {
@@ -104,9 +112,10 @@ function startWorker() {
       pending.delete(data.id);
       if (data.type === "result") request?.resolve(data.records);
       else request?.reject(new Error(data.message));
-      // After the first answer: the reader waits for none of it.
-      if (self.unstored) store(self.unstored).catch(() => {});
-      self.unstored = null;
+      // After an answer, so the reader waits for none of it; any worker's,
+      // should the one that took it have been stopped before answering.
+      if (unstored) store(unstored).catch(() => {});
+      unstored = null;
     }
   };
   thread.onerror = (event) => {
@@ -138,30 +147,46 @@ function send(python, ticket, onExample) {
 }
 
 // Starts Python for a ticket if need be; the seconds it took, or null.
-async function started(ticket) {
+// state: what the block says meanwhile ("loading", or "restarting" when
+// it replaces a Python the reader's code ran in).
+async function started(ticket, state = "loading") {
   if (worker === null) worker = startWorker();
   ticket.python = worker;
   if (worker.started) return null;
-  ticket.setState("loading");
+  ticket.setState(state);
   const began = performance.now();
   await worker.ready;
   ticket.restored = worker.restored;
   return (performance.now() - began) / 1000;
 }
 
+// Whether a started Python may run the ticket (see the top of this file).
+// Without a snapshot (not a secure context), a new Python starts from
+// nothing, several seconds: there the page's example runs where the
+// reader's code ran, and again in a new Python only should it differ.
+const fitFor = (python, ticket) =>
+  ticket.own ? !python.dirty || saved === null : !python.madeSnapshot;
+
+// A new Python for the ticket, in place of the one it may not use.
+async function replaced(ticket, python) {
+  python.end(new Error("replaced by a fresh Python"));
+  const restarting = ticket.own && python.dirty;
+  return started(ticket, restarting ? "restarting" : "loading");
+}
+
 async function runOne(ticket) {
   let startSeconds = await started(ticket);
+  if (!fitFor(ticket.python, ticket)) {
+    startSeconds =
+      (startSeconds ?? 0) + (await replaced(ticket, ticket.python));
+  }
   ticket.setState("running");
   let python = ticket.python;
   if (!ticket.own) python.dirty = true;
   const began = performance.now();
   let records = await send(python, ticket, ticket.onExample);
   if (ticket.own && python.dirty && records.some((record) => !record.ok)) {
-    // The reader's code ran here before: the page's own example gets a new
-    // Python, and its answer replaces this one.
-    python.end(new Error("replaced by a fresh Python"));
-    ticket.setState("restarting");
-    startSeconds = (startSeconds ?? 0) + (await started(ticket));
+    startSeconds = (startSeconds ?? 0) + (await replaced(ticket, python));
     ticket.setState("running");
     python = ticket.python;
     records = await send(python, ticket, ticket.onExample);

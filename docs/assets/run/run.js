@@ -445,7 +445,7 @@
           "Waiting for the run above to finish (Stop cancels this one only)…",
         loading: LOADING,
         restarting:
-          "Your earlier code changed this Python: running it again in a fresh one…",
+          "Your own code ran in this Python: the page's example runs in a fresh one…",
         running: "Running…",
       };
       ticket = client.run(
