@@ -166,9 +166,9 @@ def test_what_a_run_switches_off_is_on_again_for_the_next(
     """gc.disable() and warnings turned into errors last only for their run
     (the next run had no collector and failed on a warning, tried), and an
     audit hook, which nothing can remove, is refused with the reason (it
-    printed in every later run, tried). A JavaScript timer and an asyncio
-    callback a run left end with it (they printed into the next run's
-    output, tried)."""
+    printed in every later run, tried). A JavaScript timer, an asyncio
+    callback and a task a run left end with it (they printed into the next
+    run's output, tried)."""
     jobs = pyodide_check.answer().jobs
     *_, hooked = jobs["lasting probe"]
     assert hooked["got"].endswith(
@@ -177,6 +177,8 @@ def test_what_a_run_switches_off_is_on_again_for_the_next(
     ), hooked["got"]
     [ticked] = jobs["timer after"]
     assert ticked["got"] == "quiet\n", ticked["got"]
+    [alone] = jobs["task after"]
+    assert alone["got"] == "only this run\n", alone["got"]
     [after] = jobs["lasting after"]
     assert after["ok"], after
     assert after["got"].startswith("True\n"), after["got"]

@@ -162,6 +162,8 @@ def listing_jobs() -> dict[str, Job]:
     jobs["timer after"] = Job(
         "script", "import time\ntime.sleep(0.05)\nprint('quiet')\n"
     )
+    jobs["task probe"] = Job("script", TASK_PROBE)
+    jobs["task after"] = Job("script", TASK_AFTER)
     jobs["asyncio raises"] = Job("script", ASYNCIO_RAISES)
     jobs["task raises"] = Job("script", TASK_RAISES)
     return jobs
@@ -183,6 +185,26 @@ TIMER_PROBE = """import asyncio, js
 from pyodide.ffi import create_proxy
 js.setInterval(create_proxy(lambda: print("tick from the earlier run")), 1)
 asyncio.get_event_loop().call_later(0.01, print, "late from the earlier run")
+"""
+# A task still going when its run ends, which sets its timers after it;
+# then a run of its own that waits a while.
+TASK_PROBE = """import asyncio
+
+async def forever():
+    while True:
+        await asyncio.sleep(0.001)
+        print("background task from an earlier run")
+
+asyncio.ensure_future(forever())
+print("started")
+"""
+TASK_AFTER = """import asyncio
+
+async def main():
+    await asyncio.sleep(0.05)
+    print("only this run")
+
+asyncio.run(main())
 """
 # An exception out of asyncio.run, which pyodide's event loop runs, and one
 # in a task that nothing awaits.

@@ -121,15 +121,12 @@ export async function startInterpreter(
     snapshot: made,
     // block: { kind, source, edits, file }, as run-worker.mjs describes it.
     async run(block, onExample) {
-      timersOfThisRun.clear();
+      runsBegan = true;
+      clearTimersOfRuns();
       try {
         return await kinds[block.kind](block, onExample);
       } finally {
-        for (const timer of timersOfThisRun) {
-          clearTimeout(timer);
-          clearInterval(timer);
-        }
-        timersOfThisRun.clear();
+        clearTimersOfRuns();
       }
     },
     // Compiles the package to bytecode: once, after the first run.
@@ -147,11 +144,13 @@ export async function startInterpreter(
   };
 }
 
-// The timers set while a block runs, by the reader's code (js.setInterval)
-// or by asyncio in it: each is cleared when the run ends, or it would print
-// into the output of later runs, or hang them. setTimeout and setInterval
-// are wrapped once, before pyodide loads, so that every timer goes through.
-const timersOfThisRun = new Set();
+// The timers set since the first run began, by the reader's code
+// (js.setInterval) or by asyncio in it, even after its run ended: each is
+// cleared when a run starts and when it ends, or it would print into the
+// output of later runs, or hang them. setTimeout and setInterval are
+// wrapped once, before pyodide loads, so that every timer goes through.
+const timersOfRuns = new Set();
+let runsBegan = false;
 let timersKept = false;
 
 function keepTimersToTheirRun() {
@@ -161,10 +160,18 @@ function keepTimersToTheirRun() {
     const set = globalThis[name];
     globalThis[name] = function (...args) {
       const timer = set.apply(this, args);
-      timersOfThisRun.add(timer);
+      if (runsBegan) timersOfRuns.add(timer);
       return timer;
     };
   }
+}
+
+function clearTimersOfRuns() {
+  for (const timer of timersOfRuns) {
+    clearTimeout(timer);
+    clearInterval(timer);
+  }
+  timersOfRuns.clear();
 }
 
 const RESEED = `

@@ -382,7 +382,19 @@ def _in_package(name: str) -> bool:
 def restore() -> None:
     """After a run: the interpreter as it started (in the page's Python)."""
     if _baseline:
+        end_tasks()
         _baseline[0].restore()
+
+
+def end_tasks() -> None:
+    """Cancel the asyncio tasks a run left pending, as asyncio.run does with
+    its own when it ends: pyodide's event loop outlives the run, and a task
+    still going would print into later runs and slow them down."""
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return
+    for task in asyncio.all_tasks(asyncio.get_event_loop()):
+        task.cancel()
 
 
 def forget_package() -> None:
