@@ -655,6 +655,35 @@ def test_prompts_python_cannot_read_are_named(reader: Reader) -> None:
     block.get_by_role("button", name="Reset").click()
 
 
+# Every text the block's status line shows while it runs.
+RECORD_STATUSES = """(root) => {
+  const status = root.querySelector(".chapter-run__status");
+  root.statusesSeen = [];
+  new MutationObserver(() => root.statusesSeen.push(status.textContent)).observe(
+    status, { childList: true, characterData: true, subtree: true },
+  );
+}"""
+
+
+def test_a_script_that_exits_says_with_what_status(reader: Reader) -> None:
+    """sys.exit() with a message ends plain Python as ``python FILE`` does:
+    the message, no traceback, and the status line says how it ended (a
+    SystemExit traceback, tried). A Run on a Python already started does
+    not announce the download again (every Run said "Loading Python (about
+    6 MB compressed, first time only)" for a moment, tried). On the page
+    and in the Python the previous test left."""
+    block = reader.page.locator('[data-run="session"]').first
+    edit(block, "print('before')\nimport sys\nsys.exit('no socks left')\n")
+    block.evaluate(RECORD_STATUSES)
+    status = reader.run(block)
+    output = block.locator(".chapter-run__output").inner_text()
+    assert output.strip() == "before\nno socks left", output
+    assert "it exited with status 1." in status, status
+    seen = block.evaluate("(root) => root.statusesSeen")
+    assert not [text for text in seen if "first time only" in text], seen
+    block.get_by_role("button", name="Reset").click()
+
+
 def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> None:
     """Stop on a run that waits for another takes only it out of the queue
     (before, it said "Running…" and its Stop stopped both); Stop on an

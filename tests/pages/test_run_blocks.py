@@ -13,6 +13,7 @@ in pyodide: if it runs there after all, the mark is wrong.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import pytest
@@ -166,7 +167,9 @@ def test_what_a_run_switches_off_is_on_again_for_the_next(
     """gc.disable() and warnings turned into errors last only for their run
     (the next run had no collector and failed on a warning, tried), and an
     audit hook, which nothing can remove, is refused with the reason (it
-    printed in every later run, tried). A JavaScript timer, an asyncio
+    printed in every later run, tried). The root logger's handler and a
+    logger's level last only for their run too (later runs' logging went
+    to the first run's output, tried). A JavaScript timer, an asyncio
     callback and a task a run left end with it (they printed into the next
     run's output, tried)."""
     jobs = pyodide_check.answer().jobs
@@ -183,6 +186,7 @@ def test_what_a_run_switches_off_is_on_again_for_the_next(
     assert after["ok"], after
     assert after["got"].startswith("True\n"), after["got"]
     assert "UserWarning: only a warning" in after["got"], after["got"]
+    assert "WARNING:root:logged\nERROR:cart:cart logged\n" in after["got"]
     assert after["got"].endswith("went on\n"), after["got"]
 
 
@@ -260,6 +264,44 @@ def test_what_the_code_does_to_its_output_ends_as_python_says() -> None:
     [read] = RUNNER.run_script("import sys\nsys.__stdin__.readline()\n")
     assert read["got"].endswith(f"EOFError: {RUNNER.NO_INPUT}\n"), read["got"]
     assert "    sys.__stdin__.readline()\n" in read["got"], read["got"]
+
+
+@pytest.mark.parametrize(
+    ("ending", "status", "said"),
+    [
+        ("exit()", 0, ""),
+        ("import sys; sys.exit(0)", 0, ""),
+        ("raise SystemExit", 0, ""),
+        ("import sys; sys.exit(3)", 3, ""),
+        ("import sys; sys.exit('no socks left')", 1, "no socks left\n"),
+    ],
+)
+def test_a_script_that_exits_ends_as_python_file_does(
+    ending: str, status: int, said: str
+) -> None:
+    """exit() or sys.exit() ends a script quietly, with its status, and a
+    message given to it printed, as ``python FILE`` does (each showed a
+    SystemExit traceback, tried); code after it does not run."""
+    [record] = RUNNER.run_script(f"print('before')\n{ending}\nprint('after')\n")
+    assert record["got"] == f"before\n{said}", record
+    assert record["exit"] == status and record["ok"] == (status == 0), record
+
+
+def test_debugger_and_the_terminals_own_streams_stay_in_the_page() -> None:
+    """breakpoint() says why there is no debugger (pdb waited for commands
+    nothing could type, tried); what goes to sys.__stdout__ or
+    sys.__stderr__, as a terminal would show it, is in the output (it was
+    lost, tried); both are put back after the run."""
+    [record] = RUNNER.run_script("x = 1\nbreakpoint()\n")
+    assert record["got"].endswith(f"RuntimeError: {RUNNER.NO_DEBUGGER}\n"), record
+    assert "    breakpoint()\n" in record["got"], record["got"]
+    streams = sys.__stdout__, sys.__stderr__, sys.breakpointhook
+    [record] = RUNNER.run_script(
+        "import sys\nprint('out', file=sys.__stdout__)\n"
+        "print('err', file=sys.__stderr__)\n"
+    )
+    assert record["got"] == "out\nerr\n", record
+    assert (sys.__stdout__, sys.__stderr__, sys.breakpointhook) == streams
 
 
 def test_a_session_keeps_its_output_within_bounds() -> None:

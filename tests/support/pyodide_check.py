@@ -169,14 +169,18 @@ def listing_jobs() -> dict[str, Job]:
     return jobs
 
 
-LASTING_PROBE = """>>> import gc, sys, warnings
+LASTING_PROBE = """>>> import gc, logging, sys, warnings
 >>> gc.disable()
 >>> warnings.simplefilter("error")
+>>> logging.basicConfig(format="earlier run: %(message)s")
+>>> logging.getLogger("cart").setLevel(logging.CRITICAL)
 >>> sys.addaudithook(print)
 """
-LASTING_AFTER = """import gc, warnings
+LASTING_AFTER = """import gc, logging, warnings
 print(gc.isenabled())
 warnings.warn("only a warning")
+logging.warning("logged")
+logging.getLogger("cart").error("cart logged")
 print("went on")
 """
 # A JavaScript timer set by the reader's code, still going as its run ends,

@@ -132,7 +132,8 @@ await settle();
 assert.equal(two.lastRun().source, "x = 1");
 two.reply({ type: "result", id: two.lastRun().id, records: ok });
 await settle();
-assert.deepEqual(readerStates, ["loading", "running"]);
+// Only the first start says "loading" (its message promises a download).
+assert.deepEqual(readerStates, ["starting", "running"]);
 assert.equal(edited.value.restored, true, "a start from the snapshot");
 console.log("the reader's code runs in a Python restored from the snapshot");
 
@@ -214,7 +215,7 @@ const five = workers[4];
 assert.ok(five, "the next queued run did not start a worker");
 loading.stop();
 await settle();
-assert.equal(stoppedLoading.error.when, "loading");
+assert.equal(stoppedLoading.error.when, "starting");
 assert.ok(five.terminated);
 console.log(
   "Stop on a run in progress or on Python starting ends its worker only",

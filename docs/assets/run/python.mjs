@@ -38,7 +38,8 @@ const SNAPSHOTS = "chapter2-run-snapshots"; // as run-worker.mjs reads them
 const LOAD_TIMEOUT = 90; // seconds; a busy 2-core machine needs about 16
 
 // Why a run ended without an answer: the reader stopped it (`when` is
-// "waiting", "loading" or "running"), or the code ended Python.
+// "waiting", "loading", "starting", "restarting" or "running"), or the
+// code ended Python.
 export class Stopped extends Error {
   constructor(when) {
     super(`Stopped while ${when}`);
@@ -50,6 +51,7 @@ export class PythonEnded extends Error {}
 let worker = null; // the current Worker, wrapped by startWorker
 let saved = null; // { key, snapshot } from a worker, for the next one
 let unstored = null; // the same, until it is in Cache Storage
+let startedOnce = false; // a Python has started on this page before
 let nextId = 1;
 const queue = [];
 let active = null;
@@ -96,6 +98,7 @@ function startWorker() {
     if (data.type === "ready") {
       clearTimeout(timer);
       self.started = true;
+      startedOnce = true;
       self.restored = data.restored;
       settle.resolve(data);
     } else if (data.type === "saved" && !self.started) {
@@ -147,13 +150,14 @@ function send(python, ticket, onExample) {
 }
 
 // Starts Python for a ticket if need be; the seconds it took, or null.
-// state: what the block says meanwhile ("loading", or "restarting" when
-// it replaces a Python the reader's code ran in).
+// state: what the block says meanwhile ("loading" the first time, then
+// "starting", or "restarting" when it replaces a Python the reader's code
+// ran in).
 async function started(ticket, state = "loading") {
   if (worker === null) worker = startWorker();
   ticket.python = worker;
   if (worker.started) return null;
-  ticket.setState(state);
+  ticket.setState(state === "loading" && startedOnce ? "starting" : state);
   const began = performance.now();
   await worker.ready;
   ticket.restored = worker.restored;
@@ -214,8 +218,9 @@ function pump() {
 // Runs one block, { kind, source, edits, file } (see run-worker.mjs).
 // own: the page's own code, unchanged, with no edit of a listing in force.
 // onExample(record) as each example of a >>> block finishes; onState(state)
-// as the run waits ("waiting"), starts Python ("loading", or "restarting"
-// for a fresh one), and runs ("running"). Returns a Ticket: { done, stop },
+// as the run waits ("waiting"), starts Python ("loading" the first time,
+// "starting" later, "restarting" in place of one the reader's code ran
+// in), and runs ("running"). Returns a Ticket: { done, stop },
 // done resolving to { records, startSeconds, restored, runSeconds }:
 // restored, whether Python started from a snapshot.
 export function run(

@@ -432,7 +432,9 @@
       stepThrough.hidden = true;
       output.hidden = false;
       output.replaceChildren();
-      show("loading", LOADING);
+      // Said once, before the first start; later starts say their own.
+      if (pythonClient === null) show("loading", LOADING);
+      else show("running", "Running…");
       let client;
       try {
         client = await importPythonClient();
@@ -444,6 +446,7 @@
         waiting:
           "Waiting for the run above to finish (Stop cancels this one only)…",
         loading: LOADING,
+        starting: "Starting a fresh Python…",
         restarting:
           "Your own code ran in this Python: the page's example runs in a fresh one…",
         running: "Running…",
@@ -458,7 +461,8 @@
               records.length = 0;
               output.replaceChildren();
             }
-            show(state === "restarting" ? "loading" : state, states[state]);
+            const starts = state === "restarting" || state === "starting";
+            show(starts ? "loading" : state, states[state]);
           },
           onExample: (record) => {
             records.push(record);
@@ -491,10 +495,13 @@
           );
         } else if (as === "script") {
           output.replaceChildren(printed(record.got || "(it printed nothing)"));
-          const raised = record.ok
-            ? ""
-            : "; it raised an exception (shown below)";
-          show("done", `${timing(answer)}${raised}.`);
+          const ending =
+            record.exit !== undefined
+              ? `; it exited with status ${record.exit}`
+              : record.ok
+                ? ""
+                : "; it raised an exception (shown below)";
+          show("done", `${timing(answer)}${ending}.`);
         } else if (record?.unreadable) {
           // Typed prompts doctest's parser cannot read (">>>print(1)").
           output.replaceChildren(printed(record.got));
@@ -514,6 +521,8 @@
             {
               waiting: "Cancelled before it ran.",
               loading:
+                "Stopped while Python was starting. Run starts it again.",
+              starting:
                 "Stopped while Python was starting. Run starts it again.",
               restarting:
                 "Stopped while Python was starting. Run starts it again.",

@@ -116,25 +116,49 @@ class NoInput(io.TextIOBase):
 
 @contextmanager
 def captured_by(capture: io.StringIO) -> Iterator[None]:
-    """What the reader's code prints goes to ``capture``; it reads nothing.
+    """What the reader's code prints goes to ``capture``, and what it writes
+    to ``sys.__stdout__`` as well; it reads nothing, and ``breakpoint()``
+    says why there is no debugger.
 
     ``sys.excepthook`` says nothing meanwhile: every exception of the run
     reaches :func:`format_traceback`, and pyodide, on its way back from an
     awaited JavaScript promise, printed the same exception a first time
     through the hook.
     """
-    saved = sys.stdin, sys.__stdin__, sys.excepthook
-    sys.stdin = sys.__stdin__ = NoInput()  # type: ignore[misc, assignment]
-    sys.excepthook = _say_nothing
+    no_input = NoInput()
+    # print(file=sys.__stdout__) shows where a terminal would show it.
+    during = {
+        "stdin": no_input,
+        "__stdin__": no_input,
+        "__stdout__": capture,
+        "__stderr__": capture,
+        "excepthook": _say_nothing,
+        "breakpointhook": refuse_breakpoint,
+    }
+    saved = {name: getattr(sys, name) for name in during}
+    for name, value in during.items():
+        setattr(sys, name, value)
     try:
         with redirect_stdout(capture), redirect_stderr(capture):
             yield
     finally:
-        sys.stdin, sys.__stdin__, sys.excepthook = saved  # type: ignore[misc]
+        for name, value in saved.items():
+            setattr(sys, name, value)
 
 
 def _say_nothing(*_: object) -> None:
     """``sys.excepthook`` during a run."""
+
+
+NO_DEBUGGER = (
+    "breakpoint() is not available in the page: pdb would wait for commands"
+    " that nothing here can type. Print the values you want to see instead"
+)
+
+
+def refuse_breakpoint(*_: object, **__: object) -> None:
+    """``sys.breakpointhook`` during a run."""
+    raise RuntimeError(NO_DEBUGGER)
 
 
 class Capture(io.StringIO):
@@ -325,6 +349,7 @@ class Baseline:
         self.warning_filters = list(warnings.filters)
         self.cwd = Path.cwd()
         self.environ = dict(os.environ)
+        self.logging = LoggingState() if "logging" in self.modules else None
 
     def restore(self) -> None:
         for name in [n for n in sys.modules if n not in self.modules]:
@@ -354,6 +379,40 @@ class Baseline:
         if dict(os.environ) != self.environ:
             os.environ.clear()
             os.environ.update(self.environ)
+        if self.logging is not None:
+            self.logging.restore()
+
+
+class LoggingState:
+    """The loggers ``logging`` knows, root first, as a baseline has them:
+    their levels, handlers and filters. asyncio imports logging, so it stays
+    imported from run to run; without this, the first run that logged gave
+    the root logger a handler that wrote into that run's output for good,
+    and every later run's logging went there, not to its own output."""
+
+    def __init__(self) -> None:
+        import logging
+
+        self.manager = logging.root.manager
+        self.manager_space = dict(vars(self.manager))
+        self.known = dict(self.manager.loggerDict)
+        loggers = [logging.root, *self.known.values()]
+        self.loggers = [
+            (logger, dict(vars(logger)), list(logger.handlers), list(logger.filters))
+            for logger in loggers
+            if isinstance(logger, logging.Logger)
+        ]
+
+    def restore(self) -> None:
+        _put_back(vars(self.manager), self.manager_space, owner=None)
+        if self.manager.loggerDict != self.known:
+            self.manager.loggerDict.clear()
+            self.manager.loggerDict.update(self.known)
+        for logger, space, handlers, filters in self.loggers:
+            _put_back(vars(logger), space, owner=None)
+            logger.handlers[:] = handlers
+            logger.filters[:] = filters
+        self.manager._clear_cache()  # type: ignore[attr-defined]
 
 
 def _put_back(space: Any, saved: dict[str, Any], owner: type | None) -> None:
@@ -521,16 +580,35 @@ def run_script(source: str, fresh: Callable[[], object] | None = None) -> list[R
     globs: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
     captured = Capture()
     ok = True
+    ended: dict[str, Any] = {}
     # A traceback quotes the script's lines, as it would a file's.
     linecache.cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
     try:
         code = compile(source, FILENAME, "exec", dont_inherit=True)
         with captured_by(captured):
             exec(code, globs)
+    except SystemExit as exiting:
+        status, said = exit_status(exiting.code)
+        captured.add(said)
+        ok = status == 0
+        ended["exit"] = status
     except BaseException as error:
         captured.add(format_traceback(error))
         ok = False
     finally:
         linecache.cache.pop(FILENAME, None)
         forget_run(globs)
-    return [{"line": 0, "source": source, "want": "", "got": captured.text(), "ok": ok}]
+    got = captured.text()
+    return [{"line": 0, "source": source, "want": "", "got": got, "ok": ok, **ended}]
+
+
+def exit_status(code: object) -> tuple[int, str]:
+    """What ``sys.exit(code)`` (or ``exit()``) ends a script with, as
+    ``python FILE`` does: the exit status, and what Python prints. No code
+    or 0 is success and prints nothing; another number is that status; any
+    other value is printed, and the status is 1. No traceback either way."""
+    if code is None:
+        return 0, ""
+    if isinstance(code, int):
+        return code, ""
+    return 1, f"{code}\n"
