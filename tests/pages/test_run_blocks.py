@@ -195,8 +195,18 @@ def test_asyncio_errors_read_as_the_readers_own(pyodide_check: PyodideCheck) -> 
     call down to the raise (it was traced twice, the second time through
     pyodide's event loop and without the call, tried); a task's exception
     that nothing awaited has no blank line after each line (pyodide's own
-    handler put one there, tried)."""
+    handler put one there, tried). A JavaScript error met in run_sync is
+    traced from the reader's line (contextlib's frame, where the runner's
+    own ``with`` passed it on, came first, tried)."""
     jobs = pyodide_check.answer().jobs
+    [javascript] = jobs["javascript raises"]
+    assert javascript["got"] == (
+        "Traceback (most recent call last):\n"
+        '  File "<stdin>", line 3, in <module>\n'
+        '    run_sync(js.Promise.reject(js.Error.new("refused")))\n'
+        "    ~~~~~~~~^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "pyodide.ffi.JsException: Error: refused\n"
+    ), javascript["got"]
     [raised] = jobs["asyncio raises"]
     assert raised["got"] == (
         "Traceback (most recent call last):\n"

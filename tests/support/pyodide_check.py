@@ -166,6 +166,7 @@ def listing_jobs() -> dict[str, Job]:
     jobs["task after"] = Job("script", TASK_AFTER)
     jobs["asyncio raises"] = Job("script", ASYNCIO_RAISES)
     jobs["task raises"] = Job("script", TASK_RAISES)
+    jobs["javascript raises"] = Job("script", JAVASCRIPT_RAISES)
     return jobs
 
 
@@ -209,6 +210,11 @@ async def main():
     print("only this run")
 
 asyncio.run(main())
+"""
+# A JavaScript error, met where the reader's code waits for a promise.
+JAVASCRIPT_RAISES = """import js
+from pyodide.ffi import run_sync
+run_sync(js.Promise.reject(js.Error.new("refused")))
 """
 # An exception out of asyncio.run, which pyodide's event loop runs, and one
 # in a task that nothing awaits.

@@ -224,6 +224,10 @@ def format_traceback(error: BaseException) -> str:
     line in a reader's edit of a listing is counted in that edit."""
     frames = traceback.extract_tb(error.__traceback__)
     mine = [_as_edited(frame) for frame in frames if not _internal(frame.filename)]
+    # An exception from JavaScript, met in pyodide's run_sync, comes back
+    # through the runner's own `with`: contextlib's frame leads then.
+    while mine and mine[0].filename.endswith(CONTEXTLIB):
+        del mine[0]
     shown = traceback.StackSummary.from_list(mine[-TRACEBACK_FRAMES:])
     lines = ["Traceback (most recent call last):\n"]
     if len(mine) > TRACEBACK_FRAMES:
@@ -233,6 +237,7 @@ def format_traceback(error: BaseException) -> str:
     return "".join(lines)
 
 
+CONTEXTLIB = "/contextlib.py"
 # pyodide's modules, in the standard library's zip file (/lib/python314.zip).
 PYODIDE_MODULES = re.compile(r"/_?pyodide/")
 IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
