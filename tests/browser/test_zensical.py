@@ -183,7 +183,9 @@ def test_instant_navigation_sets_up_the_next_pages_stepper(reader: Visit) -> Non
     page.evaluate("window.sameDocument = true")
     nav = page.locator(".md-nav--primary")
     nav.get_by_role("link", name="What async fn compiles into").click()
-    root = page.locator("[data-stepper]").first
+    # By name: the page it leaves has a stepper too, which "the first
+    # stepper" found before the new page came (Next was pressed there, tried).
+    root = page.locator('[data-stepper="cart-total"]')
     root.wait_for(state="visible", timeout=10_000)
     assert page.evaluate("window.sameDocument"), "the page was reloaded"
     root.get_by_role("button", name="Next").click()
