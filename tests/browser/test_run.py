@@ -128,6 +128,9 @@ class Reader:
     def follow_nav_to(self, name: str) -> None:
         """Click the page's entry in the navigation: an instant navigation."""
         target = self.visit.server.root + page_url(name)
+        # Material changes the address before it swaps the article: until
+        # the old one has left, its blocks would pass for the new page's.
+        before = self.page.locator("article.md-content__inner").element_handle()
         with self.page.expect_response(lambda r: r.url == target):
             self.page.evaluate(
                 "(href) => [...document.querySelectorAll('nav.md-nav--primary a')]"
@@ -135,9 +138,9 @@ class Reader:
                 target,
             )
         self.page.wait_for_function(
-            "(href) => location.href === href"
+            "([href, old]) => location.href === href && !old.isConnected"
             " && document.querySelector('[data-run-mounted]')",
-            arg=target,
+            arg=[target, before],
         )
 
     def run(self, block: Locator) -> str:
