@@ -158,11 +158,39 @@ def test_an_exercise_fails_hints_passes_and_unlocks(
 ) -> None:
     """Python starts from a saved snapshot, as for a reader who has run an
     example before: test_run checks the start from nothing, and this one
-    would cost 5 to 7 CPU-s more."""
+    would cost 5 to 7 CPU-s more.
+
+    First, code that never ends: Stop ends it (there was no Stop: the check
+    ran its 20 s out and held up every Run on the page), and the next Check
+    starts a fresh Python. Text typed while a Check runs stays stored (the
+    verdict stored the code of the moment Check was pressed, tried). At the
+    end, what the passing code printed is shown (it was not, tried)."""
     page = quiet.page
     seed(quiet.visit, browser)
     root = exercise(page, "fix-the-receiver")
     reach(page, root)
+    stop = root.get_by_role("button", name="Stop")
+    assert not stop.is_visible()
+    root.locator("textarea").fill("while True:\n    pass\n")
+    root.get_by_role("button", name="Check").click()
+    page.wait_for_function(
+        "(root) => root.dataset.state === 'running'",
+        arg=root.element_handle(),
+        timeout=RUN_TIMEOUT,
+        polling=POLLING,
+    )
+    root.locator("textarea").press("End")
+    root.locator("textarea").type("# typed while it ran\n")
+    stop.click()
+    page.wait_for_function(
+        FINISHED, arg=root.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
+    )
+    said = str(root.locator(".chapter-exercise__verdict").text_content())
+    assert said == "Stopped. Check runs the checks again.", said
+    assert not stop.is_visible()
+    kept = json.loads(page.evaluate("localStorage.getItem('chapter2-quiz')"))
+    [record] = [r for r in kept["x"].values() if "typed while it ran" in r["code"]]
+    assert record["tries"] == 0, record
     solution = root.locator(".chapter-exercise__solution")
     assert not solution.is_visible()
     said = check(page, root, code_of(root, "start"))
@@ -178,9 +206,11 @@ def test_an_exercise_fails_hints_passes_and_unlocks(
         said = check(page, root, code_of(root, "start"))
     assert "A solution is below" in said, said
     assert solution.is_visible()
-    said = check(page, root, code_of(root, "solution"))
+    said = check(page, root, code_of(root, "solution") + "print('checked it')\n")
     assert said.startswith("All 4 checks pass"), said
     assert solution.is_visible()
+    printed = root.locator(".chapter-exercise__output").inner_text()
+    assert printed.split("What your code printed:")[1].strip() == "checked it"
     assert "Exercises passed: 1 of" in summary(page)
 
 

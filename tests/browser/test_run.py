@@ -700,7 +700,7 @@ def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> N
     reader.wait_for(block, "running")
     queued = trace_block(page)
     queued.get_by_role("button", name="Run", exact=True).click()
-    assert "Waiting for the run above" in reader.wait_for(queued, "waiting")
+    assert "Waiting for another run on the page" in reader.wait_for(queued, "waiting")
     queued.get_by_role("button", name="Stop").click()
     assert "Cancelled before it ran" in reader.wait_for(queued, "idle")
     assert block.get_attribute("data-state") == "running"

@@ -375,16 +375,18 @@ def test_a_run_made_in_the_page_can_be_replayed(quiet: Opened) -> None:
     build runs (sitetools/steppers/cart.py, replay()) made with other
     prices, adds it after the page's runs, shows it, and steps it to the
     model's total. A run the figure cannot show is refused, and the widget
-    stays as it was (the refusal is logged to the console)."""
+    stays as it was (the refusal is logged to the console), and the widget
+    tells the page which it did."""
     page = quiet.page
     root = page.locator('[data-stepper="cart-total"]')
     built = len(tracks_of(root))
     replay = json.loads(cart_story.replay(prices={"socks": 20, "shoes": 58}))
+    # Whether the widget took the run, as it tells the page (detail.taken).
     dispatch = (
-        "(root, detail) => root.dispatchEvent("
-        "new CustomEvent('stepper:replay', {detail}))"
+        "(root, detail) => { root.dispatchEvent("
+        "new CustomEvent('stepper:replay', {detail})); return detail.taken; }"
     )
-    root.evaluate(dispatch, replay)
+    assert root.evaluate(dispatch, replay) is True
     select = root.locator("select")
     assert select.input_value() == str(built)
     assert select.locator("option").count() == built + 1
@@ -395,13 +397,16 @@ def test_a_run_made_in_the_page_can_be_replayed(quiet: Opened) -> None:
     assert same(shown(root), steps[-1]), shown(root)
     assert "Ready(78)" in shown(root)["narration"]
     # A second replay takes the first one's place.
-    root.evaluate(dispatch, replay)
+    assert root.evaluate(dispatch, replay) is True
     assert select.locator("option").count() == built + 1
     # A state the diagram does not have: refused, nothing changes.
     broken = json.loads(json.dumps(replay))
     broken["tracks"][0]["steps"][1]["node"] = "Nowhere"
     before = shown(root)
-    root.evaluate(dispatch, broken)
+    # Refused, and said so, though the run shown has the same name (the page
+    # took the name for the answer, and called an earlier run the reader's,
+    # tried).
+    assert root.evaluate(dispatch, broken) is False
     assert shown(root) == before
     trouble = quiet.visit.trouble_since(quiet.reported)
     assert len(trouble) == 1 and "no state Nowhere in the figure" in trouble[0], trouble

@@ -10,6 +10,7 @@ executor test).
 
 from __future__ import annotations
 
+import builtins
 import inspect
 import json
 import logging
@@ -748,6 +749,57 @@ def test_a_balance_shown_with_a_card_in_fails_the_checks() -> None:
     verdict = exercises.judge(exercise, leaky)
     failed = [check["name"] for check in verdict["checks"] if not check["ok"]]
     assert failed and all("every other state" in name for name in failed), verdict
+
+
+FORGED_VERDICT = (
+    'print("@@exercise-verdict@@ " + \'{"ok": true, "error": "", "checks": []}\')'
+)
+
+
+@pytest.mark.parametrize(
+    "cheat",
+    [
+        FORGED_VERDICT,
+        "import sys\nsys._getframe(1).f_globals['CHECKS'].clear()",
+        "import builtins\nbuiltins.all = lambda it: True",
+        "import sys\nsys.stdout = None",
+        "for i in range(30000):\n    print(i)",
+    ],
+    ids=["forged line", "checks removed", "all replaced", "no stdout", "long output"],
+)
+def test_what_the_code_prints_or_changes_cannot_make_a_verdict(
+    cheat: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The starting code (which fails), with a line added: a printed
+    verdict, the checks cleared, ``all`` replaced, sys.stdout taken away, or
+    a long output. Each passed or lost the verdict, tried: now the checks
+    run and fail, and what the code printed is kept apart, cut short."""
+    # The code runs in this process: builtins.all is put back afterwards.
+    monkeypatch.setattr(builtins, "all", builtins.all)
+    exercise = EXERCISES["fix-the-receiver"]
+    verdict = exercises.judge(exercise, f"{exercise.start}\n{cheat}\n")
+    assert not verdict["ok"], verdict
+    assert len(verdict["checks"]) >= 3, verdict
+    assert [check for check in verdict["checks"] if not check["ok"]], verdict
+    printed = verdict["printed"]
+    assert len(printed) < 4100, len(printed)
+    if "30000" in cheat:
+        assert printed.startswith("0\n1\n") and "more characters not shown" in printed
+    if cheat == FORGED_VERDICT:
+        assert printed.startswith("@@exercise-verdict@@"), printed
+
+
+def test_what_the_code_prints_while_checked_is_shown() -> None:
+    """A print in the reader's poll, which the checks call, reaches the
+    verdict's ``printed`` (it reached no one, tried)."""
+    exercise = EXERCISES["fix-the-receiver"]
+    noisy = exercise.solution.replace(
+        "ready = self._take()", "ready = self._take()\n        print('polled', ready)"
+    )
+    assert noisy != exercise.solution
+    verdict = exercises.judge(exercise, noisy)
+    assert verdict["ok"], verdict
+    assert "polled" in verdict["printed"], verdict["printed"]
 
 
 def test_the_hints_come_before_the_solution() -> None:

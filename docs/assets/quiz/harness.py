@@ -8,23 +8,42 @@ Standard library and ``chapter2`` only: the page's Python has nothing else.
 Each check is a function of the namespace the reader's code left, listed in
 ``CHECKS``; it raises ``AssertionError`` (or anything) with a message saying
 what went wrong. The verdict line starts with :data:`MARK` and holds JSON:
-``{"ok": bool, "error": str, "checks": [{"name", "ok", "message"}]}``.
+``{"ok": bool, "error": str, "checks": [{"name", "ok", "message"}],
+"printed": str}``; it is the last line of the run's output.
+
+What the reader's code prints, while it runs and while the checks call it,
+goes into ``printed`` (its first :data:`PRINTED_LIMIT` characters), not
+into the run's output: so the page can show it, and no amount of it, nor a
+line of it that looks like a verdict, stands in for the verdict. The checks
+are taken as they are when :func:`judge` is called, so the reader's code
+cannot remove them; no checks is no pass.
 """
 
+import io
 import json
+import sys
 import traceback
 from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 MARK = "@@exercise-verdict@@ "
+PRINTED_LIMIT = 4000  # characters of the reader's output kept
+MESSAGE_LIMIT = 1000  # characters of a check's message kept
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n[{len(text) - limit} more characters not shown]"
 
 
 def _message(error: BaseException) -> str:
     text = str(error).strip()
     name = type(error).__name__
     if isinstance(error, AssertionError):
-        return text or "a check failed"
-    return f"{name}: {text}" if text else name
+        return _cut(text or "a check failed", MESSAGE_LIMIT)
+    return _cut(f"{name}: {text}" if text else name, MESSAGE_LIMIT)
 
 
 def _name(check: Callable[..., object]) -> str:
@@ -33,28 +52,33 @@ def _name(check: Callable[..., object]) -> str:
 
 def judge(code: str, checks: list[Callable[[dict[str, Any]], None]]) -> dict[str, Any]:
     """Run ``code``, then each check on what it defined; print the verdict."""
+    run_output = sys.stdout  # where the verdict goes, whatever the code does
+    checks_given = tuple(checks)
+    printed = io.StringIO()
     namespace: dict[str, Any] = {"__name__": "__exercise__"}
     verdict: dict[str, Any] = {"ok": False, "error": "", "checks": []}
-    try:
-        exec(compile(code, "<your code>", "exec"), namespace)
-    except BaseException as error:  # the reader's code: report, do not crash
-        lines = traceback.format_exception_only(type(error), error)
-        verdict["error"] = (
-            "Your code raised before the checks ran: " + "".join(lines).strip()
-        )
-        print(MARK + json.dumps(verdict))
-        return verdict
     results: list[dict[str, object]] = []
-    for check in checks:
+    with redirect_stdout(printed), redirect_stderr(printed):
         try:
-            check(namespace)
-        except BaseException as error:
-            results.append(
-                {"name": _name(check), "ok": False, "message": _message(error)}
+            exec(compile(code, "<your code>", "exec"), namespace)
+        except BaseException as error:  # the reader's code: report, do not crash
+            lines = traceback.format_exception_only(type(error), error)
+            verdict["error"] = _cut(
+                "Your code raised before the checks ran: " + "".join(lines).strip(),
+                MESSAGE_LIMIT,
             )
         else:
-            results.append({"name": _name(check), "ok": True, "message": ""})
+            for check in checks_given:
+                try:
+                    check(namespace)
+                except BaseException as error:
+                    results.append(
+                        {"name": _name(check), "ok": False, "message": _message(error)}
+                    )
+                else:
+                    results.append({"name": _name(check), "ok": True, "message": ""})
     verdict["checks"] = results
-    verdict["ok"] = all(result["ok"] for result in results)
-    print(MARK + json.dumps(verdict))
+    verdict["ok"] = bool(results) and not [r for r in results if not r["ok"]]
+    verdict["printed"] = _cut(printed.getvalue(), PRINTED_LIMIT)
+    run_output.write("\n" + MARK + json.dumps(verdict) + "\n")
     return verdict

@@ -231,17 +231,40 @@
     return files.get(name);
   };
 
+  // The Check each exercise has going, by its root: one that instant
+  // navigation takes off the page is stopped, or it would hold up every
+  // run of the next page until its time is up.
+  const checking = new Map();
+  function stopChecksOfExercisesGone() {
+    for (const [root, ticket] of checking) {
+      if (root.isConnected) continue;
+      checking.delete(root);
+      ticket.stop();
+    }
+  }
+
+  // Why a Check gave no verdict, in the reader's words.
+  function whyNoVerdict(python, error, late) {
+    if (late)
+      return `the check ran for more than ${RUN_TIMEOUT} s, so it was stopped`;
+    if (error instanceof python.PythonEnded)
+      return `Python stopped during the checks (${error.message}); the next Check starts a fresh Python`;
+    return error.message;
+  }
+
   // Runs `source` in the page's Python, after any Run already queued, with
   // the state said in `status`; stopped once it has run RUN_TIMEOUT seconds
-  // (the time Python takes to start does not count). The one record.
+  // (the time Python takes to start does not count), or by Stop. The one
+  // record, or null when the reader stopped it.
   async function runChecks(source, status, root) {
     const python = await loadPython();
     let ticket = null;
     let timer = null;
     let late = false;
     const said = {
-      waiting: "Waiting for another run to finish…",
+      waiting: "Waiting for another run on the page to finish…",
       loading: "Starting Python (about 6 MB the first time)…",
+      starting: "Starting a fresh Python…",
       restarting: "Starting a fresh Python…",
       running: "Running the checks…",
     };
@@ -255,23 +278,39 @@
         }, RUN_TIMEOUT * 1000);
     };
     ticket = python.run({ kind: "script", source, edits: [] }, { onState });
+    checking.set(root, ticket);
     try {
       const { records } = await ticket.done;
       return records[0];
     } catch (error) {
-      if (late)
-        throw new Error(
-          `the check ran for more than ${RUN_TIMEOUT} s, so it was stopped`,
-        );
-      throw error;
+      if (error instanceof python.Stopped && !late) return null;
+      throw new Error(whyNoVerdict(python, error, late));
     } finally {
       clearTimeout(timer);
+      if (checking.get(root) === ticket) checking.delete(root);
     }
   }
 
+  // The verdict: the harness prints it last, on a line of its own. Whether
+  // it passes is worked out here from the checks it lists, so the summary
+  // always agrees with the list.
   function verdictOf(output) {
-    const line = output.split("\n").find((text) => text.startsWith(MARK));
-    return line ? JSON.parse(line.slice(MARK.length)) : null;
+    const lines = output.split("\n").filter((text) => text.startsWith(MARK));
+    if (!lines.length) return null;
+    const verdict = JSON.parse(lines[lines.length - 1].slice(MARK.length));
+    const checks = Array.isArray(verdict.checks) ? verdict.checks : [];
+    verdict.checks = checks;
+    verdict.ok =
+      !verdict.error && checks.length > 0 && checks.every((c) => c.ok === true);
+    return verdict;
+  }
+
+  function printedBy(verdict) {
+    if (!verdict.printed) return [];
+    return [
+      element("p", { textContent: "What your code printed:" }),
+      element("pre", {}, element("code", { textContent: verdict.printed })),
+    ];
   }
 
   function results(verdict) {
@@ -343,6 +382,8 @@
     });
     const output = element("div", { className: "chapter-exercise__output" });
     const check = button("Check", () => run(), true);
+    const stop = button("Stop", () => checking.get(root)?.stop());
+    stop.hidden = true;
     const hint = button("Show a hint", () =>
       render(keep({ hints: stored().hints + 1 })),
     );
@@ -365,6 +406,7 @@
         "div",
         { className: "chapter-exercise__actions" },
         check,
+        stop,
         hint,
         again,
       ),
@@ -387,14 +429,21 @@
       root.dataset.passed = String(record.passed);
     }
 
+    // Forget all my answers bumps this: a Check that ends after it keeps
+    // nothing (its verdict would bring back what the reader forgot).
+    let resets = 0;
+
     async function run() {
       const code = editor.value;
+      const resetsBefore = resets;
       check.disabled = true;
+      stop.hidden = false;
       output.replaceChildren();
       status.textContent = "Starting Python (about 6 MB the first time)…";
       root.dataset.state = "loading";
       let verdict = null;
       let failure = "";
+      let stopped = false;
       try {
         const call = `judge(${JSON.stringify(code)}, CHECKS)`;
         const [harness, checks] = await Promise.all([
@@ -403,42 +452,61 @@
         ]);
         const source = `${harness}\n\n${checks}\n\n${call}\n`;
         const record = await runChecks(source, status, root);
-        verdict = verdictOf(record.got);
-        if (!verdict)
+        stopped = record === null;
+        verdict = stopped ? null : verdictOf(record.got);
+        if (!verdict && !stopped)
           failure = `the checks did not finish: ${record.got.trim().split("\n").pop()}`;
       } catch (error) {
         failure = error.message;
       }
       check.disabled = false;
+      stop.hidden = true;
       root.dataset.state = "done";
+      if (resets !== resetsBefore) {
+        status.textContent = "";
+        return;
+      }
+      if (stopped) {
+        status.textContent = "Stopped. Check runs the checks again.";
+        return;
+      }
       if (!verdict) {
         status.textContent = `Could not run the checks: ${failure}.`;
         return;
       }
+      // The code is kept as it is typed: a verdict changes only the counts
+      // (keeping the code of the moment Check was pressed lost what was
+      // typed while it ran).
       const before = stored();
       const record = keep({
-        code,
         passed: before.passed || verdict.ok,
         tries: before.tries + (verdict.ok ? 0 : 1),
       });
       const passing = verdict.checks.filter((c) => c.ok).length;
       let said;
+      // An error is Python's own text, over several lines (the status keeps
+      // them): what the page adds goes on a line of its own.
+      const after = verdict.error ? "\n" : " ";
       if (verdict.error) said = verdict.error;
       else if (verdict.ok)
         said = `All ${verdict.checks.length} checks pass. The solution is below, to compare.`;
       else said = `${passing} of ${verdict.checks.length} checks pass.`;
       if (!verdict.ok && record.tries >= TRIES_FOR_SOLUTION)
-        said += " A solution is below, if you want it.";
+        said += `${after}A solution is below, if you want it.`;
       else if (!verdict.ok && record.hints < hints.length)
-        said += " A hint may help.";
+        said += `${after}A hint may help.`;
       status.textContent = said;
-      if (verdict.checks.length) output.replaceChildren(results(verdict));
+      output.replaceChildren(
+        ...(verdict.checks.length ? [results(verdict)] : []),
+        ...printedBy(verdict),
+      );
       render(record);
       page.update();
     }
 
     // "Forget all my answers": back to the starting code, nothing unlocked.
     root.chapterReset = () => {
+      resets += 1;
       editor.value = original;
       output.replaceChildren();
       status.textContent = "";
@@ -581,5 +649,9 @@
   }
 
   init(document);
-  if (window.document$) window.document$.subscribe(() => init(document));
+  if (window.document$)
+    window.document$.subscribe(() => {
+      stopChecksOfExercisesGone();
+      init(document);
+    });
 })();

@@ -444,7 +444,7 @@
       }
       const states = {
         waiting:
-          "Waiting for the run above to finish (Stop cancels this one only)…",
+          "Waiting for another run on the page to finish (Stop cancels this one only)…",
         loading: LOADING,
         starting: "Starting a fresh Python…",
         restarting:
@@ -561,13 +561,11 @@
           return;
         }
         const { tracks } = JSON.parse(record.steps);
-        stepper.dispatchEvent(
-          new CustomEvent("stepper:replay", { detail: { tracks } }),
-        );
-        // The stepper shows a run it took; one it refused leaves it as it was.
-        const shown = stepper.querySelector("select[data-stepper-track]")
-          ?.selectedOptions[0]?.textContent;
-        if (shown !== tracks[0].label) {
+        const detail = { tracks };
+        stepper.dispatchEvent(new CustomEvent("stepper:replay", { detail }));
+        // The stepper says whether it took the run: one it refused leaves
+        // it showing what it showed, perhaps an earlier run of the same name.
+        if (!detail.taken) {
           show(
             "error",
             "The stepper cannot show this run: it goes through states that" +

@@ -301,11 +301,14 @@
     //   root.dispatchEvent(new CustomEvent("stepper:replay", {detail: {tracks}}))
     // with tracks shaped as data-tracks. They follow the build's runs (in
     // place of any added before) and the first is shown; a run the figure
-    // cannot show is refused, and the widget stays as it was.
+    // cannot show is refused, and the widget stays as it was. The sender
+    // learns which from detail.taken, set before dispatchEvent returns.
     const built = tracks.length;
     root.addEventListener("stepper:replay", (event) => {
+      const detail = event.detail ?? {};
+      detail.taken = false;
       try {
-        const added = replayable(svg, event.detail?.tracks);
+        const added = replayable(svg, detail.tracks);
         tracks.splice(built, tracks.length, ...added);
         lengths.splice(
           0,
@@ -315,6 +318,7 @@
         widget.select = choice(bar, tracks);
         widget.track = null;
         go({ go: "track", track: built });
+        detail.taken = true;
       } catch (error) {
         console.error(`stepper ${root.dataset.stepper}: cannot replay:`, error);
       }

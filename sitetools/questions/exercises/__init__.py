@@ -172,8 +172,10 @@ def judge(exercise: Exercise, reader_code: str) -> dict[str, Any]:
     namespace: dict[str, Any] = {}
     with contextlib.redirect_stdout(out):
         exec(compile(program(exercise, reader_code), "<exercise>", "exec"), namespace)
-    # The harness's own MARK, so that the line is found as the page finds it.
+    # The harness's own MARK, so that the line is found as the page finds
+    # it: the last line that starts with it.
     mark: str = namespace["MARK"]
-    line = next(x for x in out.getvalue().split("\n") if x.startswith(mark))
+    lines = out.getvalue().split("\n")
+    line = next(x for x in reversed(lines) if x.startswith(mark))
     verdict: dict[str, Any] = json.loads(line.removeprefix(mark))
     return verdict
