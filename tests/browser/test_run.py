@@ -50,7 +50,7 @@ from tests.browser.pages import (
     reveal,
 )
 from tests.browser.palettes import accessibility_findings
-from tests.browser.widgets import RUN_TIMEOUT
+from tests.browser.widgets import RUN_TIMEOUT, reach
 from tests.support.browsing import (
     FINISHED,
     SNAPSHOTS,
@@ -618,10 +618,10 @@ def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
 
 
 def test_leaving_a_page_stops_its_run(reader: Reader) -> None:
-    """A run still going when the reader follows a link is stopped: the
-    next page's Run does not wait behind a run no block on it can stop (it
-    waited for good, behind an endless loop left on the page before,
-    tried)."""
+    """A run still going when the reader follows a link is stopped, and so
+    is an exercise's Check waiting behind it: the next page's Run does not
+    wait behind a run no block on it can stop (it waited for good, behind
+    an endless loop left on the page before, tried)."""
     page = reader.page
     if not page.url.endswith(page_url("async-fn.md")):
         reader.follow_nav_to("async-fn.md")
@@ -629,6 +629,17 @@ def test_leaving_a_page_stops_its_run(reader: Reader) -> None:
     edit(block, "while True:\n    pass\n")
     block.get_by_role("button", name="Run", exact=True).click()
     reader.wait_for(block, "running")
+    # And an exercise's Check queued behind it, which leaving stops too (it
+    # stayed queued, then held the next page's Run for its 20 s, tried).
+    exercise = page.locator('[data-exercise="fix-the-receiver"]')
+    reach(page, exercise)
+    exercise.locator("textarea").fill("while True:\n    pass\n")
+    exercise.get_by_role("button", name="Check").click()
+    page.wait_for_function(
+        "(root) => root.dataset.state === 'loading'",
+        arg=exercise.element_handle(),
+        polling=POLLING,
+    )
     reader.follow_nav_to("python-async.md")
     first = page.locator('[data-run="session"]').first
     reveal(first.element_handle())
