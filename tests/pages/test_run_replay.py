@@ -64,6 +64,46 @@ def test_the_forgetful_run_replays_its_stall() -> None:
     assert steps == cart_stepper.track("other-order", forgetful=True).data()["steps"]
 
 
+# A receiver that forgets the waker, put in place by the session itself.
+FORGETFUL_POLL = """\
+>>> from chapter2.oneshot import Receiver
+>>> from chapter2.task import Pending
+>>> def poll(self, cx):
+...     ready = self._take()
+...     return ready if ready is not None else Pending()
+>>> Receiver.poll = poll
+"""
+
+
+def test_what_the_session_changes_in_the_package_is_in_its_steps() -> None:
+    """A session that replaces Receiver.poll with one that keeps no waker
+    stalls, and so do its steps (they ended in Ready(70), made from the
+    package as it ships, tried)."""
+    source = FORGETFUL_POLL + trace_session().source
+    steps = steps_of(load_replay().replay_run("session", source))
+    assert steps[-1]["narration"].startswith("Stalled."), steps[-1]
+    assert not [step for step in steps if "Ready(70)" in str(step["values"])]
+
+
+def test_a_run_that_prints_otherwise_the_second_time_has_no_steps() -> None:
+    """Random prices: the second run, which the steps are made from, is not
+    the reader's (the stepper showed other prices and another total, tried).
+    Given what the reader's run printed, the replay refuses when the second
+    run prints otherwise, and makes the steps when it prints the same."""
+    replay = load_replay()
+    source = (
+        ">>> import random\n>>> from chapter2.cart import run_cart\n"
+        '>>> run_cart("one-by-one", "async-fn",'
+        ' prices={"socks": random.randint(1, 10**9), "shoes": 58})\n'
+    )
+    seen = json.dumps(["", "", "Ready(1)\n"])
+    refused = replay.replay_run("session", source, seen)
+    assert not refused["ok"] and refused["got"] == replay.NOT_THE_SAME + "\n"
+    fixed = trace_session().source
+    printed = [r["got"] for r in load_runner().run_session(fixed)]
+    assert steps_of(replay.replay_run("session", fixed, json.dumps(printed)))
+
+
 def test_a_run_without_cart_total_or_with_a_refused_price_says_why() -> None:
     replay = load_replay()
     none = replay.replay_run("session", ">>> 6 * 7\n42\n")

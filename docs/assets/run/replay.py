@@ -8,13 +8,21 @@ the wheel, and the page hands them to the cart-total stepper
 (``docs/assets/stepper/stepper.js``, its ``stepper:replay`` event).
 
 Which run: the block is run again, with the reader's edits in place, and
-every call of ``chapter2.cart.cart_executor`` (which ``trace_for`` and
-``run_cart`` make) is noted; the last one gives the scenario, the prices it
-used and whether its channels forget their waker. A listing runs no
-example: its run is the page's first scenario with the package as edited.
-``chapter2`` and ``sitetools`` are imported afresh for the replay, so it sees
-the edits of that moment. The tests run this module under CPython, the code
-the worker runs. Standard library only (and the wheel's modules).
+at every call of ``chapter2.cart.cart_executor`` (which ``trace_for`` and
+``run_cart`` make) the stepper's steps are made for the same scenario,
+prices and channels, then and there: with the package as the block has it
+at that moment, so what the block itself changed in it (a method replaced
+in the session, say) is in the steps too. The last call is the run. A
+listing runs no example: its run is the page's first scenario with the
+package as edited. ``sitetools`` is imported afresh for each, so it sees
+the package of that moment.
+
+The block runs a second time, so a block that draws random numbers (or
+reads anything else that changes) may run differently: when the page sends
+what the reader's run printed (``seen``) and the second run printed
+something else, there are no steps, and the reader is told why. The tests
+run this module under CPython, the code the worker runs. Standard library
+only (and the wheel's modules).
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
+import json
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -37,6 +46,12 @@ STEPPER = "sitetools.steppers.cart"
 TOOLS = "sitetools"
 SCENARIO = "one-by-one"  # a listing's run: the page's first trace
 CHANNELS = {"channel": False, "forgetful_channel": True}
+NOT_THE_SAME = (
+    "Making the steps runs the block again, and this time it printed"
+    " something else than the run you saw (it draws random numbers, or reads"
+    " something that changes), so the steps would not be of your run. Give"
+    " it fixed values to step through it."
+)
 NOT_CART = (
     "This run made no cart_total run (no call of chapter2.cart's"
     " cart_executor, which trace_for and run_cart make), so there is"
@@ -52,9 +67,14 @@ class Call(NamedTuple):
     make_channel: object
 
 
-def watching(calls: list[Call]) -> Callable[[], None]:
+# The steps of one call, or why there are none (the model's own error).
+Steps = str | Exception
+
+
+def watching(made_steps: list[Steps]) -> Callable[[], None]:
     """What ``run_session`` calls once the package is forgotten: import the
-    cart module the run will use and note each ``cart_executor`` call."""
+    cart module the run will use, and at each ``cart_executor`` call make
+    the steps of that call (:func:`steps`)."""
 
     def fresh() -> None:
         try:
@@ -63,6 +83,7 @@ def watching(calls: list[Call]) -> Callable[[], None]:
             return
         made = module.cart_executor
         signature = inspect.signature(made)
+        stepping: list[bool] = []  # the stepper's own calls are not the run's
 
         @functools.wraps(made)
         def cart_executor(*args: Any, **kwargs: Any) -> Any:
@@ -71,16 +92,22 @@ def watching(calls: list[Call]) -> Callable[[], None]:
             except TypeError:
                 pass  # the call itself says what is wrong
             else:
-                bound.apply_defaults()
-                given = bound.arguments
-                prices = given["prices"]
-                calls.append(
-                    Call(
+                if not stepping:
+                    bound.apply_defaults()
+                    given = bound.arguments
+                    prices = given["prices"]
+                    call = Call(
                         given["scenario"],
                         dict(prices) if isinstance(prices, Mapping) else prices,
                         given["make_channel"],
                     )
-                )
+                    stepping.append(True)
+                    try:
+                        made_steps.append(steps(call))
+                    except Exception as error:  # bad prices, say
+                        made_steps.append(error)
+                    finally:
+                        stepping.pop()
             return made(*args, **kwargs)
 
         setattr(module, "cart_executor", cart_executor)  # noqa: B010
@@ -99,14 +126,14 @@ def _failed(message: str) -> Record:
 
 
 def steps(call: Call) -> str:
-    """The stepper's JSON for one call, made by the build's code, afresh."""
+    """The stepper's JSON for one call, made by the build's code (imported
+    afresh) with the package as it is now."""
     name = getattr(call.make_channel, "__name__", repr(call.make_channel))
     if name not in CHANNELS:
         raise ValueError(
             f"this run made its channels with {name}; the stepper replays"
             " runs made with channel or forgetful_channel"
         )
-    forget_package()
     before = _forget_tools()
     try:
         stepper = importlib.import_module(STEPPER)
@@ -116,27 +143,35 @@ def steps(call: Call) -> str:
     finally:
         _forget_tools()
         sys.modules.update(before)
-        forget_package()
 
 
-def replay_run(kind: str, source: str) -> Record:
+def replay_run(kind: str, source: str, seen: str | None = None) -> Record:
     """The reader's run as the stepper's steps: ``{ok, steps}``, or
     ``{ok: False, got}`` saying why there are none.
 
     ``kind`` is the run's ("session", "script" or "listing"); ``source``
-    the block the reader ran (a listing's edit is already in place).
+    the block the reader ran (a listing's edit is already in place);
+    ``seen``, a JSON list of what each of its examples printed in the run
+    the reader saw, if the page sends it.
     """
-    calls: list[Call] = []
+    made_steps: list[Steps] = []
     try:
         if kind == "listing":
+            forget_package()
             cart = importlib.import_module(CART)
-            calls.append(Call(SCENARIO, cart.PRICES, cart.channel))
+            made_steps.append(steps(Call(SCENARIO, cart.PRICES, cart.channel)))
         else:
             run = run_session if kind == "session" else run_script
-            run(source, fresh=watching(calls))
-        if not calls:
+            records = run(source, fresh=watching(made_steps))
+            printed = [record["got"] for record in records]
+            if seen is not None and printed != json.loads(seen):
+                return _failed(NOT_THE_SAME)
+        if not made_steps:
             return _failed(NOT_CART)
-        return {"ok": True, "steps": steps(calls[-1])}
+        last = made_steps[-1]
+        if isinstance(last, Exception):
+            return _failed("".join(traceback.format_exception_only(last)))
+        return {"ok": True, "steps": last}
     except Exception as error:  # the model's own words: bad prices, say
         return _failed("".join(traceback.format_exception_only(error)))
     finally:

@@ -108,11 +108,13 @@ export async function startInterpreter(
       plain(listings.apply_listing(JSON.stringify(edits), file)),
     ],
     // Step through this run: the block that ran (ran: its kind) run again,
-    // unseen, with its edits; one record, { ok, steps } with the
-    // cart-total stepper's JSON, or { ok: false, got } saying why not.
-    replay: async ({ source, edits, ran }) => {
+    // unseen, with its edits; seen, JSON of what its examples printed the
+    // first time, or undefined (None in Python; null would not be). One
+    // record, { ok, steps } with the cart-total stepper's JSON, or
+    // { ok: false, got } saying why not.
+    replay: async ({ source, edits, ran, seen }) => {
       use(edits);
-      return [plain(await replay.replay_run.callPromising(ran, source))];
+      return [plain(await replay.replay_run.callPromising(ran, source, seen))];
     },
   };
   return {

@@ -6,7 +6,8 @@
 //                  kind "session": run a >>> block; "script": run a script;
 //                  "listing": put the reader's edit of a package listing in
 //                  place (source, the listing's code, is in edits too);
-//                  "replay": the steps of a block that ran as kind `ran`
+//                  "replay": the steps of a block that ran as kind `ran`,
+//                  seen: JSON of what its examples printed then, or absent
 // Messages out: {type: "saved", key, snapshot}  a snapshot of this start
 //                  from nothing, sent before "ready": the page keeps it for
 //                  its next worker and for later visits
@@ -184,11 +185,11 @@ const message = (error) => String(error?.message || error);
 let ready = null;
 let compiled = false;
 
-async function runOne({ id, kind, source, edits, file, ran }) {
+async function runOne({ id, kind, source, edits, file, ran, seen }) {
   const { python } = await ready;
   try {
     const report = (record) => post({ type: "example", id, record });
-    const block = { kind, source, edits, file, ran };
+    const block = { kind, source, edits, file, ran, seen };
     const records = await python.run(block, report);
     post({ type: "result", id, records });
     if (!compiled) {

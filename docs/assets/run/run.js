@@ -332,7 +332,7 @@
     const reset = button("Reset", () => closeEditor());
     const stop = button("Stop", () => ticket?.stop());
     const stepThrough = button("Step through this run", () => replay());
-    let lastRun = null; // what stepThrough replays: { ran, source, edits }
+    let lastRun = null; // what stepThrough replays: { ran, source, edits, seen }
     reset.hidden = stop.hidden = stepThrough.hidden = true;
     const bar = element(
       "div",
@@ -480,7 +480,13 @@
         const answer = await mine.done;
         const [record] = answer.records;
         if (replayable(as, source, own, record)) {
-          lastRun = { ran: as, source, edits };
+          // What it printed: the steps are made by running it again, and
+          // must be of this run (not of one with other random numbers).
+          const seen =
+            as === "listing"
+              ? undefined
+              : JSON.stringify(answer.records.map((r) => r.got));
+          lastRun = { ran: as, source, edits, seen };
           stepThrough.hidden = false;
         }
         if (as === "listing") {
