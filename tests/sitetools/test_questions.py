@@ -802,6 +802,21 @@ def test_what_the_code_prints_while_checked_is_shown() -> None:
     assert "polled" in verdict["printed"], verdict["printed"]
 
 
+def test_an_error_in_the_code_a_check_calls_names_its_line() -> None:
+    """A typo in poll, which only the checks call: each failing check says
+    which line of the reader's code raised (it gave the error alone, four
+    times, tried)."""
+    exercise = EXERCISES["fix-the-receiver"]
+    lines = exercise.solution.splitlines()
+    [number] = [n for n, line in enumerate(lines, 1) if "return Pending()" in line]
+    typo = exercise.solution.replace("return Pending()", "return Pendng()")
+    verdict = exercises.judge(exercise, typo)
+    messages = [check["message"] for check in verdict["checks"] if not check["ok"]]
+    assert messages, verdict
+    for message in messages:
+        assert message.endswith(f"(line {number} of your code)"), message
+
+
 def test_the_hints_come_before_the_solution() -> None:
     for exercise in EXERCISES.values():
         assert len(exercise.hints) >= 2, exercise.id

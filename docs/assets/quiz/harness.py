@@ -30,6 +30,7 @@ from typing import Any
 MARK = "@@exercise-verdict@@ "
 PRINTED_LIMIT = 4000  # characters of the reader's output kept
 MESSAGE_LIMIT = 1000  # characters of a check's message kept
+YOUR_CODE = "<your code>"  # the file name of the reader's code in tracebacks
 
 
 def _cut(text: str, limit: int) -> str:
@@ -43,7 +44,15 @@ def _message(error: BaseException) -> str:
     name = type(error).__name__
     if isinstance(error, AssertionError):
         return _cut(text or "a check failed", MESSAGE_LIMIT)
-    return _cut(f"{name}: {text}" if text else name, MESSAGE_LIMIT)
+    said = f"{name}: {text}" if text else name
+    return _cut(said + _where(error), MESSAGE_LIMIT)
+
+
+def _where(error: BaseException) -> str:
+    """Where in the reader's code an error of a check came from, if there."""
+    frames = traceback.extract_tb(error.__traceback__)
+    lines = [frame.lineno for frame in frames if frame.filename == YOUR_CODE]
+    return f" (line {lines[-1]} of your code)" if lines else ""
 
 
 def _name(check: Callable[..., object]) -> str:
@@ -60,7 +69,7 @@ def judge(code: str, checks: list[Callable[[dict[str, Any]], None]]) -> dict[str
     results: list[dict[str, object]] = []
     with redirect_stdout(printed), redirect_stderr(printed):
         try:
-            exec(compile(code, "<your code>", "exec"), namespace)
+            exec(compile(code, YOUR_CODE, "exec"), namespace)
         except BaseException as error:  # the reader's code: report, do not crash
             lines = traceback.format_exception_only(type(error), error)
             verdict["error"] = _cut(
