@@ -635,8 +635,11 @@ def test_leaving_a_page_stops_its_run(reader: Reader) -> None:
     reach(page, exercise)
     exercise.locator("textarea").fill("while True:\n    pass\n")
     exercise.get_by_role("button", name="Check").click()
+    # Queued: its files fetched, its run asked for (quiz.js also drops a
+    # Check whose files arrive after the page has gone).
     page.wait_for_function(
-        "(root) => root.dataset.state === 'loading'",
+        "(root) => root.querySelector('.chapter-exercise__verdict')"
+        ".textContent.startsWith('Waiting for another run')",
         arg=exercise.element_handle(),
         polling=POLLING,
     )

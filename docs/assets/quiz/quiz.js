@@ -277,6 +277,8 @@
           ticket?.stop();
         }, RUN_TIMEOUT * 1000);
     };
+    // Its files arrived after the reader left the page: nothing to run.
+    if (!root.isConnected) return null;
     ticket = python.run({ kind: "script", source, edits: [] }, { onState });
     checking.set(root, ticket);
     try {
