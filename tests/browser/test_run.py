@@ -73,7 +73,7 @@ RUNTIME = re.compile(
 WASM = "/assets/run/python/pyodide.asm.wasm"
 WASM_FILE = re.compile(r".*pyodide\.asm\.wasm$")
 # What a Run says when Python started from the first start's snapshot.
-SAVED_COPY = "from the copy saved at your first Run"
+SAVED_COPY = "from a saved copy"
 IN_STATE = "([root, state]) => root.dataset.state === state"
 RUNNABLE = [page for page in CHAPTER_PAGES if any(not s.norun for s in sessions(page))]
 
@@ -399,7 +399,8 @@ def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     and runs the listing with Ctrl+Enter (which only added a line to the
     code, tried): the cart_total trace now stalls, and says it runs
     with the edit, and so does its run in the stepper; Reset on the listing
-    brings the page's output back."""
+    brings the page's output back, even to an example already waiting to
+    run."""
     page = reader.page
     listing = page.locator('[data-run="listing"][data-sections="receiver"]')
     code = edit(listing)
@@ -411,17 +412,20 @@ def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     assert listing.get_attribute("data-state") == "done", status
     assert "chapter2/oneshot.py now holds your edit" in status, status
     assert "chapter2.oneshot, chapter2.cart" in status, status
-    # It says where to see the effect: a link to an example that uses it.
+    # It says where to see the effect: a link to an example that uses it,
+    # which scrolls there and keeps the edit (as a navigation, Material
+    # fetched the page again, and the edit went with it, tried).
     link = listing.locator(".chapter-run__status a")
     target = str(link.get_attribute("href"))
     assert page.locator(f'[data-run="session"]{target}').count() == 1, target
+    link.click()
+    trace = trace_block(page)
+    note = trace.locator(".chapter-run__edited")
+    assert "your edit of chapter2/oneshot.py (receiver)" in note.text_content()
     # Its run, stepped: the page's first scenario, stalled by the edit.
     last = step_through_the_run(page, listing)
     assert last.startswith("Stalled."), last
 
-    trace = trace_block(page)
-    note = trace.locator(".chapter-run__edited")
-    assert "your edit of chapter2/oneshot.py (receiver)" in note.text_content()
     status = reader.run(trace)
     output = trace.locator(".chapter-run__output").inner_text()
     assert "chapter2.executor.Stalled" in output, output
@@ -431,8 +435,28 @@ def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     status = listing.locator(".chapter-run__status").inner_text()
     assert "Back to the package's own code" in status, status
     assert note.evaluate("(note) => note.hidden"), "the note stayed after Reset"
-    status = reader.run(trace)
+    # The stalled output stays, and says it was made with another package
+    # (it still said the outputs differ, and nothing more, tried).
+    stale = trace.locator(".chapter-run__status").inner_text()
+    assert "made with other edits of the package" in stale, stale
+
+    # The edit again; then Reset while the example waits its turn behind an
+    # endless loop: it runs with the package's code (it ran with the edit
+    # withdrawn, which the page no longer said, tried).
+    edit(listing, code.replace(WAKER_LINE, ""))
+    listing.locator(".cm-content").press("Control+Enter")
+    assert "now holds your edit" in reader.run_finished(listing)
+    loop = cart_block(page)
+    edit(loop, ">>> while True:\n...     pass\n")
+    loop.get_by_role("button", name="Run", exact=True).click()
+    reader.wait_for(loop, "running")
+    trace.get_by_role("button", name="Run", exact=True).click()
+    reader.wait_for(trace, "waiting")
+    listing.get_by_role("button", name="Reset").click()
+    loop.get_by_role("button", name="Stop").click()
+    status = reader.run_finished(trace)
     assert "the output is the page's" in status, status
+    loop.get_by_role("button", name="Reset").click()
 
 
 class Probe(http.server.BaseHTTPRequestHandler):
@@ -687,12 +711,19 @@ def test_a_script_that_exits_says_with_what_status(reader: Reader) -> None:
     the message, no traceback, and the status line says how it ended (a
     SystemExit traceback, tried). A Run on a Python already started does
     not announce the download again (every Run said "Loading Python (about
-    6 MB compressed, first time only)" for a moment, tried). On the page
-    and in the Python the previous test left."""
+    6 MB compressed, first time only)" for a moment, tried). Run from the
+    keyboard keeps the focus. On the page and in the Python the previous
+    test left."""
     block = reader.page.locator('[data-run="session"]').first
     edit(block, "print('before')\nimport sys\nsys.exit('no socks left')\n")
     block.evaluate(RECORD_STATUSES)
-    status = reader.run(block)
+    # From the keyboard: the focus stays on the block's buttons (Run is
+    # disabled while it runs, and the focus fell to the page, tried).
+    run = block.get_by_role("button", name="Run", exact=True)
+    run.focus()
+    reader.page.keyboard.press("Enter")
+    status = reader.run_finished(block)
+    assert run.evaluate("(button) => button === document.activeElement")
     output = block.locator(".chapter-run__output").inner_text()
     assert output.strip() == "before\nno socks left", output
     assert "it exited with status 1." in status, status

@@ -179,6 +179,9 @@ async function replaced(ticket, python) {
 }
 
 async function runOne(ticket) {
+  // What the block runs with is settled now, not when Run was pressed: a
+  // Reset meanwhile (of a listing whose edit it would have used) counts.
+  ticket.prepare?.(ticket);
   let startSeconds = await started(ticket);
   if (!fitFor(ticket.python, ticket)) {
     startSeconds =
@@ -217,6 +220,8 @@ function pump() {
 
 // Runs one block, { kind, source, edits, file } (see run-worker.mjs).
 // own: the page's own code, unchanged, with no edit of a listing in force.
+// prepare(ticket), if given, is called as the run begins (after any wait),
+// and may set ticket.block.edits and ticket.own for that moment.
 // onExample(record) as each example of a >>> block finishes; onState(state)
 // as the run waits ("waiting"), starts Python ("loading" the first time,
 // "starting" later, "restarting" in place of one the reader's code ran
@@ -225,10 +230,17 @@ function pump() {
 // restored, whether Python started from a snapshot.
 export function run(
   block,
-  { own = false, onExample, onState = () => {} } = {},
+  { own = false, onExample, onState = () => {}, prepare } = {},
 ) {
   let state = "waiting";
-  const ticket = { block, own, onExample, python: null, restored: false };
+  const ticket = {
+    block,
+    own,
+    onExample,
+    prepare,
+    python: null,
+    restored: false,
+  };
   ticket.setState = (next) => {
     state = next;
     onState(next);

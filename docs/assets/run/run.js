@@ -21,9 +21,12 @@
 // Run on a listing puts the reader's edit in place of those sections in the
 // worker's copy of the package; from then on every run on the page sends the
 // edits in force with it (the worker makes the package hold exactly those),
-// and each example says it runs with them, until Reset on the listing. A
-// listing that no runnable example on the page uses gets no buttons: an edit
-// of it could show nothing.
+// and each example says it runs with them, until Reset on the listing or
+// until the reader leaves the page (the edits live in the page, which the
+// listing's message says). The edits a run uses are those in force when it
+// begins, after any wait; an example whose output was made with others says
+// so. A listing that no runnable example on the page uses gets no buttons:
+// an edit of it could show nothing.
 //
 // A classic script, not a module: a page opened from a file loads no module
 // script, and there the Run button must still say why it cannot run.
@@ -129,7 +132,7 @@
   function timing({ startSeconds, restored, runSeconds }) {
     const ran = `the run took ${seconds(runSeconds)}`;
     if (startSeconds === null) return `Done: ${ran}`;
-    const from = restored ? " from the copy saved at your first Run" : "";
+    const from = restored ? " from a saved copy" : "";
     return `Python started in ${seconds(startSeconds)}${from}; ${ran}`;
   }
 
@@ -188,6 +191,17 @@
       note.textContent = text;
       note.hidden = !text;
     }
+    // An example whose output was made with other edits than those now in
+    // force says so (it kept a ≠ output that no longer follows).
+    const now = JSON.stringify(editsInForce());
+    for (const block of document.querySelectorAll('[data-run="session"]')) {
+      if (block.ranWith === undefined || block.ranWith === now) continue;
+      block.ranWith = undefined;
+      if (!["done", "error"].includes(block.dataset.state)) continue;
+      block.querySelector(".chapter-run__status").textContent =
+        "The output below was made with other edits of the package than" +
+        " those in force now: Run again to see what they give.";
+    }
   }
 
   // Whether a block's code uses one of these: a module ("chapter2.cart"),
@@ -228,13 +242,18 @@
     if (!first.id) first.id = `run-example-${++anchors}`;
     const others = examples.length - 1;
     const more = others ? ` (and ${others} more on this page)` : "";
-    return [
-      element("a", {
-        href: `#${first.id}`,
-        textContent: "the example that uses it",
-      }),
-      more,
-    ];
+    const link = element("a", {
+      href: `#${first.id}`,
+      textContent: "the example that uses it",
+    });
+    // Scrolled to here: as a navigation, Material's instant loading may
+    // fetch the page again, and the edits in force would go with it.
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      first.scrollIntoView({ block: "center" });
+      first.querySelector("button")?.focus({ preventScroll: true });
+    });
+    return [link, more];
   }
 
   function listingReport(root, record, changed) {
@@ -256,7 +275,7 @@
     return [
       `${root.dataset.listing} now holds your edit (imported again: ${record.modules.join(", ")}). Run `,
       ...exampleLink(examples),
-      " to see its effect; Reset puts the package's code back.",
+      " to see its effect; Reset, or leaving the page, puts the package's code back.",
     ];
   }
 
@@ -326,6 +345,7 @@
     });
     let editor = null;
     let ticket = null;
+    let resetDuringRun = false; // Reset stopped the run: its message stands
 
     const run = button("Run", () => start());
     const edit = button("Edit", () => openEditor());
@@ -356,8 +376,13 @@
       root.dataset.state = state;
       status.replaceChildren(...message);
       const busy = ["waiting", "loading", "running"].includes(state);
+      // Run is disabled while busy, and Stop hidden after: the focus on
+      // either goes to the other, not to the page (a keyboard reader kept
+      // their place only by luck).
+      const focused = [run, stop].includes(document.activeElement);
       run.disabled = stepThrough.disabled = busy;
       stop.hidden = !busy;
+      if (focused) (busy ? stop : run).focus();
     }
 
     async function openEditor() {
@@ -387,6 +412,7 @@
     }
 
     function closeEditor() {
+      resetDuringRun = ticket !== null;
       ticket?.stop();
       editor?.destroy();
       editor = null;
@@ -400,11 +426,14 @@
       output.replaceChildren();
       const undone = applied.delete(root);
       showEdits();
+      const others = editsInForce().length;
       show(
         "idle",
-        undone
-          ? "Back to the package's own code: the examples use it again."
-          : "",
+        !undone
+          ? ""
+          : others
+            ? `Back to the package's own ${listingName(root)}; your other edits stay in force.`
+            : "Back to the package's own code: the examples use it again.",
       );
       edit.focus();
     }
@@ -421,20 +450,26 @@
       // Plain Python typed over a >>> example runs as a file runs.
       const as = kind === "session" && !isSession(source) ? "script" : kind;
       const changed = source.trimEnd() !== original.trimEnd();
-      const edits =
-        kind === "listing"
-          ? [...editsInForce(root), edited(root, source)]
-          : editsInForce();
-      const own = !changed && edits.length === (kind === "listing" ? 1 : 0);
+      // The edits in force when the run begins (python.mjs calls prepare).
+      const prepare = (begun) => {
+        begun.block.edits =
+          kind === "listing"
+            ? [...editsInForce(root), edited(root, source)]
+            : editsInForce();
+        begun.own =
+          !changed && begun.block.edits.length === (kind === "listing" ? 1 : 0);
+      };
+      resetDuringRun = false;
       // An edited block shows all it ran: the reader now sees every line.
       const skip = new Set(editor ? [] : hidden.map(([number]) => number));
       const records = [];
       stepThrough.hidden = true;
       output.hidden = false;
       output.replaceChildren();
-      // Said once, before the first start; later starts say their own.
+      // Said once, before the first start; later, the queue says what
+      // happens (waiting, starting, running) as soon as it is asked.
       if (pythonClient === null) show("loading", LOADING);
-      else show("running", "Running…");
+      else run.disabled = true;
       let client;
       try {
         client = await importPythonClient();
@@ -452,9 +487,9 @@
         running: "Running…",
       };
       ticket = client.run(
-        { kind: as, source, edits, file: root.dataset.listing },
+        { kind: as, source, edits: [], file: root.dataset.listing },
         {
-          own,
+          prepare,
           onState: (state) => {
             if (state === "restarting") {
               // The fresh Python's answer replaces what this one showed.
@@ -479,7 +514,10 @@
       try {
         const answer = await mine.done;
         const [record] = answer.records;
-        if (replayable(as, source, own, record)) {
+        const { edits } = mine.block;
+        // What the output was made with, to tell when that changes.
+        root.ranWith = JSON.stringify(edits);
+        if (replayable(as, source, mine.own, record)) {
           // What it printed: the steps are made by running it again, and
           // must be of this run (not of one with other random numbers).
           const seen =
@@ -520,7 +558,9 @@
           show("done", summary(answer.records, timing(answer)));
         }
       } catch (error) {
-        if (error instanceof client.Stopped) {
+        if (error instanceof client.Stopped && resetDuringRun) {
+          output.hidden = true; // Reset said what happened, and emptied it
+        } else if (error instanceof client.Stopped) {
           output.hidden = !records.length;
           show(
             "idle",
