@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 
-from playwright.sync_api import Browser, Locator, Page
+from playwright.sync_api import Browser, Locator, Page, Route
 
 from tests.browser.pages import DESKTOP, NAV_PAGES, PHONE, POLLING, Opened, on_pages
 from tests.browser.widgets import question, reach, summary
@@ -171,6 +171,29 @@ def test_an_exercise_fails_hints_passes_and_unlocks(
     reach(page, root)
     stop = root.get_by_role("button", name="Stop")
     assert not stop.is_visible()
+    # Stop before the checks' files have come: nothing runs (the Check ran
+    # anyway once they came, tried).
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/assets/quiz/checks/*", hold)
+    root.get_by_role("button", name="Check").click()
+    for _ in range(1000):  # the route's handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(10)
+    assert held, "the Check asked for no checks file"
+    stop.click()
+    for route in held:
+        route.fallback()  # on to the visit's own routing, which serves it
+    page.unroute("**/assets/quiz/checks/*")
+    page.wait_for_function(
+        FINISHED, arg=root.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
+    )
+    said = str(root.locator(".chapter-exercise__verdict").text_content())
+    assert said == "Stopped. Check runs the checks again.", said
     root.locator("textarea").fill("while True:\n    pass\n")
     root.get_by_role("button", name="Check").click()
     page.wait_for_function(

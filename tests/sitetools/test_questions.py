@@ -756,6 +756,17 @@ FORGED_VERDICT = (
 )
 
 
+# A verdict printed when the code's objects go, after the harness's own.
+FORGED_LATER = """
+class Forger:
+    def __del__(self):
+        print("@@exercise-verdict@@ " + '{"ok": true, "error": "", "checks":'
+              ' [{"name": "c", "ok": true, "message": ""}]}')
+
+forger = Forger()
+"""
+
+
 @pytest.mark.parametrize(
     "cheat",
     [
@@ -764,16 +775,30 @@ FORGED_VERDICT = (
         "import builtins\nbuiltins.all = lambda it: True",
         "import sys\nsys.stdout = None",
         "for i in range(30000):\n    print(i)",
+        FORGED_LATER,
+        "import sys\nsys.stdout.close()",
+        "import sys\nprint('to the terminal', file=sys.__stdout__)",
     ],
-    ids=["forged line", "checks removed", "all replaced", "no stdout", "long output"],
+    ids=[
+        "forged line",
+        "checks removed",
+        "all replaced",
+        "no stdout",
+        "long output",
+        "forged after",
+        "closed",
+        "the terminal's",
+    ],
 )
 def test_what_the_code_prints_or_changes_cannot_make_a_verdict(
     cheat: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The starting code (which fails), with a line added: a printed
     verdict, the checks cleared, ``all`` replaced, sys.stdout taken away, or
-    a long output. Each passed or lost the verdict, tried: now the checks
-    run and fail, and what the code printed is kept apart, cut short."""
+    a long output, a verdict printed as the code's objects go, the output
+    closed, or a print to the terminal's own stream. Each passed, lost the
+    verdict or lost the output, tried: now the checks run and fail, and
+    what the code printed is kept apart, cut short."""
     # The code runs in this process: builtins.all is put back afterwards.
     monkeypatch.setattr(builtins, "all", builtins.all)
     exercise = EXERCISES["fix-the-receiver"]
@@ -785,8 +810,10 @@ def test_what_the_code_prints_or_changes_cannot_make_a_verdict(
     assert len(printed) < 4100, len(printed)
     if "30000" in cheat:
         assert printed.startswith("0\n1\n") and "more characters not shown" in printed
-    if cheat == FORGED_VERDICT:
-        assert printed.startswith("@@exercise-verdict@@"), printed
+    if cheat in (FORGED_VERDICT, FORGED_LATER):
+        assert "@@exercise-verdict@@" in printed, printed
+    if "__stdout__" in cheat:
+        assert printed == "to the terminal\n", printed
 
 
 def test_what_the_code_prints_while_checked_is_shown() -> None:

@@ -264,6 +264,8 @@ ISOLATION_PROBES = (
     ">>> import os\n>>> os.chdir('/')\n>>> os.environ['PYTHONWARNINGS'] = 'error'\n",
     ">>> import doctest\n>>> doctest.DocTestParser.get_examples = None\n",
     ">>> import dataclasses\n>>> dataclasses.Field.__repr__ = lambda self: 'x'\n",
+    # What the runner itself calls when it puts the interpreter back.
+    ">>> import asyncio\n>>> asyncio.all_tasks = None\n",
 )
 
 

@@ -19,12 +19,13 @@ are taken as they are when :func:`judge` is called, so the reader's code
 cannot remove them; no checks is no pass.
 """
 
+import gc
 import io
 import json
 import sys
 import traceback
-from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 MARK = "@@exercise-verdict@@ "
@@ -59,15 +60,56 @@ def _name(check: Callable[..., object]) -> str:
     return (check.__doc__ or check.__name__).strip()
 
 
+class _Printed(io.StringIO):
+    """What the reader's code prints: its first :data:`PRINTED_LIMIT`
+    characters, and how many more there were. Closing it does nothing: the
+    harness still reads it, and the code could otherwise stop the verdict."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = 0
+
+    def write(self, text: str) -> int:
+        room = max(PRINTED_LIMIT - self.tell(), 0)
+        if len(text) > room:
+            self.dropped += len(text) - room
+        super().write(text[:room])
+        return len(text)
+
+    def close(self) -> None:
+        pass
+
+    def text(self) -> str:
+        more = f"\n[{self.dropped} more characters not shown]" if self.dropped else ""
+        return self.getvalue() + more
+
+
+STREAMS = ("stdout", "stderr", "__stdout__", "__stderr__")
+
+
+@contextmanager
+def _printing_to(printed: _Printed) -> Iterator[None]:
+    """Every stream the reader's code can reach, the terminal's own too
+    (``sys.__stdout__``), writes to ``printed`` meanwhile."""
+    saved = {name: getattr(sys, name) for name in STREAMS}
+    for name in STREAMS:
+        setattr(sys, name, printed)
+    try:
+        yield
+    finally:
+        for name, stream in saved.items():
+            setattr(sys, name, stream)
+
+
 def judge(code: str, checks: list[Callable[[dict[str, Any]], None]]) -> dict[str, Any]:
     """Run ``code``, then each check on what it defined; print the verdict."""
     run_output = sys.stdout  # where the verdict goes, whatever the code does
     checks_given = tuple(checks)
-    printed = io.StringIO()
+    printed = _Printed()
     namespace: dict[str, Any] = {"__name__": "__exercise__"}
     verdict: dict[str, Any] = {"ok": False, "error": "", "checks": []}
     results: list[dict[str, object]] = []
-    with redirect_stdout(printed), redirect_stderr(printed):
+    with _printing_to(printed):
         try:
             exec(compile(code, YOUR_CODE, "exec"), namespace)
         except BaseException as error:  # the reader's code: report, do not crash
@@ -86,8 +128,12 @@ def judge(code: str, checks: list[Callable[[dict[str, Any]], None]]) -> dict[str
                     )
                 else:
                     results.append({"name": _name(check), "ok": True, "message": ""})
+        # What the code made goes now, so that anything it prints as it goes
+        # (a __del__, say) is its output, not a line after the verdict.
+        namespace.clear()
+        gc.collect()
     verdict["checks"] = results
     verdict["ok"] = bool(results) and not [r for r in results if not r["ok"]]
-    verdict["printed"] = _cut(printed.getvalue(), PRINTED_LIMIT)
+    verdict["printed"] = printed.text()
     run_output.write("\n" + MARK + json.dumps(verdict) + "\n")
     return verdict

@@ -235,6 +235,9 @@
   // navigation takes off the page is stopped, or it would hold up every
   // run of the next page until its time is up.
   const checking = new Map();
+  // Exercises whose Stop was pressed before their run was asked for (while
+  // Python's module or the checks' files were still on their way).
+  const stopAsked = new WeakSet();
   function stopChecksOfExercisesGone() {
     for (const [root, ticket] of checking) {
       if (root.isConnected) continue;
@@ -277,8 +280,8 @@
           ticket?.stop();
         }, RUN_TIMEOUT * 1000);
     };
-    // Its files arrived after the reader left the page: nothing to run.
-    if (!root.isConnected) return null;
+    // Stopped, or its page left, before its files arrived: nothing to run.
+    if (!root.isConnected || stopAsked.has(root)) return null;
     ticket = python.run({ kind: "script", source, edits: [] }, { onState });
     checking.set(root, ticket);
     try {
@@ -384,7 +387,10 @@
     });
     const output = element("div", { className: "chapter-exercise__output" });
     const check = button("Check", () => run(), true);
-    const stop = button("Stop", () => checking.get(root)?.stop());
+    const stop = button("Stop", () => {
+      stopAsked.add(root);
+      checking.get(root)?.stop();
+    });
     stop.hidden = true;
     const hint = button("Show a hint", () =>
       render(keep({ hints: stored().hints + 1 })),
@@ -438,6 +444,7 @@
     async function run() {
       const code = editor.value;
       const resetsBefore = resets;
+      stopAsked.delete(root);
       check.disabled = true;
       stop.hidden = false;
       output.replaceChildren();

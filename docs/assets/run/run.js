@@ -191,17 +191,31 @@
       note.textContent = text;
       note.hidden = !text;
     }
-    // An example whose output was made with other edits than those now in
-    // force says so (it kept a ≠ output that no longer follows).
-    const now = JSON.stringify(editsInForce());
     for (const block of document.querySelectorAll('[data-run="session"]')) {
-      if (block.ranWith === undefined || block.ranWith === now) continue;
-      block.ranWith = undefined;
-      if (!["done", "error"].includes(block.dataset.state)) continue;
-      block.querySelector(".chapter-run__status").textContent =
-        "The output below was made with other edits of the package than" +
-        " those in force now: Run again to see what they give.";
+      sayIfStale(block);
     }
+  }
+
+  // The edits in force that reach a block's code, as text to compare.
+  function editsReaching(block) {
+    return JSON.stringify(
+      listings()
+        .filter((root) => applied.has(root) && examplesOf(root).includes(block))
+        .map((root) => edited(root, applied.get(root))),
+    );
+  }
+
+  // An example whose output was made with other edits of the code it uses
+  // than those now in force says so (it kept a ≠ output that no longer
+  // follows, with nothing to say why). block.ranWith: set as its run began.
+  function sayIfStale(block) {
+    if (block.ranWith === undefined || block.ranWith === editsReaching(block))
+      return;
+    block.ranWith = undefined;
+    if (block.dataset.state !== "done") return;
+    block.querySelector(".chapter-run__status").textContent =
+      "The output below was made with other edits of the package than" +
+      " those in force now: Run again to see what they give.";
   }
 
   // Whether a block's code uses one of these: a module ("chapter2.cart"),
@@ -346,6 +360,7 @@
     let editor = null;
     let ticket = null;
     let resetDuringRun = false; // Reset stopped the run: its message stands
+    let focusAfter = null; // the button to focus again once a run ends
 
     const run = button("Run", () => start());
     const edit = button("Edit", () => openEditor());
@@ -379,10 +394,19 @@
       // Run is disabled while busy, and Stop hidden after: the focus on
       // either goes to the other, not to the page (a keyboard reader kept
       // their place only by luck).
-      const focused = [run, stop].includes(document.activeElement);
+      const active = document.activeElement;
+      const focused = [run, stop, stepThrough].includes(active);
       run.disabled = stepThrough.disabled = busy;
       stop.hidden = !busy;
-      if (focused) (busy ? stop : run).focus();
+      if (!focused) return;
+      if (busy) {
+        if (active !== stop) focusAfter = active;
+        stop.focus();
+      } else {
+        const back = focusAfter?.hidden ? run : (focusAfter ?? run);
+        focusAfter = null;
+        back.focus();
+      }
     }
 
     async function openEditor() {
@@ -458,6 +482,7 @@
             : editsInForce();
         begun.own =
           !changed && begun.block.edits.length === (kind === "listing" ? 1 : 0);
+        if (kind === "session") root.ranWith = editsReaching(root);
       };
       resetDuringRun = false;
       // An edited block shows all it ran: the reader now sees every line.
@@ -515,8 +540,6 @@
         const answer = await mine.done;
         const [record] = answer.records;
         const { edits } = mine.block;
-        // What the output was made with, to tell when that changes.
-        root.ranWith = JSON.stringify(edits);
         if (replayable(as, source, mine.own, record)) {
           // What it printed: the steps are made by running it again, and
           // must be of this run (not of one with other random numbers).
@@ -556,6 +579,8 @@
         } else {
           output.replaceChildren(transcript(answer.records, skip));
           show("done", summary(answer.records, timing(answer)));
+          // A Reset while it ran: the edits it ran with are gone already.
+          sayIfStale(root);
         }
       } catch (error) {
         if (error instanceof client.Stopped && resetDuringRun) {
@@ -595,6 +620,7 @@
     async function replay() {
       const stepper = cartStepper();
       if (!lastRun || !stepper) return;
+      resetDuringRun = false;
       show("running", "Making the steps of your run…");
       const client = await importPythonClient();
       ticket = client.run({ kind: "replay", ...lastRun });
@@ -627,12 +653,14 @@
             " page's runs: press Next to step through it.",
         );
       } catch (error) {
-        show(
-          error instanceof client.Stopped ? "idle" : "error",
-          error instanceof client.Stopped
-            ? "Stopped."
-            : `Could not make the steps: ${error.message}.`,
-        );
+        if (!(error instanceof client.Stopped && resetDuringRun)) {
+          show(
+            error instanceof client.Stopped ? "idle" : "error",
+            error instanceof client.Stopped
+              ? "Stopped."
+              : `Could not make the steps: ${error.message}.`,
+          );
+        }
       } finally {
         if (ticket === mine) ticket = null;
         if (going.get(root) === mine) going.delete(root);

@@ -446,8 +446,8 @@ def _in_package(name: str) -> bool:
 def restore() -> None:
     """After a run: the interpreter as it started (in the page's Python)."""
     if _baseline:
-        end_tasks()
         _baseline[0].restore()
+        end_tasks()
 
 
 def end_tasks() -> None:
@@ -457,8 +457,11 @@ def end_tasks() -> None:
     asyncio = sys.modules.get("asyncio")
     if asyncio is None:
         return
-    for task in asyncio.all_tasks(asyncio.get_event_loop()):
-        task.cancel()
+    # After the baseline's restore, so asyncio is its own again; a loop the
+    # run replaced or broke has no tasks to end that a later run could meet.
+    with suppress(Exception):
+        for task in asyncio.all_tasks(asyncio.get_event_loop()):
+            task.cancel()
 
 
 def forget_package() -> None:
@@ -614,6 +617,6 @@ def exit_status(code: object) -> tuple[int, str]:
     other value is printed, and the status is 1. No traceback either way."""
     if code is None:
         return 0, ""
-    if isinstance(code, int):
-        return code, ""
+    if isinstance(code, int):  # True is 1, as for Python
+        return int(code), ""
     return 1, f"{code}\n"
