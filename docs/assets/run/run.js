@@ -361,6 +361,7 @@
     let ticket = null;
     let resetDuringRun = false; // Reset stopped the run: its message stands
     let focusAfter = null; // the button to focus again once a run ends
+    let resets = 0; // Reset presses, to drop a run asked for before one
 
     const run = button("Run", () => start());
     const edit = button("Edit", () => openEditor());
@@ -436,6 +437,7 @@
     }
 
     function closeEditor() {
+      resets += 1;
       resetDuringRun = ticket !== null;
       ticket?.stop();
       editor?.destroy();
@@ -496,12 +498,15 @@
       if (pythonClient === null) show("loading", LOADING);
       else run.disabled = true;
       let client;
+      const resetsBefore = resets;
       try {
         client = await importPythonClient();
       } catch (error) {
         show("error", `Python could not start: ${error.message}.`);
         return;
       }
+      // Reset while Python's module came: the reader took the run back.
+      if (resets !== resetsBefore) return;
       const states = {
         waiting:
           "Waiting for another run on the page to finish (Stop cancels this one only)…",
@@ -622,7 +627,9 @@
       if (!lastRun || !stepper) return;
       resetDuringRun = false;
       show("running", "Making the steps of your run…");
+      const resetsBefore = resets;
       const client = await importPythonClient();
+      if (resets !== resetsBefore) return; // Reset meanwhile: no steps
       ticket = client.run({ kind: "replay", ...lastRun });
       const mine = ticket;
       going.set(root, mine);
