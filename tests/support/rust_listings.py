@@ -203,12 +203,21 @@ def compile_cached(
         saved = json.loads(record.read_text(encoding="utf-8"))
         return Compiled(saved["returncode"], saved["stdout"], saved["stderr"], binary)
     CACHE.mkdir(parents=True, exist_ok=True)
+    # Names of this process's own: two test processes may compile the same
+    # program at once. rustc names its intermediate object files after the
+    # output's stem, in its folder, so the stem holds the process id (with
+    # it only in a suffix, the two shared them, and one linked the other's
+    # half-written files: "undefined symbol: main", tried); and a scratch
+    # source is written aside, then moved into place whole.
+    mine = f"{name}-{key}-{os.getpid()}"
     if isinstance(source, Path):
         path = source
     else:
         path = CACHE / f"{name}-{key}.rs"
-        path.write_text(text, encoding="utf-8")
-    partial = binary.with_suffix(f".partial-{os.getpid()}")
+        aside = CACHE / f"{mine}.rs-partial"
+        aside.write_text(text, encoding="utf-8")
+        aside.replace(path)
+    partial = CACHE / f"{mine}.partial"
     completed = subprocess.run(
         [*compiler, *flags, "-o", str(partial), str(path)],
         capture_output=True,
