@@ -6,7 +6,8 @@ starting) ends that worker and the queue goes on, code that ends Python
 ends its run only, the reader's code never runs in the worker that took
 the snapshot, and the page's own example after the reader's code runs in
 a new worker, started from the snapshot (not a forged one); with no
-snapshot, only when it differs. ``tests/support/run_queue.mjs``
+snapshot, only when it differs; and a run whose block has left the page
+is stopped. ``tests/support/run_queue.mjs``
 drives it through each rule (about 0.1 s, no browser, no Python start);
 the browser tests see the same rules through the buttons.
 """
@@ -36,4 +37,4 @@ def test_the_queue_keeps_each_rule() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
     assert lines[-1] == "ok", done.stdout
-    assert len(lines) == 9, done.stdout
+    assert len(lines) == 10, done.stdout

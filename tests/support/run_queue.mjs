@@ -34,6 +34,9 @@ class StandInWorker {
 }
 
 globalThis.Worker = StandInWorker;
+// Material's document$: what python.mjs subscribes, called as a page comes.
+const pages = [];
+globalThis.document$ = { subscribe: (next) => pages.push(next) };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const client = await import(pathToFileURL(process.argv[2]).href);
 const ok = [{ ok: true, got: "" }];
@@ -250,4 +253,27 @@ seven.reply({ type: "result", id: seven.lastRun().id, records: ok });
 await settle();
 assert.deepEqual(again.value.records, ok);
 console.log("without a snapshot, only a differing example starts Python anew");
+
+// 9. A run whose block has left the page (its root no longer connected)
+// is stopped: as its turn comes, and, going, when the next page arrives
+// (Material's document$, stood in for by the module's own subscription).
+const leaving = { isConnected: true };
+const busyLoop = track(
+  bare.run({ kind: "session", source: "loop" }, { root: leaving }),
+);
+const behind = track(
+  bare.run({ kind: "session", source: "j" }, { root: { isConnected: false } }),
+);
+await settle();
+const sent = seven.sent.filter((m) => m.type === "run").length;
+leaving.isConnected = false;
+for (const next of pages) next();
+await settle();
+assert.ok(busyLoop.error instanceof bare.Stopped, String(busyLoop.error));
+assert.ok(seven.terminated, "the run of a block gone went on");
+assert.ok(
+  behind.error instanceof bare.Stopped && behind.error.when === "waiting",
+);
+assert.equal(seven.sent.filter((m) => m.type === "run").length, sent);
+console.log("a run whose block has left the page is stopped");
 console.log("ok");

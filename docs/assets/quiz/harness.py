@@ -34,10 +34,12 @@ MESSAGE_LIMIT = 1000  # characters of a check's message kept
 YOUR_CODE = "<your code>"  # the file name of the reader's code in tracebacks
 
 
+def _not_shown(count: int) -> str:
+    return f"\n[{count} more characters not shown]" if count else ""
+
+
 def _cut(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"\n[{len(text) - limit} more characters not shown]"
+    return text[:limit] + _not_shown(max(len(text) - limit, 0))
 
 
 def _message(error: BaseException) -> str:
@@ -80,8 +82,7 @@ class _Printed(io.StringIO):
         pass
 
     def text(self) -> str:
-        more = f"\n[{self.dropped} more characters not shown]" if self.dropped else ""
-        return self.getvalue() + more
+        return self.getvalue() + _not_shown(self.dropped)
 
 
 STREAMS = ("stdout", "stderr", "__stdout__", "__stderr__")

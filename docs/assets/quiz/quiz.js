@@ -231,20 +231,12 @@
     return files.get(name);
   };
 
-  // The Check each exercise has going, by its root: one that instant
-  // navigation takes off the page is stopped, or it would hold up every
-  // run of the next page until its time is up.
-  const checking = new Map();
-  // Exercises whose Stop was pressed before their run was asked for (while
+  // The Check each exercise has going, by its root, for its Stop (one whose
+  // exercise leaves the page, python.mjs stops by itself); and the
+  // exercises whose Stop was pressed before their run was asked for (while
   // Python's module or the checks' files were still on their way).
+  const checking = new Map();
   const stopAsked = new WeakSet();
-  function stopChecksOfExercisesGone() {
-    for (const [root, ticket] of checking) {
-      if (root.isConnected) continue;
-      checking.delete(root);
-      ticket.stop();
-    }
-  }
 
   // Why a Check gave no verdict, in the reader's words.
   function whyNoVerdict(python, error, late) {
@@ -280,9 +272,12 @@
           ticket?.stop();
         }, RUN_TIMEOUT * 1000);
     };
-    // Stopped, or its page left, before its files arrived: nothing to run.
-    if (!root.isConnected || stopAsked.has(root)) return null;
-    ticket = python.run({ kind: "script", source, edits: [] }, { onState });
+    // Stopped before its files arrived: nothing to run.
+    if (stopAsked.has(root)) return null;
+    ticket = python.run(
+      { kind: "script", source, edits: [] },
+      { root, onState },
+    );
     checking.set(root, ticket);
     try {
       const { records } = await ticket.done;
@@ -658,9 +653,5 @@
   }
 
   init(document);
-  if (window.document$)
-    window.document$.subscribe(() => {
-      stopChecksOfExercisesGone();
-      init(document);
-    });
+  if (window.document$) window.document$.subscribe(() => init(document));
 })();

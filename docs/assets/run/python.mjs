@@ -178,7 +178,18 @@ async function replaced(ticket, python) {
   return started(ticket, restarting ? "restarting" : "loading");
 }
 
+// A run whose block has left the page (instant navigation swapped the
+// article) is stopped, waiting or going: no block could stop it any more,
+// and it would hold up every run of the next page. On each page Material
+// brings (document$), and as a waiting run's turn comes.
+const gone = (ticket) => ticket?.root && !ticket.root.isConnected;
+function stopRunsOfBlocksGone() {
+  for (const ticket of [...queue, active]) if (gone(ticket)) ticket.stop();
+}
+globalThis.document$?.subscribe(stopRunsOfBlocksGone);
+
 async function runOne(ticket) {
+  if (gone(ticket)) throw new Stopped("waiting");
   // What the block runs with is settled now, not when Run was pressed: a
   // Reset meanwhile (of a listing whose edit it would have used) counts.
   ticket.prepare?.(ticket);
@@ -219,7 +230,9 @@ function pump() {
 }
 
 // Runs one block, { kind, source, edits, file } (see run-worker.mjs).
-// own: the page's own code, unchanged, with no edit of a listing in force.
+// root: the page element the run belongs to; it is stopped once that has
+// left the page. own: the page's own code, unchanged, with no edit of a
+// listing in force.
 // prepare(ticket), if given, is called as the run begins (after any wait),
 // and may set ticket.block.edits and ticket.own for that moment.
 // onExample(record) as each example of a >>> block finishes; onState(state)
@@ -230,11 +243,12 @@ function pump() {
 // restored, whether Python started from a snapshot.
 export function run(
   block,
-  { own = false, onExample, onState = () => {}, prepare } = {},
+  { root = null, own = false, onExample, onState = () => {}, prepare } = {},
 ) {
   let state = "waiting";
   const ticket = {
     block,
+    root,
     own,
     onExample,
     prepare,

@@ -51,19 +51,6 @@
     return editorModule;
   }
 
-  // The run (or replay) each block has going, by its root: a block that
-  // instant navigation takes off the page stops its run, or a run nobody
-  // can see or stop would hold up every run of the next page.
-  const going = new Map();
-
-  function stopRunsOfBlocksGone() {
-    for (const [root, ticket] of going) {
-      if (root.isConnected) continue;
-      going.delete(root);
-      ticket.stop();
-    }
-  }
-
   // --- small helpers -----------------------------------------------------------
 
   function element(tag, properties = {}, ...children) {
@@ -359,9 +346,10 @@
     });
     let editor = null;
     let ticket = null;
-    let resetDuringRun = false; // Reset stopped the run: its message stands
     let focusAfter = null; // the button to focus again once a run ends
-    let resets = 0; // Reset presses, to drop a run asked for before one
+    // Reset presses: a run asked for before one is dropped, or, stopped by
+    // it, leaves Reset's message standing.
+    let resets = 0;
 
     const run = button("Run", () => start());
     const edit = button("Edit", () => openEditor());
@@ -438,7 +426,6 @@
 
     function closeEditor() {
       resets += 1;
-      resetDuringRun = ticket !== null;
       ticket?.stop();
       editor?.destroy();
       editor = null;
@@ -486,7 +473,7 @@
           !changed && begun.block.edits.length === (kind === "listing" ? 1 : 0);
         if (kind === "session") root.ranWith = editsReaching(root);
       };
-      resetDuringRun = false;
+      const resetsBefore = resets;
       // An edited block shows all it ran: the reader now sees every line.
       const skip = new Set(editor ? [] : hidden.map(([number]) => number));
       const records = [];
@@ -498,7 +485,6 @@
       if (pythonClient === null) show("loading", LOADING);
       else run.disabled = true;
       let client;
-      const resetsBefore = resets;
       try {
         client = await importPythonClient();
       } catch (error) {
@@ -519,6 +505,7 @@
       ticket = client.run(
         { kind: as, source, edits: [], file: root.dataset.listing },
         {
+          root,
           prepare,
           onState: (state) => {
             if (state === "restarting") {
@@ -540,7 +527,6 @@
         },
       );
       const mine = ticket;
-      going.set(root, mine);
       try {
         const answer = await mine.done;
         const [record] = answer.records;
@@ -588,22 +574,18 @@
           sayIfStale(root);
         }
       } catch (error) {
-        if (error instanceof client.Stopped && resetDuringRun) {
+        if (error instanceof client.Stopped && resets !== resetsBefore) {
           output.hidden = true; // Reset said what happened, and emptied it
         } else if (error instanceof client.Stopped) {
           output.hidden = !records.length;
+          const { when } = error;
           show(
             "idle",
-            {
-              waiting: "Cancelled before it ran.",
-              loading:
-                "Stopped while Python was starting. Run starts it again.",
-              starting:
-                "Stopped while Python was starting. Run starts it again.",
-              restarting:
-                "Stopped while Python was starting. Run starts it again.",
-              running: "Stopped. The next Run starts Python again.",
-            }[error.when],
+            when === "waiting"
+              ? "Cancelled before it ran."
+              : when === "running"
+                ? "Stopped. The next Run starts Python again."
+                : "Stopped while Python was starting. Run starts it again.",
           );
         } else if (error instanceof client.PythonEnded) {
           show(
@@ -616,7 +598,6 @@
         }
       } finally {
         if (ticket === mine) ticket = null;
-        if (going.get(root) === mine) going.delete(root);
       }
     }
 
@@ -625,14 +606,12 @@
     async function replay() {
       const stepper = cartStepper();
       if (!lastRun || !stepper) return;
-      resetDuringRun = false;
-      show("running", "Making the steps of your run…");
       const resetsBefore = resets;
+      show("running", "Making the steps of your run…");
       const client = await importPythonClient();
       if (resets !== resetsBefore) return; // Reset meanwhile: no steps
-      ticket = client.run({ kind: "replay", ...lastRun });
+      ticket = client.run({ kind: "replay", ...lastRun }, { root });
       const mine = ticket;
-      going.set(root, mine);
       try {
         const [record] = (await mine.done).records;
         if (!record.ok) {
@@ -660,7 +639,7 @@
             " page's runs: press Next to step through it.",
         );
       } catch (error) {
-        if (!(error instanceof client.Stopped && resetDuringRun)) {
+        if (!(error instanceof client.Stopped && resets !== resetsBefore)) {
           show(
             error instanceof client.Stopped ? "idle" : "error",
             error instanceof client.Stopped
@@ -670,7 +649,6 @@
         }
       } finally {
         if (ticket === mine) ticket = null;
-        if (going.get(root) === mine) going.delete(root);
       }
     }
 
@@ -770,10 +748,7 @@
   // from a file it never fires.
   init(document);
   if (typeof document$ !== "undefined")
-    document$.subscribe(() => {
-      stopRunsOfBlocksGone();
-      init(document);
-    });
+    document$.subscribe(() => init(document));
   // After Material's own click handler (on the body), and only where its
   // instant navigation runs (not from a file).
   const BASE = siteBase();
