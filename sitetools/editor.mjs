@@ -10,7 +10,11 @@
 
 import { indentWithTab } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
-import { HighlightStyle, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import {
+  HighlightStyle,
+  indentUnit,
+  syntaxHighlighting,
+} from "@codemirror/language";
 import { Prec } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
@@ -19,12 +23,21 @@ import { minimalSetup } from "codemirror";
 const colour = (name) => `var(--md-code-hl-${name}-color)`;
 
 const highlight = HighlightStyle.define([
-  { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword], color: colour("keyword") },
+  {
+    tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword],
+    color: colour("keyword"),
+  },
   { tag: [tags.string, tags.special(tags.string)], color: colour("string") },
   { tag: [tags.number, tags.bool, tags.null], color: colour("number") },
   { tag: tags.comment, color: colour("comment"), fontStyle: "italic" },
-  { tag: [tags.function(tags.variableName), tags.function(tags.propertyName)], color: colour("function") },
-  { tag: [tags.className, tags.definition(tags.className)], color: colour("constant") },
+  {
+    tag: [tags.function(tags.variableName), tags.function(tags.propertyName)],
+    color: colour("function"),
+  },
+  {
+    tag: [tags.className, tags.definition(tags.className)],
+    color: colour("constant"),
+  },
   { tag: tags.operator, color: colour("operator") },
   { tag: tags.punctuation, color: colour("punctuation") },
 ]);
@@ -35,7 +48,10 @@ const theme = EditorView.theme({
     color: "var(--md-code-fg-color)",
     fontSize: "0.85em",
   },
-  ".cm-content": { fontFamily: "var(--md-code-font-family)", padding: "0.8em 0" },
+  ".cm-content": {
+    fontFamily: "var(--md-code-font-family)",
+    padding: "0.8em 0",
+  },
   ".cm-line": { padding: "0 1.2em" },
   "&.cm-focused": { outline: "0.1rem solid var(--md-accent-fg-color)" },
   ".cm-cursor": { borderLeftColor: "var(--md-code-fg-color)" },
@@ -57,7 +73,17 @@ export function createEditor({ parent, doc, label, onRun }) {
       syntaxHighlighting(highlight),
       theme,
       // Before minimalSetup's keymap, whose Mod-Enter inserts a blank line.
-      Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }])),
+      Prec.highest(
+        keymap.of([
+          {
+            key: "Mod-Enter",
+            run: () => {
+              onRun();
+              return true;
+            },
+          },
+        ]),
+      ),
       keymap.of([indentWithTab]),
       EditorView.contentAttributes.of({
         "aria-label": label,

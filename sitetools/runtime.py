@@ -18,7 +18,11 @@ pick it up as static files:
   stepper's steps (:data:`REPLAY_MODULES`), so that "Step through this run"
   makes them in the page with the build's own code;
 * ``editor.mjs``, the editor behind Edit: CodeMirror 6 with Python
-  (``sitetools/editor.mjs``), bundled by esbuild into one ES module.
+  (``sitetools/editor.mjs``), bundled by esbuild into one ES module;
+* ``python_stdlib.zip``: pyodide's standard library, which it ships as
+  source, with bytecode added for every module a start imports
+  (``sitetools/precompile.mjs``, run by Node with pyodide itself): a start
+  from nothing no longer compiles them, which halved the first Run.
 
 Only set-up writes there: ``make`` runs :func:`prepare` before every build
 and test (``python -m sitetools.runtime``), and ``make serve``
@@ -38,6 +42,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -68,6 +73,14 @@ REPLAY_MODULES = (
     "sitetools/steppers/atm.py",
 )
 LOCK = "pyodide-lock.json"
+STDLIB = "python_stdlib.zip"
+RUN = ROOT / "docs" / "assets" / "run"
+# What decides which modules a start imports, and how they compile: the
+# start itself (run-core.mjs and the modules it imports first) and the
+# precompiler. The wheel is left out: a module the package begins to import
+# is compiled at the start until one of these changes, slower, not wrong.
+PRECOMPILER = Path(__file__).with_name("precompile.mjs")
+START_FILES = ("run-core.mjs", "runner.py", "listings.py", "replay.py")
 EDITOR = "editor.mjs"
 EDITOR_SOURCE = Path(__file__).with_name("editor.mjs")
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
@@ -290,7 +303,7 @@ def prepare() -> str | None:
         if stale.name not in wanted and not stale.name.endswith(".partial"):
             stale.unlink(missing_ok=True)
     for name in RUNTIME_FILES:
-        if not (PYODIDE / name).is_file():
+        if name == STDLIB or not (PYODIDE / name).is_file():
             continue  # a scratch copy of the project keeps the copies it has
         if name == LOADER:
             _write(OUT / name, without_cdn((PYODIDE / name).read_bytes()))
@@ -301,21 +314,85 @@ def prepare() -> str | None:
     wheel = wheel_bytes()
     _write(OUT / wheel_name(), wheel)
     _write(OUT / LOCK, lock_bytes(wheel))
+    if (PYODIDE / STDLIB).is_file():
+        precompile_stdlib()
     return None
+
+
+def stdlib_key() -> str:
+    """The digest of what the precompiled library is made from: pyodide's
+    library and version, the start (:data:`START_FILES`), the precompiler."""
+    digest = hashlib.sha256()
+    sources = (
+        PYODIDE / STDLIB,
+        PYODIDE / "package.json",
+        PRECOMPILER,
+        *(RUN / name for name in START_FILES),
+    )
+    for path in sources:
+        data = path.read_bytes()
+        digest.update(f"{path.name} {len(data)}\n".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def made_from(path: Path) -> str | None:
+    """The key a precompiled library was made with (its zip comment), if any."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.comment.decode("ascii", errors="replace")
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def precompile_stdlib() -> bool:
+    """Put pyodide's library, with bytecode for what a start imports, in
+    :data:`OUT`, unless the copy there was made from the same files; say
+    if it made one. Needs Node, as the rest of the runtime's set-up does."""
+    key = stdlib_key()
+    target = OUT / STDLIB
+    if made_from(target) == key:
+        return False
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError(
+            "Node.js is needed to prepare the Run buttons' Python"
+            f" ({PRECOMPILER.name}) and is not on PATH; install it, or remove"
+            " node_modules to build without the Run buttons"
+        )
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    made = subprocess.run(
+        [node, str(PRECOMPILER), str(RUN), str(PYODIDE / STDLIB), str(partial), key],
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if made.returncode != 0 or made_from(partial) != key:
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(
+            f"{PRECOMPILER.name} could not precompile pyodide's standard"
+            f" library (exit status {made.returncode}):\n"
+            + made.stderr.decode(errors="replace")
+        )
+    partial.replace(target)
+    return True
 
 
 def inputs() -> list[Path]:
     """Every file :func:`prepare` makes its output from, that exists.
 
     The wheel's sources (the package, :data:`REPLAY_MODULES`, the version in
-    pyproject.toml), pyodide's files and the editor's source: ``make serve``
-    runs :func:`prepare` again when one of them changes.
+    pyproject.toml), pyodide's files, the editor's source, and what the
+    precompiled library is made from: ``make serve`` runs :func:`prepare`
+    again when one of them changes.
     """
     paths = [
         *wheel_sources(),
         ROOT / "pyproject.toml",
-        *(PYODIDE / name for name in (*RUNTIME_FILES, LOCK)),
+        *(PYODIDE / name for name in (*RUNTIME_FILES, LOCK, "package.json")),
         EDITOR_SOURCE,
+        PRECOMPILER,
+        *(RUN / name for name in START_FILES),
     ]
     return [path for path in paths if path.is_file()]
 

@@ -711,7 +711,7 @@ def test_a_script_that_exits_says_with_what_status(reader: Reader) -> None:
     the message, no traceback, and the status line says how it ended (a
     SystemExit traceback, tried). A Run on a Python already started does
     not announce the download again (every Run said "Loading Python (about
-    6 MB compressed, first time only)" for a moment, tried). Run from the
+    8 MB compressed, first time only)" for a moment, tried). Run from the
     keyboard keeps the focus. On the page and in the Python the previous
     test left."""
     block = reader.page.locator('[data-run="session"]').first

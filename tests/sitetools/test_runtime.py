@@ -1,9 +1,12 @@
-"""The Run button's copy of pyodide names nothing outside the site."""
+"""The Run button's copy of pyodide: it names nothing outside the site, and
+its standard library comes with the bytecode a start needs."""
 
 from __future__ import annotations
 
 import logging
 import re
+import subprocess
+import zipfile
 from pathlib import Path
 
 import markdown
@@ -91,3 +94,56 @@ def render(text: str) -> str:
         ],
         extension_configs={"pymdownx.superfences": {"custom_fences": fences}},
     )
+
+
+@needs_runtime
+def test_the_library_is_pyodides_with_bytecode_beside_its_sources() -> None:
+    """Every entry of pyodide's library is there with the same bytes; each
+    .pyc added sits beside its source, hash-based and unchecked (the
+    browser never reads the source to trust it); the zip names what it was
+    made from. tests/pages/test_run_blocks.py checks that a start finds
+    bytecode for every module it imports."""
+    with zipfile.ZipFile(runtime.PYODIDE / runtime.STDLIB) as shipped:
+        original = {name: shipped.read(name) for name in shipped.namelist()}
+    with zipfile.ZipFile(runtime.OUT / runtime.STDLIB) as made:
+        ours = {name: made.read(name) for name in made.namelist()}
+        assert made.comment.decode() == runtime.stdlib_key()
+    added = sorted(set(ours) - set(original))
+    assert {name: ours[name] for name in original} == original
+    assert "asyncio/base_events.pyc" in added and "doctest.pyc" in added, added
+    magic = {ours[name][:4] for name in added}
+    assert len(magic) == 1, magic  # one Python compiled them all
+    for name in added:
+        assert name.endswith(".pyc") and name[:-1] in original, name
+        flags = int.from_bytes(ours[name][4:8], "little")
+        assert flags == 0b01, (name, flags)  # hash-based, not checked
+
+
+@needs_runtime
+def test_a_library_made_from_the_same_files_is_not_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_node(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"ran {args}")
+
+    with locked("runtime"):
+        runtime.prepare()
+        monkeypatch.setattr(subprocess, "run", no_node)
+        assert runtime.precompile_stdlib() is False
+
+
+@needs_runtime
+def test_a_precompiler_that_fails_says_so_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "python"
+    out.mkdir()
+    (out / runtime.STDLIB).write_bytes(b"the library before")
+    broken = tmp_path / "precompile.mjs"
+    broken.write_text("console.error('no pyodide here'); process.exit(3);\n")
+    monkeypatch.setattr(runtime, "OUT", out)
+    monkeypatch.setattr(runtime, "PRECOMPILER", broken)
+    with pytest.raises(RuntimeError, match=r"(?s)exit status 3.*no pyodide here"):
+        runtime.precompile_stdlib()
+    assert [p.name for p in out.iterdir()] == [runtime.STDLIB]
+    assert (out / runtime.STDLIB).read_bytes() == b"the library before"

@@ -279,6 +279,8 @@ class Answer:
     # there were none.
     restored: list[dict[str, Any]] | str
     stored: bool  # made by an earlier test run with the same inputs
+    # The library's modules the start imported with no bytecode beside them.
+    uncompiled: list[str]
 
 
 class PyodideCheck:
@@ -313,7 +315,11 @@ class PyodideCheck:
             [*node_command(), "--version"], capture_output=True, text=True, check=False
         ).stdout
         return project_fingerprint(
-            [str(RUN_DIR.relative_to(ROOT)), str(SCRIPT.relative_to(ROOT))],
+            [
+                str(RUN_DIR.relative_to(ROOT)),
+                str(SCRIPT.relative_to(ROOT)),
+                str(runtime.PRECOMPILER.relative_to(ROOT)),
+            ],
             json.dumps(self._blocks),
             node,
             *node_command(),
@@ -351,6 +357,12 @@ class PyodideCheck:
                 ]
             stored = not self._product.made_in_this_run()
             self._answer = Answer(
-                data["version"], data["seconds"], blocks, jobs, restored, stored
+                data["version"],
+                data["seconds"],
+                blocks,
+                jobs,
+                restored,
+                stored,
+                data["uncompiled"],
             )
         return self._answer

@@ -26,6 +26,9 @@ const { startInterpreter, wheelName } = await import(
 const { loadPyodide } = await import(
   pathToFileURL(join(runtime, "pyodide.mjs")).href
 );
+const { TRACK_IMPORTS, COMPILED_FROM_SOURCE } = await import(
+  new URL("../../sitetools/precompile.mjs", import.meta.url).href
+);
 
 const started = performance.now();
 const lock = await readFile(join(runtime, "pyodide-lock.json"), "utf8");
@@ -37,9 +40,19 @@ const files = {
   listings: await readFile(join(runDir, "listings.py"), "utf8"),
   replay: await readFile(join(runDir, "replay.py"), "utf8"),
 };
-const python = await startInterpreter(loadPyodide, files, {
+// The first start notes what it imports, for the check below.
+const noting = async (options) => {
+  const started = await loadPyodide(options);
+  started.runPython(TRACK_IMPORTS);
+  return started;
+};
+const python = await startInterpreter(noting, files, {
   makeSnapshot: true,
 });
+// The modules of the standard library this start compiled from source, as
+// it found no bytecode for them in the site's library
+// (sitetools/precompile.mjs): none, if set-up did its work.
+const uncompiled = JSON.parse(python.python.runPython(COMPILED_FROM_SOURCE));
 python.compile(); // as the worker does after its first run
 const loaded = performance.now();
 const { blocks, restored } = JSON.parse(await readFile(blocksFile, "utf8"));
@@ -74,5 +87,5 @@ const seconds = {
   blocks: (ran - loaded) / 1000,
 };
 process.stdout.write(
-  `${JSON.stringify({ version: python.version, seconds, results, restored: again })}\n`,
+  `${JSON.stringify({ version: python.version, seconds, results, restored: again, uncompiled })}\n`,
 );

@@ -34,7 +34,7 @@
 (() => {
   "use strict";
 
-  const LOADING = "Loading Python (about 6 MB compressed, first time only)…";
+  const LOADING = "Loading Python (about 8 MB compressed, first time only)…";
   const HERE = document.currentScript.src;
 
   // The page's side of Python, and the editor: loaded when first needed.
