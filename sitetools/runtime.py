@@ -315,8 +315,21 @@ def prepare() -> str | None:
     _write(OUT / wheel_name(), wheel)
     _write(OUT / LOCK, lock_bytes(wheel))
     if (PYODIDE / STDLIB).is_file():
-        precompile_stdlib()
+        try:
+            precompile_stdlib()
+        except PrecompileFailed as failure:
+            # Run works with pyodide's library as shipped, only slower.
+            _copy(PYODIDE / STDLIB, OUT / STDLIB)
+            log.warning(
+                "%s\nThe site serves pyodide's standard library as shipped:"
+                " Run works, and its first start takes about twice as long.",
+                failure,
+            )
     return None
+
+
+class PrecompileFailed(RuntimeError):
+    """The precompiler could not make the library (:func:`precompile_stdlib`)."""
 
 
 def stdlib_key() -> str:
@@ -348,17 +361,16 @@ def made_from(path: Path) -> str | None:
 def precompile_stdlib() -> bool:
     """Put pyodide's library, with bytecode for what a start imports, in
     :data:`OUT`, unless the copy there was made from the same files; say
-    if it made one. Needs Node, as the rest of the runtime's set-up does."""
+    if it made one. Raises :class:`PrecompileFailed`, with Node's own
+    words, if it cannot, and leaves the copy there as it was."""
     key = stdlib_key()
     target = OUT / STDLIB
     if made_from(target) == key:
         return False
     node = shutil.which("node")
     if node is None:
-        raise RuntimeError(
-            "Node.js is needed to prepare the Run buttons' Python"
-            f" ({PRECOMPILER.name}) and is not on PATH; install it, or remove"
-            " node_modules to build without the Run buttons"
+        raise PrecompileFailed(
+            f"{PRECOMPILER.name} needs Node.js, which is not on PATH"
         )
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     made = subprocess.run(
@@ -369,7 +381,7 @@ def precompile_stdlib() -> bool:
     )
     if made.returncode != 0 or made_from(partial) != key:
         partial.unlink(missing_ok=True)
-        raise RuntimeError(
+        raise PrecompileFailed(
             f"{PRECOMPILER.name} could not precompile pyodide's standard"
             f" library (exit status {made.returncode}):\n"
             + made.stderr.decode(errors="replace")

@@ -133,9 +133,12 @@ def test_a_library_made_from_the_same_files_is_not_made_again(
 
 
 @needs_runtime
-def test_a_precompiler_that_fails_says_so_and_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_precompiler_that_fails_says_so_and_the_site_keeps_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Node that cannot run the precompiler (an old one, say) leaves the
+    library where it was and says why, with Node's own words; set-up then
+    serves pyodide's library as shipped, so Run still works."""
     out = tmp_path / "python"
     out.mkdir()
     (out / runtime.STDLIB).write_bytes(b"the library before")
@@ -143,7 +146,15 @@ def test_a_precompiler_that_fails_says_so_and_changes_nothing(
     broken.write_text("console.error('no pyodide here'); process.exit(3);\n")
     monkeypatch.setattr(runtime, "OUT", out)
     monkeypatch.setattr(runtime, "PRECOMPILER", broken)
-    with pytest.raises(RuntimeError, match=r"(?s)exit status 3.*no pyodide here"):
+    with pytest.raises(
+        runtime.PrecompileFailed, match=r"(?s)exit status 3.*no pyodide here"
+    ):
         runtime.precompile_stdlib()
     assert [p.name for p in out.iterdir()] == [runtime.STDLIB]
     assert (out / runtime.STDLIB).read_bytes() == b"the library before"
+    with caplog.at_level(logging.WARNING, logger=runtime.log.name):
+        assert runtime.prepare() is None
+    shipped = (runtime.PYODIDE / runtime.STDLIB).read_bytes()
+    assert (out / runtime.STDLIB).read_bytes() == shipped
+    [said] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "no pyodide here" in said and "Run works" in said, said
