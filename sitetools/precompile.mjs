@@ -3,12 +3,13 @@
 //   node sitetools/precompile.mjs RUN_DIR STDLIB OUT KEY
 //
 // pyodide ships its standard library as source in python_stdlib.zip, so
-// every start compiles each module it imports: about 150, more than half of
-// a first Run's time in the browser (3.1 s against 1.5 s with bytecode,
+// every start compiles each module it imports: about 140, more than half of
+// a first Run's time in the browser (3.1 s against 1.6 s with bytecode,
 // tried). This starts Python as the Run button does (RUN_DIR/run-core.mjs,
 // with the site's copies of pyodide, its lock and the chapter2 wheel in
 // RUN_DIR/python/) from pyodide's own library STDLIB, then writes to OUT
-// that library with a .pyc beside every module the start imported: compiled by this very Python (its magic number, its compiler),
+// that library with a .pyc beside every module the start imported:
+// compiled by this very Python (its magic number, its compiler),
 // hash-based and unchecked, so the browser neither checks nor writes
 // anything. The sources stay, entry for entry, for tracebacks and inspect.
 // KEY, the digest of what the result was made from (sitetools/runtime.py),

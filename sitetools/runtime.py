@@ -76,11 +76,14 @@ LOCK = "pyodide-lock.json"
 STDLIB = "python_stdlib.zip"
 RUN = ROOT / "docs" / "assets" / "run"
 # What decides which modules a start imports, and how they compile: the
-# start itself (run-core.mjs and the modules it imports first) and the
-# precompiler. The wheel is left out: a module the package begins to import
-# is compiled at the start until one of these changes, slower, not wrong.
+# start itself (run-core.mjs and the modules it imports first), the
+# precompiler, and the modules the package imports (runner.py's prepare()
+# imports them all): their names, not the package's code, so that an edit
+# of the package does not make the library again.
 PRECOMPILER = Path(__file__).with_name("precompile.mjs")
 START_FILES = ("run-core.mjs", "runner.py", "listings.py", "replay.py")
+IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+PRECOMPILE_TIMEOUT = 300  # seconds; about 5 here, a hang would stop make
 EDITOR = "editor.mjs"
 EDITOR_SOURCE = Path(__file__).with_name("editor.mjs")
 ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
@@ -334,7 +337,8 @@ class PrecompileFailed(RuntimeError):
 
 def stdlib_key() -> str:
     """The digest of what the precompiled library is made from: pyodide's
-    library and version, the start (:data:`START_FILES`), the precompiler."""
+    library and version, the start (:data:`START_FILES`), the precompiler,
+    and the names of the modules the wheel's code imports."""
     digest = hashlib.sha256()
     sources = (
         PYODIDE / STDLIB,
@@ -346,6 +350,13 @@ def stdlib_key() -> str:
         data = path.read_bytes()
         digest.update(f"{path.name} {len(data)}\n".encode())
         digest.update(data)
+    imported = {
+        name
+        for path in wheel_sources()
+        if path.suffix == ".py"
+        for name in IMPORT_LINE.findall(path.read_text(encoding="utf-8"))
+    }
+    digest.update(" ".join(sorted(imported)).encode())
     return digest.hexdigest()
 
 
@@ -373,20 +384,28 @@ def precompile_stdlib() -> bool:
             f"{PRECOMPILER.name} needs Node.js, which is not on PATH"
         )
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    made = subprocess.run(
-        [node, str(PRECOMPILER), str(RUN), str(PYODIDE / STDLIB), str(partial), key],
-        capture_output=True,
-        check=False,
-        cwd=ROOT,
-    )
-    if made.returncode != 0 or made_from(partial) != key:
-        partial.unlink(missing_ok=True)
-        raise PrecompileFailed(
-            f"{PRECOMPILER.name} could not precompile pyodide's standard"
-            f" library (exit status {made.returncode}):\n"
-            + made.stderr.decode(errors="replace")
+    command = [node, PRECOMPILER, RUN, PYODIDE / STDLIB, partial, key]
+    try:
+        made = subprocess.run(
+            [str(part) for part in command],
+            capture_output=True,
+            check=False,
+            cwd=ROOT,
+            timeout=PRECOMPILE_TIMEOUT,
         )
-    partial.replace(target)
+        if made.returncode != 0 or made_from(partial) != key:
+            raise PrecompileFailed(
+                f"{PRECOMPILER.name} could not precompile pyodide's standard"
+                f" library (exit status {made.returncode}):\n"
+                + made.stderr.decode(errors="replace")
+            )
+        partial.replace(target)
+    except subprocess.TimeoutExpired as late:
+        raise PrecompileFailed(
+            f"{PRECOMPILER.name} did not finish within {PRECOMPILE_TIMEOUT} s"
+        ) from late
+    finally:
+        partial.unlink(missing_ok=True)  # a failure's, or an interrupted run's
     return True
 
 

@@ -158,7 +158,7 @@ def test_an_exercise_fails_hints_passes_and_unlocks(
 ) -> None:
     """Python starts from a saved snapshot, as for a reader who has run an
     example before: test_run checks the start from nothing, and this one
-    would cost 5 to 7 CPU-s more.
+    would cost about 2 CPU-s more.
 
     First, code that never ends: Stop ends it (there was no Stop: the check
     ran its 20 s out and held up every Run on the page), and the next Check

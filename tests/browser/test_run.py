@@ -19,8 +19,8 @@ starts restore it. So the reader also loads a page in full and Python
 starts from that copy; and the first start finds a damaged copy, which it
 replaces.
 
-Cost: one start of Python from nothing (about 3 s on an idle 2-core
-machine, 15 s when busy), the first, which finds a damaged copy saved;
+Cost: one start of Python from nothing (about 1.5 s and 3 CPU-s on an idle
+2-core machine), the first, which finds a damaged copy saved;
 three from the good copy it saves (about 0.6 s each): after the code that
 ends Python (one more begun and stopped while it starts) and after a full
 page load; about 0.1 s per run.

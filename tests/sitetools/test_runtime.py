@@ -158,3 +158,58 @@ def test_a_precompiler_that_fails_says_so_and_the_site_keeps_run(
     assert (out / runtime.STDLIB).read_bytes() == shipped
     [said] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "no pyodide here" in said and "Run works" in said, said
+
+
+@needs_runtime
+def test_the_library_is_made_again_when_the_package_imports_another_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """runner.py's prepare() imports every module the package imports, so
+    those names are part of the key (a new import kept the old library,
+    and the start compiled fractions and numbers from source, tried); any
+    other edit of the package is not, and costs no run of Node."""
+    module = tmp_path / "clock.py"
+    monkeypatch.setattr(runtime, "wheel_sources", lambda: [module])
+
+    def key(code: str) -> str:
+        module.write_text(code, encoding="utf-8")
+        return runtime.stdlib_key()
+
+    before = key("import heapq\n\ndef now() -> int:\n    return 1\n")
+    assert key("import heapq\n\ndef now() -> int:\n    return 2\n") == before
+    assert key("import heapq\nfrom fractions import Fraction\n") != before
+
+
+@needs_runtime
+def test_a_precompiler_that_hangs_is_stopped_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hang would have held make up for good; its half-written file would
+    have stayed in the runtime's folder (the clean-up keeps .partial files)."""
+    out = tmp_path / "python"
+    out.mkdir()
+    (out / runtime.STDLIB).write_bytes(b"the library before")
+    hangs = tmp_path / "precompile.mjs"
+    hangs.write_text(
+        'import { writeFileSync } from "node:fs";\n'
+        'writeFileSync(process.argv[4], "half of it");\n'
+        "setTimeout(() => {}, 60_000);\n"
+    )
+    monkeypatch.setattr(runtime, "OUT", out)
+    monkeypatch.setattr(runtime, "PRECOMPILER", hangs)
+    monkeypatch.setattr(runtime, "PRECOMPILE_TIMEOUT", 1)
+    with pytest.raises(runtime.PrecompileFailed, match="did not finish within 1 s"):
+        runtime.precompile_stdlib()
+    assert [p.name for p in out.iterdir()] == [runtime.STDLIB]
+    assert (out / runtime.STDLIB).read_bytes() == b"the library before"
+
+
+@needs_runtime
+def test_without_node_the_precompiler_says_what_it_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime, "OUT", tmp_path)
+    monkeypatch.setattr(runtime.shutil, "which", lambda name: None)
+    with pytest.raises(runtime.PrecompileFailed, match=r"needs Node\.js"):
+        runtime.precompile_stdlib()
+    assert not list(tmp_path.iterdir())

@@ -1,6 +1,6 @@
 """The Run button's saved Python, for tests that need Python but not its start.
 
-A first Run starts Python from nothing (5 to 7 CPU-s here) and saves a
+A first Run starts Python from nothing (about 3 CPU-s here) and saves a
 memory snapshot of the ready interpreter in the site's Cache Storage, under
 an address named by the files that shaped it (:func:`snapshot_address`, as
 ``docs/assets/run/run-worker.mjs`` names it); later starts restore it in

@@ -40,7 +40,9 @@ const files = {
   listings: await readFile(join(runDir, "listings.py"), "utf8"),
   replay: await readFile(join(runDir, "replay.py"), "utf8"),
 };
-// The first start notes what it imports, for the check below.
+// The first start notes what it imports, for the check below. The finder
+// that notes them stays in this Python (and in its snapshot): it only
+// writes names down, and no block looks at sys.meta_path.
 const noting = async (options) => {
   const started = await loadPyodide(options);
   started.runPython(TRACK_IMPORTS);
