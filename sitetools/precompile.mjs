@@ -16,8 +16,9 @@
 // becomes the zip's comment: set-up compares it to decide whether to make
 // the file again.
 //
-// tests/support/run_in_node.mjs imports the two helpers below to check that
-// a start finds bytecode for everything it imports, and uses it.
+// tests/support/run_in_node.mjs starts Python as this does (siteStart), and
+// uses the two helpers below to check that a start finds bytecode for
+// everything it imports, and uses it.
 
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -110,16 +111,20 @@ with zipfile.ZipFile(ARCHIVE) as source, zipfile.ZipFile("/tmp/out.zip", "w") as
     made.comment = KEY.encode()
 `;
 
-async function main([runDir, stdlib, out, key]) {
-  const runtime = `${join(resolve(runDir), "python")}/`;
+// What a start in Node needs from RUN_DIR (docs/assets/run/ or a built
+// site's assets/run/): run-core.mjs's startInterpreter, pyodide's loader,
+// and the files run-core.mjs takes, read as the worker fetches them.
+export async function siteStart(runDir) {
+  const here = resolve(runDir);
+  const runtime = `${join(here, "python")}/`;
   const { startInterpreter, wheelName } = await import(
-    pathToFileURL(join(resolve(runDir), "run-core.mjs")).href
+    pathToFileURL(join(here, "run-core.mjs")).href
   );
   const { loadPyodide } = await import(
     pathToFileURL(join(runtime, "pyodide.mjs")).href
   );
   const lock = await readFile(join(runtime, "pyodide-lock.json"), "utf8");
-  const read = (name) => readFile(join(resolve(runDir), name), "utf8");
+  const read = (name) => readFile(join(here, name), "utf8");
   const files = {
     indexURL: runtime,
     lock,
@@ -128,6 +133,11 @@ async function main([runDir, stdlib, out, key]) {
     listings: await read("listings.py"),
     replay: await read("replay.py"),
   };
+  return { startInterpreter, loadPyodide, files };
+}
+
+async function main([runDir, stdlib, out, key]) {
+  const { startInterpreter, loadPyodide, files } = await siteStart(runDir);
   const start = async (options) => {
     const python = await loadPyodide({
       ...options,

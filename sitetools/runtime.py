@@ -82,6 +82,7 @@ RUN = ROOT / "docs" / "assets" / "run"
 # of the package does not make the library again.
 PRECOMPILER = Path(__file__).with_name("precompile.mjs")
 START_FILES = ("run-core.mjs", "runner.py", "listings.py", "replay.py")
+# runner.py's own pattern for the package's imports (a test holds them equal).
 IMPORT_LINE = re.compile(r"^[ \t]*(?:import|from)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 PRECOMPILE_TIMEOUT = 300  # seconds; about 5 here, a hang would stop make
 EDITOR = "editor.mjs"

@@ -15,6 +15,7 @@ import pytest
 from sitetools import codeblocks, runtime
 from sitetools.runtime import LoaderChanged, without_cdn
 from tests.support.buildcache import locked
+from tests.support.sessions import load_runner
 from tests.support.sitebuild import needs_runtime
 
 FALLBACK = (
@@ -175,6 +176,9 @@ def test_the_library_is_made_again_when_the_package_imports_another_module(
         module.write_text(code, encoding="utf-8")
         return runtime.stdlib_key()
 
+    # The names runner.py's prepare() finds: it is the Run button's Python,
+    # which sitetools cannot import, so the pattern is written twice.
+    assert runtime.IMPORT_LINE.pattern == load_runner().IMPORT_LINE.pattern
     before = key("import heapq\n\ndef now() -> int:\n    return 1\n")
     assert key("import heapq\n\ndef now() -> int:\n    return 2\n") == before
     assert key("import heapq\nfrom fractions import Fraction\n") != before

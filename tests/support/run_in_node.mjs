@@ -10,43 +10,28 @@
 // it starts, as the worker's first start does; then each of two runtimes
 // restored from that snapshot runs the restored blocks, as a later start in
 // the page would. Prints one JSON object: {version, seconds, results,
-// restored}, where results[i] is the list of records of block i (a listing:
-// one record), or {error} if it could not run, and restored[k] the same for
-// the k-th restored runtime.
+// restored, uncompiled}, where results[i] is the list of records of block i
+// (a listing: one record), or {error} if it could not run, restored[k] the
+// same for the k-th restored runtime, and uncompiled the modules of the
+// standard library the first start compiled from source.
 
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
 
 const [runDir, blocksFile] = process.argv.slice(2).map((arg) => resolve(arg));
-const runtime = `${join(runDir, "python")}/`;
-const { startInterpreter, wheelName } = await import(
-  pathToFileURL(join(runDir, "run-core.mjs")).href
-);
-const { loadPyodide } = await import(
-  pathToFileURL(join(runtime, "pyodide.mjs")).href
-);
-const { TRACK_IMPORTS, COMPILED_FROM_SOURCE } = await import(
+const { siteStart, TRACK_IMPORTS, COMPILED_FROM_SOURCE } = await import(
   new URL("../../sitetools/precompile.mjs", import.meta.url).href
 );
 
 const started = performance.now();
-const lock = await readFile(join(runtime, "pyodide-lock.json"), "utf8");
-const files = {
-  indexURL: runtime,
-  lock,
-  wheel: await readFile(join(runtime, wheelName(lock))),
-  runner: await readFile(join(runDir, "runner.py"), "utf8"),
-  listings: await readFile(join(runDir, "listings.py"), "utf8"),
-  replay: await readFile(join(runDir, "replay.py"), "utf8"),
-};
+const { startInterpreter, loadPyodide, files } = await siteStart(runDir);
 // The first start notes what it imports, for the check below. The finder
 // that notes them stays in this Python (and in its snapshot): it only
 // writes names down, and no block looks at sys.meta_path.
 const noting = async (options) => {
-  const started = await loadPyodide(options);
-  started.runPython(TRACK_IMPORTS);
-  return started;
+  const ready = await loadPyodide(options);
+  ready.runPython(TRACK_IMPORTS);
+  return ready;
 };
 const python = await startInterpreter(noting, files, {
   makeSnapshot: true,
