@@ -780,15 +780,43 @@ ASYNCIO_EXAMPLE = """\
 def test_a_full_page_load_starts_python_from_the_saved_copy(reader: Reader) -> None:
     """After a full page load, Python starts from the snapshot the first
     start saved (Python started from nothing on every page load, 2.6 s
-    here, tried), and asyncio.run works in it."""
+    here, tried), and asyncio.run works in it. First, Stop pressed while
+    the page's Python module still loads drops that Run (Stop did nothing
+    then, and Python started and ran anyway, tried)."""
     page = reader.page
     saved_snapshots(page)  # the first Run's, saved once it had answered
     reader.visit.goto(page_url("python-async.md"))
     block = page.locator('[data-run="session"]').first
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/assets/run/python.mjs", hold)
+    reveal(block.element_handle())
+    block.get_by_role("button", name="Run", exact=True).click()
+    for _ in range(1000):  # the route's handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(10)
+    assert held, "Run asked for no python.mjs"
+    block.get_by_role("button", name="Stop").click()
+    asked = len(reader.requests)
+    for route in held:
+        route.fallback()
+    page.unroute("**/assets/run/python.mjs", hold)
+    page.wait_for_function(
+        IN_STATE, arg=[block.element_handle(), "idle"], polling=POLLING
+    )
+    stopped = status(block)
+    assert "Stopped while Python was starting" in stopped, stopped
+    page.wait_for_timeout(500)  # a run that went on would ask for its worker
+    later = [url for _, url in reader.requests[asked:] if "run-worker" in url]
+    assert not later, later
     edit(block, ASYNCIO_EXAMPLE)
-    status = reader.run(block)
-    assert block.get_attribute("data-state") == "done", status
-    assert SAVED_COPY in status and "the output is the page's" in status, status
+    said = reader.run(block)
+    assert block.get_attribute("data-state") == "done", said
+    assert SAVED_COPY in said and "the output is the page's" in said, said
 
 
 # The site's own buttons a finger must hit: Run, Edit (the others appear

@@ -37,4 +37,4 @@ def test_the_queue_keeps_each_rule() -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.splitlines()
     assert lines[-1] == "ok", done.stdout
-    assert len(lines) == 10, done.stdout
+    assert len(lines) == 11, done.stdout

@@ -275,5 +275,51 @@ assert.ok(
   behind.error instanceof bare.Stopped && behind.error.when === "waiting",
 );
 assert.equal(seven.sent.filter((m) => m.type === "run").length, sent);
+// Asked for after that page came (a Check whose files arrived late): no
+// sweep will come for it, its turn stops it.
+const late = track(
+  bare.run({ kind: "session", source: "k" }, { root: { isConnected: false } }),
+);
+await settle();
+assert.ok(
+  late.error instanceof bare.Stopped && late.error.when === "waiting",
+  String(late.error),
+);
+assert.equal(
+  workers.length,
+  count + 2,
+  "the run of a block gone started Python",
+);
 console.log("a run whose block has left the page is stopped");
+
+// 10. What a run takes (the edits in force, whether it is the page's own
+// code) is settled as its turn comes, not when Run was pressed: a Reset
+// while it waited counts.
+let inForce = ["the reader's edit"];
+const ahead = track(bare.run({ kind: "script", source: "z = 1" }));
+const settled = track(
+  bare.run(
+    { kind: "session", source: "m", edits: ["as pressed"] },
+    {
+      prepare: (ticket) => {
+        ticket.block.edits = [...inForce];
+        ticket.own = inForce.length === 0;
+      },
+    },
+  ),
+);
+await settle();
+const eight = workers[count + 2];
+eight.reply({ type: "ready", version: "3.14", seconds: 3, restored: false });
+await settle();
+inForce = []; // Reset, while the run ahead goes on
+eight.reply({ type: "result", id: eight.lastRun().id, records: ok });
+await settle();
+assert.equal(eight.lastRun().source, "m");
+assert.deepEqual(eight.lastRun().edits, []);
+eight.reply({ type: "result", id: eight.lastRun().id, records: ok });
+await settle();
+assert.deepEqual(ahead.value.records, ok);
+assert.deepEqual(settled.value.records, ok);
+console.log("a run takes the edits in force as its turn comes");
 console.log("ok");

@@ -258,7 +258,7 @@
     let late = false;
     const said = {
       waiting: "Waiting for another run on the page to finish…",
-      loading: "Starting Python (about 6 MB the first time)…",
+      loading: "Loading Python (about 8 MB compressed, first time only)…",
       starting: "Starting a fresh Python…",
       restarting: "Starting a fresh Python…",
       running: "Running the checks…",
@@ -443,7 +443,7 @@
       check.disabled = true;
       stop.hidden = false;
       output.replaceChildren();
-      status.textContent = "Starting Python (about 6 MB the first time)…";
+      status.textContent = "Getting the checks ready…";
       root.dataset.state = "loading";
       let verdict = null;
       let failure = "";

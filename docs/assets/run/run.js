@@ -35,6 +35,8 @@
   "use strict";
 
   const LOADING = "Loading Python (about 8 MB compressed, first time only)…";
+  const STOPPED_STARTING =
+    "Stopped while Python was starting. Run starts it again.";
   const HERE = document.currentScript.src;
 
   // The page's side of Python, and the editor: loaded when first needed.
@@ -354,7 +356,13 @@
     const run = button("Run", () => start());
     const edit = button("Edit", () => openEditor());
     const reset = button("Reset", () => closeEditor());
-    const stop = button("Stop", () => ticket?.stop());
+    // Stop presses: one while Python's module still loads, before there is
+    // a run to stop, drops the run asked for.
+    let stops = 0;
+    const stop = button("Stop", () => {
+      stops += 1;
+      ticket?.stop();
+    });
     const stepThrough = button("Step through this run", () => replay());
     let lastRun = null; // what stepThrough replays: { ran, source, edits, seen }
     reset.hidden = stop.hidden = stepThrough.hidden = true;
@@ -474,6 +482,7 @@
         if (kind === "session") root.ranWith = editsReaching(root);
       };
       const resetsBefore = resets;
+      const stopsBefore = stops;
       // An edited block shows all it ran: the reader now sees every line.
       const skip = new Set(editor ? [] : hidden.map(([number]) => number));
       const records = [];
@@ -493,6 +502,10 @@
       }
       // Reset while Python's module came: the reader took the run back.
       if (resets !== resetsBefore) return;
+      if (stops !== stopsBefore) {
+        show("idle", STOPPED_STARTING);
+        return;
+      }
       const states = {
         waiting:
           "Waiting for another run on the page to finish (Stop cancels this one only)…",
@@ -585,7 +598,7 @@
               ? "Cancelled before it ran."
               : when === "running"
                 ? "Stopped. The next Run starts Python again."
-                : "Stopped while Python was starting. Run starts it again.",
+                : STOPPED_STARTING,
           );
         } else if (error instanceof client.PythonEnded) {
           show(
