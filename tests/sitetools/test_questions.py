@@ -756,6 +756,17 @@ FORGED_VERDICT = (
 )
 
 
+# The verdict's JSON rewritten as it is written (helper-33 made a pass so).
+JSON_REPLACED = """
+import json
+real = json.dumps
+json.dumps = lambda value, **kw: real(
+    {**value, "ok": True, "checks": [dict(c, ok=True) for c in value["checks"]]}
+    if isinstance(value, dict) and "checks" in value else value, **kw
+)
+"""
+
+
 # A verdict printed when the code's objects go, after the harness's own.
 FORGED_LATER = """
 class Forger:
@@ -778,6 +789,7 @@ forger = Forger()
         FORGED_LATER,
         "import sys\nsys.stdout.close()",
         "import sys\nprint('to the terminal', file=sys.__stdout__)",
+        JSON_REPLACED,
     ],
     ids=[
         "forged line",
@@ -788,6 +800,7 @@ forger = Forger()
         "forged after",
         "closed",
         "the terminal's",
+        "json replaced",
     ],
 )
 def test_what_the_code_prints_or_changes_cannot_make_a_verdict(
@@ -796,11 +809,13 @@ def test_what_the_code_prints_or_changes_cannot_make_a_verdict(
     """The starting code (which fails), with a line added: a printed
     verdict, the checks cleared, ``all`` replaced, sys.stdout taken away, or
     a long output, a verdict printed as the code's objects go, the output
-    closed, or a print to the terminal's own stream. Each passed, lost the
-    verdict or lost the output, tried: now the checks run and fail, and
-    what the code printed is kept apart, cut short."""
-    # The code runs in this process: builtins.all is put back afterwards.
+    closed, a print to the terminal's own stream, or ``json.dumps``
+    replaced. Each passed, lost the verdict or lost the output, tried: now
+    the checks run and fail, and what the code printed is kept apart, cut
+    short."""
+    # The code runs in this process: what it replaces is put back afterwards.
     monkeypatch.setattr(builtins, "all", builtins.all)
+    monkeypatch.setattr(json, "dumps", json.dumps)
     exercise = EXERCISES["fix-the-receiver"]
     verdict = exercises.judge(exercise, f"{exercise.start}\n{cheat}\n")
     assert not verdict["ok"], verdict
@@ -837,11 +852,17 @@ def test_an_error_in_the_code_a_check_calls_names_its_line() -> None:
     lines = exercise.solution.splitlines()
     [number] = [n for n, line in enumerate(lines, 1) if "return Pending()" in line]
     typo = exercise.solution.replace("return Pending()", "return Pendng()")
-    verdict = exercises.judge(exercise, typo)
-    messages = [check["message"] for check in verdict["checks"] if not check["ok"]]
-    assert messages, verdict
-    for message in messages:
-        assert message.endswith(f"(line {number} of your code)"), message
+    # The same typo one call deeper, in a helper of the reader's own: the
+    # line named is the helper's, where it raised, not poll's.
+    helper = exercise.solution.replace("return Pending()", "return pending()")
+    helper += "\n\ndef pending():\n    return Pendng()\n"
+    deepest = len(helper.splitlines())
+    for code, line in ((typo, number), (helper, deepest)):
+        verdict = exercises.judge(exercise, code)
+        failed = [check["message"] for check in verdict["checks"] if not check["ok"]]
+        assert failed, verdict
+        for message in failed:
+            assert message.endswith(f"(line {line} of your code)"), message
 
 
 def test_the_hints_come_before_the_solution() -> None:

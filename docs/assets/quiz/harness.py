@@ -16,7 +16,11 @@ goes into ``printed`` (its first :data:`PRINTED_LIMIT` characters), not
 into the run's output: so the page can show it, and no amount of it, nor a
 line of it that looks like a verdict, stands in for the verdict. The checks
 are taken as they are when :func:`judge` is called, so the reader's code
-cannot remove them; no checks is no pass.
+cannot remove them; no checks is no pass. What writes the verdict is taken
+before the reader's code runs, so replacing ``json.dumps`` or ``all`` fools
+nothing. This is a self-check, not a security boundary: the reader's code
+runs in the same Python and could still rewrite the harness itself, which
+would fool only the reader.
 """
 
 import gc
@@ -27,6 +31,9 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+# Taken now, before any reader's code runs.
+_dumps = json.dumps
 
 MARK = "@@exercise-verdict@@ "
 PRINTED_LIMIT = 4000  # characters of the reader's output kept
@@ -136,5 +143,5 @@ def judge(code: str, checks: list[Callable[[dict[str, Any]], None]]) -> dict[str
     verdict["checks"] = results
     verdict["ok"] = bool(results) and not [r for r in results if not r["ok"]]
     verdict["printed"] = printed.text()
-    run_output.write("\n" + MARK + json.dumps(verdict) + "\n")
+    run_output.write("\n" + MARK + _dumps(verdict) + "\n")
     return verdict

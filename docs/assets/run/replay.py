@@ -85,10 +85,11 @@ def watching(made_steps: list[Steps]) -> Callable[[], None]:
             return
         made = module.cart_executor
         signature = inspect.signature(made)
-        stepping: list[bool] = []  # the stepper's own calls are not the run's
+        stepping = False  # the stepper's own calls are not the run's
 
         @functools.wraps(made)
         def cart_executor(*args: Any, **kwargs: Any) -> Any:
+            nonlocal stepping
             try:
                 bound = signature.bind(*args, **kwargs)
             except TypeError:
@@ -103,13 +104,13 @@ def watching(made_steps: list[Steps]) -> Callable[[], None]:
                         dict(prices) if isinstance(prices, Mapping) else prices,
                         given["make_channel"],
                     )
-                    stepping.append(True)
+                    stepping = True
                     try:
                         made_steps.append(steps(call))
                     except Exception as error:  # bad prices, say
                         made_steps.append(error)
                     finally:
-                        stepping.pop()
+                        stepping = False
             return made(*args, **kwargs)
 
         setattr(module, "cart_executor", cart_executor)  # noqa: B010
@@ -178,7 +179,7 @@ def replay_run(kind: str, source: str, seen: str | None = None) -> Record:
             return _failed(NOT_CART)
         last = made_steps[-1]
         if isinstance(last, Exception):
-            return _failed("".join(traceback.format_exception_only(last)))
+            raise last
         return {"ok": True, "steps": last}
     except Exception as error:  # the model's own words: bad prices, say
         return _failed("".join(traceback.format_exception_only(error)))
