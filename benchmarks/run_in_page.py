@@ -46,8 +46,8 @@ from playwright.sync_api import Browser, Locator, Page, Request, sync_playwright
 
 from sitetools import runtime
 from tests.support.browsing import (
-    CHROMIUM,
     CHROMIUM_FLAGS,
+    READER_CHROMIUM,
     SiteServer,
     page_url,
     saved_snapshots,
@@ -157,7 +157,7 @@ def measure(site: Path, rounds: int = 3) -> dict[str, Any]:
     ):
         server.also_serve(SHIPPED_STDLIB, runtime.PYODIDE / runtime.STDLIB)
         browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+            executable_path=str(READER_CHROMIUM), headless=True, args=CHROMIUM_FLAGS
         )
         with visit(browser, server) as reader:
             seen: list[Request] = []
@@ -288,8 +288,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     reason = runtime.missing_reason()
     if reason is not None:
         parser.error(reason)
-    if not CHROMIUM.is_file():
-        parser.error(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if not READER_CHROMIUM.is_file():
+        parser.error(f"{READER_CHROMIUM} is missing: apt-get install -y chromium")
     if args.site is not None:
         if not (args.site / "assets" / "run" / "python").is_dir():
             parser.error(f"{args.site} is not a site built with the Run buttons")

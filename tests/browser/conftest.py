@@ -29,9 +29,9 @@ from playwright.sync_api import Browser, sync_playwright
 from tests.browser.pages import DESKTOP, Opened
 from tests.support.browsing import (
     CHROMIUM,
-    CHROMIUM_FLAGS,
     CHROMIUM_MISSING,
     SCREENSHOTS,
+    TEST_CHROMIUM_FLAGS,
     SiteServer,
     Visit,
     page_url,
@@ -92,11 +92,12 @@ def server(built_site: BuildResult) -> Iterator[SiteServer]:
 
 
 @pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+            executable_path=str(CHROMIUM), headless=True, args=TEST_CHROMIUM_FLAGS
         )
+        note(request.config, "browser", f"{CHROMIUM}, version {launched.version}")
         yield launched
         launched.close()
 

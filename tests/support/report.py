@@ -14,7 +14,10 @@ SUMMARY = pytest.StashKey[dict[str, list[str]]]()
 
 
 def note(config: pytest.Config, heading: str, line: str) -> None:
-    config.stash.setdefault(SUMMARY, {}).setdefault(heading, []).append(line)
+    """Adds ``line`` under ``heading``, once however many processes say it."""
+    lines = config.stash.setdefault(SUMMARY, {}).setdefault(heading, [])
+    if line not in lines:
+        lines.append(line)
 
 
 def merge(config: pytest.Config, notes: dict[str, list[str]]) -> None:
