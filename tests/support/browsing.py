@@ -41,7 +41,7 @@ from tests.support.sitebuild import ROOT, config
 
 # The browser a reader has: Debian's Chromium (the benchmarks measure it).
 # CHROMIUM names another build (e.g. Chrome on GitHub), for both.
-READER_CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+READER_CHROMIUM = Path(os.environ.get("CHROMIUM") or "/usr/bin/chromium")
 # The browser the tests drive: Debian's build of Chromium's headless shell,
 # the same engine (Blink, V8) from the same source and version, without the
 # desktop browser's own layer; Playwright drives the same shell when it runs
@@ -51,7 +51,7 @@ READER_CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
 CHROMIUM = (
     READER_CHROMIUM
-    if "CHROMIUM" in os.environ or not HEADLESS_SHELL.is_file()
+    if os.environ.get("CHROMIUM") or not HEADLESS_SHELL.is_file()
     else HEADLESS_SHELL
 )
 CHROMIUM_MISSING = (
