@@ -16,6 +16,7 @@ thread, as soon as pytest knows a test will need it (:meth:`Product.start`).
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -80,13 +81,17 @@ class Product:
     ``make(folder)`` makes it into an empty folder and returns what the tests
     need to know about it as JSON-ready data (it may also leave files in the
     folder, such as a built site). Only the newest product of a kind is kept.
+
+    ``key()`` is asked once per test process: what a product is made from
+    does not change while the tests run, and a key reads the whole project
+    (0.1-0.25 s), which each process used to pay two or three times.
     """
 
     def __init__(
         self, kind: str, key: Callable[[], str], make: Callable[[Path], Any]
     ) -> None:
         self.kind = kind
-        self._key = key
+        self._key = functools.cache(key)
         self._make = make
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
