@@ -1,7 +1,8 @@
 """The site as readers see it, in a real browser with no network.
 
 The built site is served on 127.0.0.1 (:mod:`tests.support.browsing`) and driven by
-Playwright in Debian's Chromium. Each page is opened once, as on a first visit
+Playwright in Debian's build of Chromium's headless shell (or in Chromium, where
+the shell is not installed). Each page is opened once, as on a first visit
 (nothing cached, nothing stored), by the package fixture ``opened``; the tests
 of every module in this package take turns on it, because pytest runs every
 test of one page before opening the next. The last of them on each page checks
@@ -149,8 +150,8 @@ def opened(
 ) -> Iterator[Opened]:
     """The page named by the test's parameter, with everything it asked for.
 
-    The browser fetches the site's icon once per context: only the first page
-    waits for it (``test_loading`` counts it on every page).
+    A browser that fetches the site's icon is waited for on the first page
+    only (``test_loading`` counts the icon on every page).
     """
     name: str = request.param
     first_visits.forget_the_site()

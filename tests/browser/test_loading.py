@@ -55,6 +55,7 @@ def test_first_load_is_offline_clean_and_light(
     icon = opened.visit.icon_address(page_url(opened.name))
     if icon not in loaded:
         served = server.file_for(icon)
+        assert served.is_file(), f"{opened.name}: its icon {icon} is not served"
         raw += served.stat().st_size
         compressed += gzipped_size(served)
         loaded.append(icon)

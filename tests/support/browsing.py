@@ -91,12 +91,15 @@ CHROMIUM_FLAGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
     + (f", EXCLUDE {lan_address()}" if lan_address() else ""),
 ]
-# The tests' browser compiles WebAssembly with V8's baseline compiler only.
+# The headless shell compiles WebAssembly with V8's baseline compiler only.
 # By default V8 also compiles pyodide's hot functions again, optimised, on
 # background threads: on two cores that competes with the test, for about
-# 1 CPU-s of each start of Python. Baseline code computes the same results a
-# little slower; benchmarks/ measure with the reader's defaults.
-TEST_CHROMIUM_FLAGS = [*CHROMIUM_FLAGS, "--js-flags=--liftoff-only"]
+# 1 CPU-s of each start of Python. Another browser (CHROMIUM, such as
+# GitHub's Chrome) keeps the readers' defaults, and so do the benchmarks.
+TEST_CHROMIUM_FLAGS = [
+    *CHROMIUM_FLAGS,
+    *(["--js-flags=--liftoff-only"] if CHROMIUM == HEADLESS_SHELL else []),
+]
 SCREENSHOTS = ROOT / ".cache" / "screenshots"
 SEARCH_INDEX = "search/search_index.json"
 SETTLE_TIMEOUT = 10  # seconds
@@ -221,8 +224,7 @@ class Visit:
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     # Whether this browser fetches a page's icon: known from the browser
-    # (fetches_icons()), or else learnt on the context's first page, the only
-    # one that fetches it.
+    # (fetches_icons()), or else learnt on the context's first page.
     fetches_icons: bool | None = None
 
     def goto(self, url: str) -> None:
@@ -236,9 +238,9 @@ class Visit:
 
         That is what the HTML links to (up to the ``load`` event), then what
         is asked for after it: the search index, which Material's script
-        fetches, and on the context's first page the page's icon, which the
-        browser fetches once per context (if it fetches icons at all:
-        :attr:`fetches_icons`); then whatever is still in flight. For this
+        fetches, and on the context's first page the page's icon, if the
+        browser fetches icons (:attr:`fetches_icons`); then whatever is
+        still in flight. For this
         site that is every request Playwright's ``networkidle`` (500 ms of
         network silence) saw, to the byte, without the wait; a request
         started later than that would not be counted.
@@ -348,9 +350,9 @@ def fetches_icons(browser: Browser) -> bool | None:
     """False for Chromium's headless shell, which never asks for a page's
     icon; None (to be learnt on a first page) for any other browser.
 
-    The desktop browser asks once per context, right after its first page's
-    load. Learning that the shell never does cost ICON_TIMEOUT seconds of
-    waiting; its product name tells at once.
+    The desktop browser asks right after a page's load. Learning that the
+    shell never does cost ICON_TIMEOUT seconds of waiting on a context's
+    first page; its product name tells at once.
     """
     if browser not in _ICONS:
         session = browser.new_browser_cdp_session()
