@@ -313,8 +313,15 @@ def missed_elsewhere(site: Path) -> dict[str, list[str]]:
     return missed
 
 
+@functools.cache
 def own_files() -> frozenset[str]:
-    """The files the site ships from docs/ (everything but the pages)."""
+    """The files the site ships from docs/ (everything but the pages).
+
+    Asked once per process (test_zensical asks for each address a page
+    loads, and a walk of docs/ takes a few milliseconds): the Run buttons'
+    files in docs/ are put there before any test runs, when the sites'
+    product keys are worked out (tests/conftest.py).
+    """
     docs = ROOT / "docs"
     return frozenset(
         str(path.relative_to(docs))
