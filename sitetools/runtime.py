@@ -51,13 +51,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE = ROOT / "node_modules" / "pyodide"
-OUT = ROOT / "docs" / "assets" / "run" / "python"
-RUNTIME_FILES = (
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-)
+RUN = ROOT / "docs" / "assets" / "run"
+OUT = RUN / "python"
+STDLIB = "python_stdlib.zip"
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", STDLIB)
 PACKAGE = ROOT / "chapter2"
 # What sitetools.steppers.cart.replay() imports, and nothing more: no
 # renderer (drawing.py only writes DOT text until asked to render), no
@@ -73,8 +70,6 @@ REPLAY_MODULES = (
     "sitetools/steppers/atm.py",
 )
 LOCK = "pyodide-lock.json"
-STDLIB = "python_stdlib.zip"
-RUN = ROOT / "docs" / "assets" / "run"
 # What decides which modules a start imports, and how they compile: the
 # start itself (run-core.mjs and the modules it imports first), the
 # precompiler, and the modules the package imports (runner.py's prepare()
@@ -275,11 +270,16 @@ def _write(path: Path, data: bytes) -> bool:
 def _replace(path: Path, data: bytes, mtime_ns: int | None = None) -> None:
     """Write ``path`` in one step: a server or a second test process reading
     it meanwhile sees the old bytes or the new, never half of them."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial = _partial(path)
     partial.write_bytes(data)
     if mtime_ns is not None:
         os.utime(partial, ns=(mtime_ns, mtime_ns))
     partial.replace(path)
+
+
+def _partial(path: Path) -> Path:
+    """Where this process writes ``path`` before it replaces it."""
+    return path.with_name(f".{path.name}.{os.getpid()}.partial")
 
 
 def _copy(source: Path, target: Path) -> bool:
@@ -384,7 +384,7 @@ def precompile_stdlib() -> bool:
         raise PrecompileFailed(
             f"{PRECOMPILER.name} needs Node.js, which is not on PATH"
         )
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial = _partial(target)
     command = [node, PRECOMPILER, RUN, PYODIDE / STDLIB, partial, key]
     try:
         made = subprocess.run(
@@ -395,9 +395,12 @@ def precompile_stdlib() -> bool:
             timeout=PRECOMPILE_TIMEOUT,
         )
         if made.returncode != 0 or made_from(partial) != key:
+            wrote = "a library of other inputs" if partial.is_file() else "no library"
             raise PrecompileFailed(
                 f"{PRECOMPILER.name} could not precompile pyodide's standard"
-                f" library (exit status {made.returncode}):\n"
+                f" library (exit status {made.returncode}"
+                + (f", and it wrote {wrote}" if made.returncode == 0 else "")
+                + "):\n"
                 + made.stderr.decode(errors="replace")
             )
         partial.replace(target)

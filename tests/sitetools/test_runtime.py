@@ -105,6 +105,8 @@ def test_the_library_is_pyodides_with_bytecode_beside_its_sources() -> None:
     browser never reads the source to trust it); the zip names what it was
     made from. tests/pages/test_run_blocks.py checks that a start finds
     bytecode for every module it imports."""
+    with locked("runtime"):
+        runtime.prepare()  # not a library an earlier checkout left
     with zipfile.ZipFile(runtime.PYODIDE / runtime.STDLIB) as shipped:
         original = {name: shipped.read(name) for name in shipped.namelist()}
     with zipfile.ZipFile(runtime.OUT / runtime.STDLIB) as made:
@@ -160,6 +162,26 @@ def test_a_precompiler_that_fails_says_so_and_the_site_keeps_run(
     assert (out / runtime.STDLIB).read_bytes() == shipped
     [said] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert "no pyodide here" in said and "Run works" in said, said
+
+
+@needs_runtime
+def test_a_precompiler_that_succeeds_without_a_library_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Node that ends well but writes nothing (or an old library) is a
+    failure too, which set-up's fallback catches, not a missing file."""
+    out = tmp_path / "python"
+    out.mkdir()
+    idle = tmp_path / "precompile.mjs"
+    idle.write_text("console.error('nothing to do');\n")
+    monkeypatch.setattr(runtime, "OUT", out)
+    monkeypatch.setattr(runtime, "PRECOMPILER", idle)
+    with pytest.raises(
+        runtime.PrecompileFailed,
+        match=r"(?s)exit status 0, and it wrote no library\).*nothing to do",
+    ):
+        runtime.precompile_stdlib()
+    assert list(out.iterdir()) == []
 
 
 @needs_runtime

@@ -25,7 +25,6 @@ from sitetools import runtime
 from sitetools.snippets import resolve_target
 from tests.support.buildcache import Product, locked, project_fingerprint
 from tests.support.sessions import (
-    DOCS,
     Listing,
     Session,
     all_listings,
@@ -34,7 +33,7 @@ from tests.support.sessions import (
 )
 from tests.support.sitebuild import ROOT
 
-RUN_DIR = DOCS / "assets" / "run"
+RUN_DIR = runtime.RUN
 SCRIPT = Path(__file__).with_name("run_in_node.mjs")
 TIMEOUT = 300  # seconds; about 10 on a busy 2-core machine
 STACK_SWITCHING = "--experimental-wasm-stack-switching"
