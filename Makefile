@@ -93,7 +93,7 @@ screenshots: $(SETUP) $(ZENSICAL_STAMP)
 # The fast loop while writing: everything but the browser tests, which are
 # not even collected (importing them costs each test process 0.2 s).
 quick: lint $(ZENSICAL_STAMP)
-	$(BIN)/pytest $(PARALLEL) -m "not browser" --ignore=tests/browser -q $(PYTEST_ARGS)
+	$(BIN)/pytest $(PARALLEL) --ignore=tests/browser -q $(PYTEST_ARGS)
 
 # The tests that need no browser, on every CPython 3.11+ that nox finds on
 # PATH or under pyenv, each in its own environment under .cache/nox/

@@ -7,9 +7,10 @@ the package supports, not only the one in ``.venv``. The versions are the
 GitHub workflow's matrix, which a test keeps equal to them). nox finds each
 on PATH or among pyenv's versions, makes it an environment in
 ``.cache/nox/`` with the pinned versions of ``constraints.txt``, and runs
-``pytest -m "not browser"`` in it. A version it cannot find is skipped and
-named in nox's summary, so that a machine with one CPython still runs;
-``--error-on-missing-interpreters`` makes that an error.
+``pytest --ignore=tests/browser`` in it, as ``make quick`` does. A version
+it cannot find is skipped and named in nox's summary, so that a machine
+with one CPython still runs; ``--error-on-missing-interpreters`` makes that
+an error.
 
 Usage: ``make test-pythons`` or ``.venv/bin/nox [-s tests-3.12] [-- PYTEST ARGS]``.
 """
@@ -44,4 +45,4 @@ def tests(session: nox.Session) -> None:
         "--quiet", "--disable-pip-version-check", "-c", "constraints.txt",
         "-e", ".[docs,test]", "-e", "./sitetools",
     )  # fmt: skip
-    session.run("pytest", "-m", "not browser", "-q", *session.posargs)
+    session.run("pytest", "--ignore=tests/browser", "-q", *session.posargs)
