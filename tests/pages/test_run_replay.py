@@ -114,6 +114,12 @@ def test_a_run_that_prints_otherwise_the_second_time_has_no_steps() -> None:
     )
     assert "0x" in seen(placed)
     assert steps_of(replay.replay_run("session", placed, seen(placed)))
+    # Only an address is: other hexadecimal the run prints is compared (a
+    # random number printed with hex() made the steps, tried).
+    hexed = source + ">>> hex(random.randint(1, 10**9))\n"
+    hexed = hexed.replace("random.randint(1, 10**9), ", "1, ")
+    refused = replay.replay_run("session", hexed, seen(hexed))
+    assert not refused["ok"] and refused["got"] == replay.NOT_THE_SAME + "\n"
 
 
 def test_a_run_without_cart_total_or_with_a_refused_price_says_why() -> None:

@@ -47,7 +47,7 @@ STEPPER = "sitetools.steppers.cart"
 TOOLS = "sitetools"
 SCENARIO = "one-by-one"  # a listing's run: the page's first trace
 CHANNELS = {"channel": False, "forgetful_channel": True}
-ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
+ADDRESS = re.compile(r"(?<= at )0x[0-9a-fA-F]+(?=>)")
 NOT_THE_SAME = (
     "Making the steps runs the block again, and this time it printed"
     " something else than the run you saw (it draws random numbers, or reads"
