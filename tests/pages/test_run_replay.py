@@ -85,6 +85,17 @@ def test_what_the_session_changes_in_the_package_is_in_its_steps() -> None:
     assert not [step for step in steps if "Ready(70)" in str(step["values"])]
 
 
+def test_of_two_cart_total_runs_the_last_is_stepped() -> None:
+    """The run the reader stepped through is the block's last: a session
+    that runs the page's trace, then the same with socks at 20, steps the
+    second (the stepper's own calls in between are not counted)."""
+    source = trace_session().source
+    twice = source + source.replace('"socks": 12', '"socks": 20')
+    steps = steps_of(load_replay().replay_run("session", twice))
+    edited = cart_stepper.track("one-by-one", prices={"socks": 20, "shoes": 58})
+    assert steps == edited.data()["steps"]
+
+
 def test_a_run_that_prints_otherwise_the_second_time_has_no_steps() -> None:
     """Random prices: the second run, which the steps are made from, is not
     the reader's (the stepper showed other prices and another total, tried).

@@ -621,8 +621,8 @@
       if (!lastRun || !stepper) return;
       const resetsBefore = resets;
       show("running", "Making the steps of your run…");
+      // Already imported for the run it replays: no Reset can come between.
       const client = await importPythonClient();
-      if (resets !== resetsBefore) return; // Reset meanwhile: no steps
       ticket = client.run({ kind: "replay", ...lastRun }, { root });
       const mine = ticket;
       try {
