@@ -19,6 +19,10 @@ starts restore it. So the reader also loads a page in full and Python
 starts from that copy; and the first start finds a damaged copy, which it
 replaces.
 
+Each test goes on from where the one before left the reader; run on its
+own (``-k``), it opens its page and starts Python itself (``Reader.on``,
+``Reader.python_saved``).
+
 Cost: one start of Python from nothing (about 1.5 s and 3 CPU-s on an idle
 2-core machine), the first, which finds a damaged copy saved;
 three from the good copy it saves (about 0.6 s each): after the code that
@@ -116,6 +120,7 @@ class Reader:
     def __init__(self, visit: Visit) -> None:
         self.visit = visit
         self.requests: list[tuple[str, str]] = []  # method, address
+        self.ran = False  # whether a Run has finished in this context
         visit.page.context.on("request", self.seen)
 
     def seen(self, request: Request) -> None:
@@ -124,6 +129,25 @@ class Reader:
     @property
     def page(self) -> Page:
         return self.visit.page
+
+    def on(self, name: str) -> None:
+        """On the page ``name``: as the tests before left it, reached by its
+        navigation entry from another page of the site, or loaded in full
+        if the reader is on none (a test run on its own, with ``-k``)."""
+        if self.page.url == self.visit.server.root + page_url(name):
+            return
+        if self.page.url.startswith(self.visit.server.root):
+            self.follow_nav_to(name)
+        else:
+            self.visit.goto(page_url(name))
+
+    def python_saved(self) -> list[Any]:
+        """The snapshots of Python that its first start saved: made by the
+        tests before, or here by a Run of the page's first example for a
+        test run on its own."""
+        if not self.ran:
+            self.run(self.page.locator('[data-run="session"]').first)
+        return saved_snapshots(self.page)
 
     def follow_nav_to(self, name: str) -> None:
         """Click the page's entry in the navigation: an instant navigation."""
@@ -154,6 +178,7 @@ class Reader:
         self.page.wait_for_function(
             FINISHED, arg=block.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
         )
+        self.ran = True
         return status(block)
 
     def wait_for(self, block: Locator, state: str) -> str:
@@ -332,7 +357,7 @@ def test_edit_a_price_and_run_again(reader: Reader) -> None:
     1280 px with the old inline box, tried); axe finds nothing in the block
     in either palette with the editor open."""
     page = reader.page
-    reader.follow_nav_to("async-fn.md")
+    reader.on("async-fn.md")
     block = trace_block(page)
     code = edit(block)
     assert '"socks": 12' in code, code
@@ -402,6 +427,7 @@ def test_edit_a_listing_and_the_examples_run_with_it(reader: Reader) -> None:
     brings the page's output back, even to an example already waiting to
     run."""
     page = reader.page
+    reader.on("async-fn.md")
     listing = page.locator('[data-run="listing"][data-sections="receiver"]')
     code = edit(listing)
     assert WAKER_LINE in code
@@ -542,7 +568,8 @@ def test_nothing_the_readers_code_does_leaves_the_site(
     of its own (the page grew to 366,000 px, tried)."""
     host, seen = probe_server
     page = reader.page
-    stored = saved_snapshots(page)
+    reader.on("async-fn.md")
+    stored = reader.python_saved()
     # A request that got past the policy would reach the server, not the
     # routing that keeps every other test on the site.
     page.context.route(f"http://{host}/**", lambda route: route.continue_())
@@ -592,6 +619,8 @@ def test_the_pages_examples_run_where_the_readers_code_never_ran(
     answers in the worker's place) cannot reach it (the forged answer was
     shown as the page's output, tried)."""
     page = reader.page
+    reader.on("async-fn.md")
+    reader.python_saved()  # the copy the page's example starts from
     block = cart_block(page)
     edit(block, FORGER)
     reader.run(block)
@@ -612,7 +641,8 @@ def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
     reload, tried); Stop while Python starts says so (it said "Python could
     not start: Stopped", tried)."""
     page = reader.page
-    saved_snapshots(page)  # the first Run's, which the restarts use
+    reader.on("async-fn.md")
+    reader.python_saved()  # the first Run's, which the restarts use
     block = cart_block(page)
     edit(block, "import os\nos._exit(0)\n")
     status = reader.run(block)
@@ -647,8 +677,7 @@ def test_leaving_a_page_stops_its_run(reader: Reader) -> None:
     wait behind a run no block on it can stop (it waited for good, behind
     an endless loop left on the page before, tried)."""
     page = reader.page
-    if not page.url.endswith(page_url("async-fn.md")):
-        reader.follow_nav_to("async-fn.md")
+    reader.on("async-fn.md")
     block = cart_block(page)
     edit(block, "while True:\n    pass\n")
     block.get_by_role("button", name="Run", exact=True).click()
@@ -686,6 +715,7 @@ def test_prompts_python_cannot_read_are_named(reader: Reader) -> None:
     and nothing runs (the status showed the runner's own traceback,
     tried). On the page the previous test left, in its Python."""
     page = reader.page
+    reader.on("python-async.md")
     block = page.locator('[data-run="session"]').first
     edit(block, ">>> x = 1\n>>>print(x)\n")
     status = reader.run(block)
@@ -714,6 +744,8 @@ def test_a_script_that_exits_says_with_what_status(reader: Reader) -> None:
     8 MB compressed, first time only)" for a moment, tried). Run from the
     keyboard keeps the focus. On the page and in the Python the previous
     test left."""
+    reader.on("python-async.md")
+    reader.python_saved()  # started: this Run must not announce a download
     block = reader.page.locator('[data-run="session"]').first
     edit(block, "print('before')\nimport sys\nsys.exit('no socks left')\n")
     block.evaluate(RECORD_STATUSES)
@@ -738,12 +770,13 @@ def test_stop_cancels_a_queued_run_and_ends_an_endless_loop(reader: Reader) -> N
     endless loop ends it. Back on the page of the examples it uses, by
     instant navigation, in the Python the tests above left running."""
     page = reader.page
-    reader.follow_nav_to("async-fn.md")
+    reader.on("async-fn.md")
     block = cart_block(page)
     edit(block, ">>> while True:\n...     pass\n")
     block.get_by_role("button", name="Run", exact=True).click()
     reader.wait_for(block, "running")
     queued = trace_block(page)
+    reveal(queued.element_handle())
     queued.get_by_role("button", name="Run", exact=True).click()
     assert "Waiting for another run on the page" in reader.wait_for(queued, "waiting")
     queued.get_by_role("button", name="Stop").click()
@@ -784,7 +817,8 @@ def test_a_full_page_load_starts_python_from_the_saved_copy(reader: Reader) -> N
     the page's Python module still loads drops that Run (Stop did nothing
     then, and Python started and ran anyway, tried)."""
     page = reader.page
-    saved_snapshots(page)  # the first Run's, saved once it had answered
+    reader.on("async-fn.md")
+    reader.python_saved()  # the first Run's, saved once it had answered
     reader.visit.goto(page_url("python-async.md"))
     block = page.locator('[data-run="session"]').first
     held: list[Route] = []
