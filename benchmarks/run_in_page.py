@@ -36,8 +36,8 @@ import gzip
 import statistics
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 # Runnable as a script from anywhere: make the repository importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -149,8 +149,46 @@ def bare_start(browser: Browser, server: SiteServer, *, shipped: bool) -> float:
     return seconds
 
 
-def measure(site: Path, rounds: int = 3) -> dict[str, Any]:
-    numbers: dict[str, Any] = {}
+@dataclass(frozen=True)
+class Numbers:
+    """What :func:`measure` measured: bytes, and seconds by the page's clock."""
+
+    page_bytes: int  # the first page, first visit, before any Run
+    page_gzip: int
+    runtime_bytes_before_run: int  # of those, Python's (must be 0)
+    runtime_bytes: int  # what the first Run fetched
+    runtime_gzip: int
+    later_run_s: float  # the same block again
+    other_page_run_s: float  # after instant navigation
+    runtime_bytes_after_navigation: int  # Python fetched again (must be 0)
+    cached_full_load_run_s: float  # after a full page load, runtime cached
+    cached_full_load_status: str  # what that Run said
+    first_runs: list[float]  # cold, each in a new context
+    bare_shipped_starts: list[float]  # loadPyodide, pyodide's own library
+    bare_site_starts: list[float]  # loadPyodide, the site's library
+
+    @property
+    def first_run_s(self) -> float:
+        return statistics.median(self.first_runs)
+
+    @property
+    def bare_shipped_s(self) -> float:
+        return statistics.median(self.bare_shipped_starts)
+
+    @property
+    def bare_site_s(self) -> float:
+        return statistics.median(self.bare_site_starts)
+
+    @property
+    def ratio_shipped(self) -> float:
+        return self.first_run_s / self.bare_shipped_s
+
+    @property
+    def ratio_site(self) -> float:
+        return self.first_run_s / self.bare_site_s
+
+
+def measure(site: Path, rounds: int = 3) -> Numbers:
     with (
         SiteServer(site, site_prefix()) as server,
         sync_playwright() as playwright,
@@ -166,14 +204,14 @@ def measure(site: Path, rounds: int = 3) -> dict[str, Any]:
             reader.page.wait_for_load_state("networkidle")
             loaded = list(seen)
             runtime_before = [r for r in loaded if RUNTIME_PATH + "python" in r.url]
-            numbers["page_bytes"], numbers["page_gzip"] = sizes(server, loaded)
-            numbers["runtime_bytes_before_run"] = sizes(server, runtime_before)[0]
+            page_bytes, page_gzip = sizes(server, loaded)
+            runtime_bytes_before_run = sizes(server, runtime_before)[0]
 
             block = reader.page.locator('[data-run="session"]:visible').last
             press_run(block)
             fetched = [r for r in seen[len(loaded) :] if RUNTIME_PATH in r.url]
-            numbers["runtime_bytes"], numbers["runtime_gzip"] = sizes(server, fetched)
-            numbers["later_run_s"] = press_run(block)
+            runtime_bytes, runtime_gzip = sizes(server, fetched)
+            later_run_s = press_run(block)
 
             link = server.root + page_url(OTHER_PAGE)
             # Instant navigation swaps the article: wait for the new one's
@@ -190,17 +228,18 @@ def measure(site: Path, rounds: int = 3) -> dict[str, Any]:
                 arg=[link, article],
             )
             before = len(seen)
-            numbers["other_page_run_s"] = press_run(
+            other_page_run_s = press_run(
                 reader.page.locator('[data-run="session"]:visible').last
             )
             again = [r for r in seen[before:] if RUNTIME_PATH + "python/" in r.url]
-            numbers["runtime_bytes_after_navigation"] = sizes(server, again)[0]
+            runtime_bytes_after_navigation = sizes(server, again)[0]
             if reader.trouble_since():
                 raise SystemExit(f"trouble in the browser: {reader.trouble_since()}")
 
         # Cold caches each round (a new context); the order turns each round.
         firsts: list[float] = []
         bares: dict[str, list[float]] = {"shipped": [], "site": []}
+        cached_full_load_run_s, cached_full_load_status = 0.0, ""
         order = ["run", "shipped", "site"]
         for number in range(rounds):
             for which in order[number % 3 :] + order[: number % 3]:
@@ -218,67 +257,74 @@ def measure(site: Path, rounds: int = 3) -> dict[str, Any]:
                         saved_snapshots(page)
                         page.goto(server.root + page_url(OTHER_PAGE))
                         said: list[str] = []
-                        numbers["cached_full_load_run_s"] = press_run(
+                        cached_full_load_run_s = press_run(
                             page.locator('[data-run="session"]:visible').last,
                             status=said,
                         )
-                        numbers["cached_full_load_status"] = said[0]
+                        cached_full_load_status = said[0]
                     page.context.close()
-        numbers["first_run_s"] = statistics.median(firsts)
-        numbers["first_runs"] = firsts
-        for which, starts in bares.items():
-            median = statistics.median(starts)
-            numbers[f"bare_{which}_s"] = median
-            numbers[f"bare_{which}_starts"] = starts
-            numbers[f"ratio_{which}"] = numbers["first_run_s"] / median
         browser.close()
-    return numbers
+    return Numbers(
+        page_bytes=page_bytes,
+        page_gzip=page_gzip,
+        runtime_bytes_before_run=runtime_bytes_before_run,
+        runtime_bytes=runtime_bytes,
+        runtime_gzip=runtime_gzip,
+        later_run_s=later_run_s,
+        other_page_run_s=other_page_run_s,
+        runtime_bytes_after_navigation=runtime_bytes_after_navigation,
+        cached_full_load_run_s=cached_full_load_run_s,
+        cached_full_load_status=cached_full_load_status,
+        first_runs=firsts,
+        bare_shipped_starts=bares["shipped"],
+        bare_site_starts=bares["site"],
+    )
 
 
-def report(numbers: dict[str, Any]) -> None:
+def report(numbers: Numbers) -> None:
     kb = 1000
     print(f"{FIRST_PAGE}, first visit, before any Run:")
     print(
-        f"  page loads       {numbers['page_bytes'] / kb:8.1f} KB"
-        f"  ({numbers['page_gzip'] / kb:.1f} KB gzipped)"
+        f"  page loads       {numbers.page_bytes / kb:8.1f} KB"
+        f"  ({numbers.page_gzip / kb:.1f} KB gzipped)"
     )
-    print(f"  of it, Python    {numbers['runtime_bytes_before_run']:8.0f} bytes")
-    rounds = len(numbers["first_runs"])
-    each = ", ".join(f"{s:.2f}" for s in numbers["first_runs"])
-    shipped = ", ".join(f"{s:.2f}" for s in numbers["bare_shipped_starts"])
-    site = ", ".join(f"{s:.2f}" for s in numbers["bare_site_starts"])
+    print(f"  of it, Python    {numbers.runtime_bytes_before_run:8.0f} bytes")
+    rounds = len(numbers.first_runs)
+    each = ", ".join(f"{s:.2f}" for s in numbers.first_runs)
+    shipped = ", ".join(f"{s:.2f}" for s in numbers.bare_shipped_starts)
+    site = ", ".join(f"{s:.2f}" for s in numbers.bare_site_starts)
     print(f"first Run (starts Python in a Web Worker), median of {rounds}, cold:")
-    print(f"  press to output  {numbers['first_run_s']:8.2f} s   ({each}; goal: 3 s)")
+    print(f"  press to output  {numbers.first_run_s:8.2f} s   ({each}; goal: 3 s)")
     print("  bare loadPyodide")
-    print(f"    as shipped     {numbers['bare_shipped_s']:8.2f} s   ({shipped})")
-    print(f"    site's files   {numbers['bare_site_s']:8.2f} s   ({site})")
+    print(f"    as shipped     {numbers.bare_shipped_s:8.2f} s   ({shipped})")
+    print(f"    site's files   {numbers.bare_site_s:8.2f} s   ({site})")
     print(
-        f"  ratio            {numbers['ratio_shipped']:8.2f}     (to pyodide as"
+        f"  ratio            {numbers.ratio_shipped:8.2f}     (to pyodide as"
         " shipped; goal: at most 1.10)"
     )
     print(
-        f"                   {numbers['ratio_site']:8.2f}     (to the site's files,"
+        f"                   {numbers.ratio_site:8.2f}     (to the site's files,"
         " whose library has bytecode)"
     )
     print(
-        f"  Python fetched   {numbers['runtime_bytes'] / kb:8.1f} KB"
-        f"  ({numbers['runtime_gzip'] / kb:.1f} KB gzipped)"
+        f"  Python fetched   {numbers.runtime_bytes / kb:8.1f} KB"
+        f"  ({numbers.runtime_gzip / kb:.1f} KB gzipped)"
     )
     print("later Runs:")
-    print(f"  same block       {numbers['later_run_s'] * 1000:8.0f} ms  (goal: 100 ms)")
+    print(f"  same block       {numbers.later_run_s * 1000:8.0f} ms  (goal: 100 ms)")
     print(
-        f"  {OTHER_PAGE:<16} {numbers['other_page_run_s'] * 1000:8.0f} ms"
+        f"  {OTHER_PAGE:<16} {numbers.other_page_run_s * 1000:8.0f} ms"
         f"  (after instant navigation; Python fetched again:"
-        f" {numbers['runtime_bytes_after_navigation']:.0f} bytes)"
+        f" {numbers.runtime_bytes_after_navigation:.0f} bytes)"
     )
     print(
-        f"  {OTHER_PAGE:<16} {numbers['cached_full_load_run_s'] * 1000:8.0f} ms"
+        f"  {OTHER_PAGE:<16} {numbers.cached_full_load_run_s * 1000:8.0f} ms"
         "  (after a full page load, the runtime cached; goal: 1 s)"
     )
-    print(f"    it said: {numbers['cached_full_load_status']}")
+    print(f"    it said: {numbers.cached_full_load_status}")
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
+def main(argv: list[str] | None = None) -> Numbers:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build one)")
     parser.add_argument("--rounds", type=int, default=3, help="cold first Runs")
