@@ -231,13 +231,6 @@
     return files.get(name);
   };
 
-  // The Check each exercise has going, by its root, for its Stop (one whose
-  // exercise leaves the page, python.mjs stops by itself); and the
-  // exercises whose Stop was pressed before their run was asked for (while
-  // Python's module or the checks' files were still on their way).
-  const checking = new Map();
-  const stopAsked = new WeakSet();
-
   // Why a Check gave no verdict, in the reader's words.
   function whyNoVerdict(python, error, late) {
     if (late)
@@ -249,9 +242,12 @@
 
   // Runs `source` in the page's Python, after any Run already queued, with
   // the state said in `status`; stopped once it has run RUN_TIMEOUT seconds
-  // (the time Python takes to start does not count), or by Stop. The one
-  // record, or null when the reader stopped it.
-  async function runChecks(source, status, root) {
+  // (the time Python takes to start does not count), or when `stopping`
+  // (the Check's AbortSignal) is aborted: by Stop, perhaps before the run
+  // was asked for, while Python's module or the checks' files were still
+  // on their way. (A Check whose exercise leaves the page, python.mjs stops
+  // by itself.) The one record, or null when the reader stopped it.
+  async function runChecks(source, status, root, stopping) {
     const python = await loadPython();
     let ticket = null;
     let timer = null;
@@ -272,13 +268,13 @@
           ticket?.stop();
         }, RUN_TIMEOUT * 1000);
     };
-    // Stopped before its files arrived: nothing to run.
-    if (stopAsked.has(root)) return null;
+    if (stopping.aborted) return null; // before anything ran
     ticket = python.run(
       { kind: "script", source, edits: [] },
       { root, onState },
     );
-    checking.set(root, ticket);
+    const stopTicket = () => ticket.stop();
+    stopping.addEventListener("abort", stopTicket);
     try {
       const { records } = await ticket.done;
       return records[0];
@@ -287,7 +283,7 @@
       throw new Error(whyNoVerdict(python, error, late));
     } finally {
       clearTimeout(timer);
-      if (checking.get(root) === ticket) checking.delete(root);
+      stopping.removeEventListener("abort", stopTicket);
     }
   }
 
@@ -382,10 +378,9 @@
     });
     const output = element("div", { className: "chapter-exercise__output" });
     const check = button("Check", () => run(), true);
-    const stop = button("Stop", () => {
-      stopAsked.add(root);
-      checking.get(root)?.stop();
-    });
+    // The Check going, if any: Stop aborts it.
+    let checkGoing = null;
+    const stop = button("Stop", () => checkGoing?.abort());
     stop.hidden = true;
     const hint = button("Show a hint", () =>
       render(keep({ hints: stored().hints + 1 })),
@@ -439,7 +434,8 @@
     async function run() {
       const code = editor.value;
       const resetsBefore = resets;
-      stopAsked.delete(root);
+      const going = new AbortController();
+      checkGoing = going;
       check.disabled = true;
       stop.hidden = false;
       output.replaceChildren();
@@ -455,7 +451,7 @@
           loadFile(`checks/${root.dataset.checks}`),
         ]);
         const source = `${harness}\n\n${checks}\n\n${call}\n`;
-        const record = await runChecks(source, status, root);
+        const record = await runChecks(source, status, root, going.signal);
         stopped = record === null;
         verdict = stopped ? null : verdictOf(record.got);
         if (!verdict && !stopped)
@@ -463,6 +459,7 @@
       } catch (error) {
         failure = error.message;
       }
+      if (checkGoing === going) checkGoing = null;
       check.disabled = false;
       stop.hidden = true;
       root.dataset.state = "done";
