@@ -7,6 +7,7 @@ sure it is.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ from tests.support.rust_listings import (
     rustc_layout,
     rustc_rejects,
     rustc_version,
+    saved_result,
     scenarios,
     toolchain_version,
 )
@@ -198,6 +200,21 @@ def test_paths_are_reduced_to_file_names() -> None:
         "  --> not_unpin.rs:14:22\n  --> pin.rs:1181:4\n"
         "  --> a-b.rs:1:1 and rust-lang/rust#62958\n"
     )
+
+
+def test_a_compile_record_read_only_whole(tmp_path: Path) -> None:
+    """A record cut short (a process stopped while writing it) or of another
+    shape counts as none, and the program is compiled again (read as it
+    was, a cut record raised JSONDecodeError in every later run, tried)."""
+    record = tmp_path / "program.json"
+    whole = {"returncode": 1, "stdout": "", "stderr": "error[E0277]"}
+    record.write_text(json.dumps(whole), encoding="utf-8")
+    assert saved_result(record) == whole
+    record.write_text(json.dumps(whole)[:20], encoding="utf-8")
+    assert saved_result(record) is None
+    record.write_text(json.dumps({**whole, "returncode": "1"}), encoding="utf-8")
+    assert saved_result(record) is None
+    assert saved_result(tmp_path / "missing.json") is None
 
 
 def test_a_listing_that_starts_compiling_names_the_page() -> None:

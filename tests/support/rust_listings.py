@@ -35,6 +35,7 @@ import subprocess
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,8 +200,8 @@ def compile_cached(
     )
     binary = CACHE / f"{name}-{key}"
     record = binary.with_suffix(".json")
-    if record.exists():
-        saved = json.loads(record.read_text(encoding="utf-8"))
+    saved = saved_result(record)
+    if saved is not None:
         return Compiled(saved["returncode"], saved["stdout"], saved["stderr"], binary)
     CACHE.mkdir(parents=True, exist_ok=True)
     # Names of this process's own: two test processes may compile the same
@@ -208,7 +209,7 @@ def compile_cached(
     # output's stem, in its folder, so the stem holds the process id (with
     # it only in a suffix, the two shared them, and one linked the other's
     # half-written files: "undefined symbol: main", tried); and a scratch
-    # source is written aside, then moved into place whole.
+    # source and the record are written aside, then moved into place whole.
     mine = f"{name}-{key}-{os.getpid()}"
     if isinstance(source, Path):
         path = source
@@ -235,8 +236,26 @@ def compile_cached(
         "stdout": completed.stdout,
         "stderr": completed.stderr,
     }
-    record.write_text(json.dumps(result), encoding="utf-8")
+    aside_record = CACHE / f"{mine}.json-partial"
+    aside_record.write_text(json.dumps(result), encoding="utf-8")
+    aside_record.replace(record)
     return Compiled(completed.returncode, completed.stdout, completed.stderr, binary)
+
+
+def saved_result(record: Path) -> dict[str, Any] | None:
+    """A compilation's saved result, or None if there is none whole (a
+    process stopped while writing one, before records were written aside,
+    left half a file: it is compiled again)."""
+    try:
+        saved = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    fields = {"returncode": int, "stdout": str, "stderr": str}
+    if not isinstance(saved, dict) or not all(
+        isinstance(saved.get(field), kind) for field, kind in fields.items()
+    ):
+        return None
+    return saved
 
 
 class CompileError(AssertionError):
