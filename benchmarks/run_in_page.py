@@ -163,9 +163,9 @@ class Numbers:
     runtime_bytes_after_navigation: int  # Python fetched again (must be 0)
     cached_full_load_run_s: float  # after a full page load, runtime cached
     cached_full_load_status: str  # what that Run said
-    first_runs: list[float]  # cold, each in a new context
-    bare_shipped_starts: list[float]  # loadPyodide, pyodide's own library
-    bare_site_starts: list[float]  # loadPyodide, the site's library
+    first_runs: tuple[float, ...]  # cold, each in a new context
+    bare_shipped_starts: tuple[float, ...]  # loadPyodide, pyodide's library
+    bare_site_starts: tuple[float, ...]  # loadPyodide, the site's library
 
     @property
     def first_run_s(self) -> float:
@@ -239,6 +239,7 @@ def measure(site: Path, rounds: int = 3) -> Numbers:
         # Cold caches each round (a new context); the order turns each round.
         firsts: list[float] = []
         bares: dict[str, list[float]] = {"shipped": [], "site": []}
+        # Measured in the first round (main() asks for at least one).
         cached_full_load_run_s, cached_full_load_status = 0.0, ""
         order = ["run", "shipped", "site"]
         for number in range(rounds):
@@ -275,9 +276,9 @@ def measure(site: Path, rounds: int = 3) -> Numbers:
         runtime_bytes_after_navigation=runtime_bytes_after_navigation,
         cached_full_load_run_s=cached_full_load_run_s,
         cached_full_load_status=cached_full_load_status,
-        first_runs=firsts,
-        bare_shipped_starts=bares["shipped"],
-        bare_site_starts=bares["site"],
+        first_runs=tuple(firsts),
+        bare_shipped_starts=tuple(bares["shipped"]),
+        bare_site_starts=tuple(bares["site"]),
     )
 
 

@@ -120,7 +120,7 @@ class Reader:
     def __init__(self, visit: Visit) -> None:
         self.visit = visit
         self.requests: list[tuple[str, str]] = []  # method, address
-        self.ran = False  # whether a Run has finished in this context
+        self.ran = False  # whether a Run has finished on this page load
         visit.page.context.on("request", self.seen)
 
     def seen(self, request: Request) -> None:
@@ -134,12 +134,18 @@ class Reader:
         """On the page ``name``: as the tests before left it, reached by its
         navigation entry from another page of the site, or loaded in full
         if the reader is on none (a test run on its own, with ``-k``)."""
-        if self.page.url == self.visit.server.root + page_url(name):
+        here = self.page.url.partition("#")[0]
+        if here == self.visit.server.root + page_url(name):
             return
-        if self.page.url.startswith(self.visit.server.root):
+        if here.startswith(self.visit.server.root):
             self.follow_nav_to(name)
         else:
-            self.visit.goto(page_url(name))
+            self.load(name)
+
+    def load(self, name: str) -> None:
+        """Load the page ``name`` in full, as from the address bar."""
+        self.visit.goto(page_url(name))
+        self.ran = False
 
     def python_saved(self) -> list[Any]:
         """The snapshots of Python that its first start saved: made by the
@@ -256,7 +262,7 @@ def test_each_chapter_page_runs_an_example_without_reloading_python(
     and saves a good copy in its place.
     """
     page = reader.page
-    reader.visit.goto(page_url(RUNNABLE[0]))
+    reader.load(RUNNABLE[0])
     page.evaluate("window.sameDocument = true")
     damaged = snapshot_address(reader.visit.server)
     page.evaluate(DAMAGE_SNAPSHOT, [SNAPSHOTS, damaged])
@@ -745,7 +751,9 @@ def test_a_script_that_exits_says_with_what_status(reader: Reader) -> None:
     keyboard keeps the focus. On the page and in the Python the previous
     test left."""
     reader.on("python-async.md")
-    reader.python_saved()  # started: this Run must not announce a download
+    # Python's module already in the page, as after the tests before: this
+    # Run starts Python, if at all, from the saved copy, with no download.
+    reader.python_saved()
     block = reader.page.locator('[data-run="session"]').first
     edit(block, "print('before')\nimport sys\nsys.exit('no socks left')\n")
     block.evaluate(RECORD_STATUSES)
@@ -819,7 +827,7 @@ def test_a_full_page_load_starts_python_from_the_saved_copy(reader: Reader) -> N
     page = reader.page
     reader.on("async-fn.md")
     reader.python_saved()  # the first Run's, saved once it had answered
-    reader.visit.goto(page_url("python-async.md"))
+    reader.load("python-async.md")
     block = page.locator('[data-run="session"]').first
     held: list[Route] = []
 

@@ -242,12 +242,12 @@
 
   // Runs `source` in the page's Python, after any Run already queued, with
   // the state said in `status`; stopped once it has run RUN_TIMEOUT seconds
-  // (the time Python takes to start does not count), or when `stopping`
+  // (the time Python takes to start does not count), or when `signal`
   // (the Check's AbortSignal) is aborted: by Stop, perhaps before the run
   // was asked for, while Python's module or the checks' files were still
   // on their way. (A Check whose exercise leaves the page, python.mjs stops
   // by itself.) The one record, or null when the reader stopped it.
-  async function runChecks(source, status, root, stopping) {
+  async function runChecks(source, status, root, signal) {
     const python = await loadPython();
     let ticket = null;
     let timer = null;
@@ -268,13 +268,13 @@
           ticket?.stop();
         }, RUN_TIMEOUT * 1000);
     };
-    if (stopping.aborted) return null; // before anything ran
+    if (signal.aborted) return null; // before anything ran
     ticket = python.run(
       { kind: "script", source, edits: [] },
       { root, onState },
     );
     const stopTicket = () => ticket.stop();
-    stopping.addEventListener("abort", stopTicket);
+    signal.addEventListener("abort", stopTicket);
     try {
       const { records } = await ticket.done;
       return records[0];
@@ -283,7 +283,7 @@
       throw new Error(whyNoVerdict(python, error, late));
     } finally {
       clearTimeout(timer);
-      stopping.removeEventListener("abort", stopTicket);
+      signal.removeEventListener("abort", stopTicket);
     }
   }
 
@@ -459,7 +459,7 @@
       } catch (error) {
         failure = error.message;
       }
-      if (checkGoing === going) checkGoing = null;
+      checkGoing = null; // Check is disabled while one goes: this one
       check.disabled = false;
       stop.hidden = true;
       root.dataset.state = "done";

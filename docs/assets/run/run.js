@@ -621,7 +621,8 @@
       if (!lastRun || !stepper) return;
       const resetsBefore = resets;
       show("running", "Making the steps of your run…");
-      // Already imported for the run it replays: no Reset can come between.
+      // Imported already, for the run it replays: the await resumes as a
+      // microtask, before any click, so no Reset can come in between.
       const client = await importPythonClient();
       ticket = client.run({ kind: "replay", ...lastRun }, { root });
       const mine = ticket;
