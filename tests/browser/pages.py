@@ -4,6 +4,7 @@ open a page and show a block that sits inside a tab or a details element.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import BrowserContext, Locator, Page, Route
 
 from tests.support.browsing import Visit, page_url
 from tests.support.sitebuild import ROOT, config, html_path, nav_pages
@@ -136,6 +137,41 @@ CUT_NAMES_JS = """
   return cut;
 }
 """
+
+
+class Held:
+    """The requests for ``pattern`` that ``router`` (a page, or its context
+    for a worker's requests too) keeps waiting, as a slow network would,
+    until the test lets them go: for a Stop pressed while something loads."""
+
+    def __init__(
+        self, router: Page | BrowserContext, pattern: str | re.Pattern[str]
+    ) -> None:
+        self.router = router
+        self.pattern = pattern
+        self.routes: list[Route] = []
+        router.route(pattern, self._hold)
+
+    def _hold(self, route: Route) -> None:
+        self.routes.append(route)
+
+    def asked(self, page: Page, what: str) -> None:
+        """Wait until a request is held; ``what`` names it if none comes."""
+        for _ in range(1000):  # the route's handler runs while Playwright waits
+            if self.routes:
+                return
+            page.wait_for_timeout(10)
+        raise AssertionError(f"{what} was never asked for")
+
+    def release(self, *, abort: bool = False) -> None:
+        """Hold no more; the held requests go on to the visit's own routing
+        (which serves the site), or fail with ``abort``."""
+        self.router.unroute(self.pattern, self._hold)
+        for route in self.routes:
+            if abort:
+                route.abort()
+            else:
+                route.fallback()
 
 
 def palette_toggle(page: Page, name: str) -> Locator:

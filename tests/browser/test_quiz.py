@@ -22,9 +22,17 @@ from __future__ import annotations
 import json
 import re
 
-from playwright.sync_api import Browser, Locator, Page, Route
+from playwright.sync_api import Browser, Locator, Page
 
-from tests.browser.pages import DESKTOP, NAV_PAGES, PHONE, POLLING, Opened, on_pages
+from tests.browser.pages import (
+    DESKTOP,
+    NAV_PAGES,
+    PHONE,
+    POLLING,
+    Held,
+    Opened,
+    on_pages,
+)
 from tests.browser.widgets import question, reach, summary
 from tests.support.browsing import SiteServer, page_url, visit
 from tests.support.python_snapshot import seed
@@ -173,22 +181,11 @@ def test_an_exercise_fails_hints_passes_and_unlocks(
     assert not stop.is_visible()
     # Stop before the checks' files have come: nothing runs (the Check ran
     # anyway once they came, tried).
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
-    page.route("**/assets/quiz/checks/*", hold)
+    checks = Held(page, "**/assets/quiz/checks/*")
     root.get_by_role("button", name="Check").click()
-    for _ in range(1000):  # the route's handler runs while Playwright waits
-        if held:
-            break
-        page.wait_for_timeout(10)
-    assert held, "the Check asked for no checks file"
+    checks.asked(page, "the Check's checks file")
     stop.click()
-    for route in held:
-        route.fallback()  # on to the visit's own routing, which serves it
-    page.unroute("**/assets/quiz/checks/*")
+    checks.release()
     page.wait_for_function(
         FINISHED, arg=root.element_handle(), timeout=RUN_TIMEOUT, polling=POLLING
     )

@@ -48,6 +48,7 @@ from tests.browser.pages import (
     PALETTES,
     PHONE,
     POLLING,
+    Held,
     Opened,
     on_pages,
     palette_toggle,
@@ -659,19 +660,12 @@ def test_python_ended_by_the_code_starts_afresh(reader: Reader) -> None:
     reveal(other.element_handle())
     # Python starts from the saved copy in a fraction of a second: the
     # runtime's requests wait here until Stop has been pressed.
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
-    page.context.route(WASM_FILE, hold)
+    runtime = Held(page.context, WASM_FILE)
     other.get_by_role("button", name="Run", exact=True).click()
     reader.wait_for(other, "loading")
     other.get_by_role("button", name="Stop").click()
     assert "Stopped while Python was starting" in reader.wait_for(other, "idle")
-    page.context.unroute(WASM_FILE)
-    for request in held:
-        request.abort()
+    runtime.release(abort=True)
     status = reader.run(other)
     assert "the output is the page's" in status, status
     assert SAVED_COPY in status, status
@@ -829,24 +823,13 @@ def test_a_full_page_load_starts_python_from_the_saved_copy(reader: Reader) -> N
     reader.python_saved()  # the first Run's, saved once it had answered
     reader.load("python-async.md")
     block = page.locator('[data-run="session"]').first
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
-    page.route("**/assets/run/python.mjs", hold)
+    module = Held(page, "**/assets/run/python.mjs")
     reveal(block.element_handle())
     block.get_by_role("button", name="Run", exact=True).click()
-    for _ in range(1000):  # the route's handler runs while Playwright waits
-        if held:
-            break
-        page.wait_for_timeout(10)
-    assert held, "Run asked for no python.mjs"
+    module.asked(page, "Run's python.mjs")
     block.get_by_role("button", name="Stop").click()
     asked = len(reader.requests)
-    for route in held:
-        route.fallback()
-    page.unroute("**/assets/run/python.mjs", hold)
+    module.release()
     page.wait_for_function(
         IN_STATE, arg=[block.element_handle(), "idle"], polling=POLLING
     )
